@@ -1,0 +1,18 @@
+/* Workload suites (stress-ng's stressor table): each suite is one file ending in a
+ * designated-initializer `struct suite`, listed once in suites.c. */
+#ifndef BB_SUITE_H
+#define BB_SUITE_H
+
+struct suite {
+	const char *name;
+	const char *summary;
+	/* argv[0] is the suite name; returns the exit status reported in the `end` record. */
+	int (*run)(int argc, char **argv);
+	int internal; /* not part of `--suites all` (test suites) */
+};
+
+extern const struct suite *const suites[];
+
+const struct suite *suite_find(const char *name);
+
+#endif

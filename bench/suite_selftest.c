@@ -1,0 +1,62 @@
+/* selftest: a misbehaving workload on demand, so the harness's defences can be tested
+ * against the real thing: `boxbench-load selftest --mode MODE`. */
+#include "record.h"
+#include "suite.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void selftest_flood(void)
+{
+	for (int i = 0; i < 100000; i++)
+		rec_metric("selftest", "flood", "ns", (double)i, 1);
+}
+
+static void selftest_long_line(void)
+{
+	static char line[3 * BB_LINE_MAX];
+
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	fwrite(line, 1, sizeof(line), stdout);
+	fflush(stdout);
+}
+
+static int selftest_run(int argc, char **argv)
+{
+	const char *mode = argc >= 3 && !strcmp(argv[1], "--mode") ? argv[2] : "ok";
+
+	if (!strcmp(mode, "ok")) {
+		rec_metric("selftest", "value", "ns", 42.0, 1);
+	} else if (!strcmp(mode, "hang")) {
+		for (;;)
+			pause();
+	} else if (!strcmp(mode, "garbage")) {
+		puts("@bb {this is not json");
+		fflush(stdout);
+	} else if (!strcmp(mode, "die")) {
+		raise(SIGKILL);
+	} else if (!strcmp(mode, "no-end")) {
+		_exit(0);
+	} else if (!strcmp(mode, "flood")) {
+		selftest_flood();
+	} else if (!strcmp(mode, "long-line")) {
+		selftest_long_line();
+	} else if (!strcmp(mode, "fail")) {
+		return 3;
+	} else {
+		rec_error("selftest", "options",
+		          "--mode: ok|hang|garbage|die|no-end|flood|long-line|fail");
+		return 2;
+	}
+	return 0;
+}
+
+const struct suite suite_selftest = {
+	.name = "selftest",
+	.summary = "misbehave on purpose (--mode hang|garbage|die|...), to test the harness",
+	.run = selftest_run,
+	.internal = 1,
+};

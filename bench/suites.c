@@ -1,0 +1,23 @@
+#include "suite.h"
+
+#include <string.h>
+
+extern const struct suite suite_startup;
+extern const struct suite suite_selftest;
+
+/* The suite table: adding a suite is adding its file and one line here. */
+/* clang-format off */
+const struct suite *const suites[] = {
+	&suite_startup,
+	&suite_selftest,
+	NULL,
+};
+/* clang-format on */
+
+const struct suite *suite_find(const char *name)
+{
+	for (size_t i = 0; name && suites[i]; i++)
+		if (strcmp(suites[i]->name, name) == 0)
+			return suites[i];
+	return NULL;
+}

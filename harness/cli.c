@@ -1,0 +1,81 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_int(const char *opt, const char *s, long min, long max, long *out, struct bb_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno)
+		return bb_fail(err, 0, "%s: expected an integer, got '%s'", opt, s);
+	if (v < min || v > max)
+		return bb_fail(err, 0, "%s: %ld is out of range %ld..%ld", opt, v, min, max);
+	*out = v;
+	return 0;
+}
+
+int cli_double(const char *opt, const char *s, double min, double max, double *out,
+               struct bb_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v))
+		return bb_fail(err, 0, "%s: expected a number, got '%s'", opt, s);
+	if (v < min || v > max)
+		return bb_fail(err, 0, "%s: %g is out of range %g..%g", opt, v, min, max);
+	*out = v;
+	return 0;
+}
+
+int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
+             struct bb_err *err)
+{
+	char *save = NULL, *tok;
+
+	*n = 0;
+	*buf = strdup(s);
+	if (!*buf)
+		return bb_fail(err, ENOMEM, "%s", opt);
+	for (tok = strtok_r(*buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n >= max)
+			return bb_fail(err, 0, "%s: more than %zu items", opt, max);
+		for (size_t i = 0; i < *n; i++)
+			if (!strcmp(items[i], tok))
+				return bb_fail(err, 0, "%s: '%s' given twice", opt, tok);
+		items[(*n)++] = tok;
+	}
+	if (*n == 0)
+		return bb_fail(err, 0, "%s: empty list", opt);
+	return 0;
+}
+
+int cli_error(const char *cmd, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "boxbench: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_bad_option(const char *cmd, int c, const char *arg)
+{
+	if (c == ':')
+		return cli_error(cmd, BB_EXIT_USAGE, "option '%s' needs a value (see --help)",
+		                 arg ? arg : "?");
+	return cli_error(cmd, BB_EXIT_USAGE, "unknown option '%s' (see --help)", arg ? arg : "?");
+}

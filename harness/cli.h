@@ -1,0 +1,44 @@
+/* The `boxbench` command line: a table of subcommands (one file each, ending in a
+ * designated-initializer struct command) and strict parsers for option values. */
+#ifndef BB_CLI_H
+#define BB_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* Exit codes (README): */
+enum {
+	BB_EXIT_OK = 0,
+	BB_EXIT_FAIL = 1,        /* regression found (compare) or samples failed (run) */
+	BB_EXIT_USAGE = 2,       /* bad usage or bad input */
+	BB_EXIT_UNAVAILABLE = 3, /* a requested environment cannot run here */
+	BB_EXIT_INTERRUPTED = 130,
+};
+
+struct command {
+	const char *name;
+	const char *usage; /* one line: the synopsis after `boxbench NAME` */
+	const char *summary;
+	int (*main)(int argc, char **argv); /* returns an exit code */
+};
+
+extern const struct command *const commands[];
+
+/* Strict number parsing: the whole string, in range; a one-line message otherwise. */
+int cli_int(const char *opt, const char *s, long min, long max, long *out, struct bb_err *err);
+int cli_double(const char *opt, const char *s, double min, double max, double *out,
+               struct bb_err *err);
+/* Split "a,b,c" into at most max items (pointers into a copy the caller frees via *buf). */
+int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
+             struct bb_err *err);
+
+/* Print "boxbench: CMD: message" on stderr and return code. */
+int cli_error(const char *cmd, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* getopt_long (optstring starting with ':') returned c ('?' or ':') for arg. */
+int cli_bad_option(const char *cmd, int c, const char *arg);
+
+#endif

@@ -1,0 +1,103 @@
+/* boxbench doctor: what can run here, and why not. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "host.h"
+#include "launcher.h"
+#include "options.h"
+
+static json_t *doctor_envs(const struct bb_env_opts *opts)
+{
+	json_t *envs = json_object();
+
+	for (size_t i = 0; launchers[i]; i++) {
+		struct bb_probe p = { 0 };
+		launchers[i]->probe(opts, &p);
+		json_object_set_new(
+		    envs, launchers[i]->name,
+		    json_pack("{s:b, s:s}", "available", p.available, "reason", p.reason));
+	}
+	return envs;
+}
+
+static void doctor_print(const struct bb_host *h, json_t *envs)
+{
+	const struct bb_topology *t = &h->topo;
+	const char *name;
+	json_t *e;
+
+	printf("host\n");
+	printf("  hostname     %s\n", h->hostname);
+	printf("  kernel       %s\n", h->kernel);
+	printf("  cpu          %s\n", h->cpu_model);
+	printf(
+	    "  topology     %d package(s), %d core(s), %d PU(s), %d NUMA node(s); LLC %llu KiB\n",
+	    t->packages, t->cores, t->pus, t->numa_nodes, t->llc_bytes / 1024);
+	printf("  pinning      workload on PU %d, harness on ", t->pinned_pu);
+	t->harness_pu >= 0 ? printf("PU %d\n", t->harness_pu) : printf("the same PU\n");
+	printf("  hypervisor   %s\n",
+	       h->hypervisor[0] ? h->hypervisor : "none (bare metal: native means the machine)");
+	if (h->hypervisor[0])
+		printf("               this host is itself a VM: \"native\" means this guest\n");
+	printf("  cgroup       %s\n", h->cgroup);
+	printf("  kvm          %s: %s\n", kvm_kind_name(h->kvm.kind), h->kvm.reason);
+	printf("environments\n");
+	json_object_foreach(envs, name, e)
+	{
+		printf("  %-10s %-13s %s\n", name,
+		       json_is_true(json_object_get(e, "available")) ? "available" : "UNAVAILABLE",
+		       json_string_value(json_object_get(e, "reason")));
+	}
+}
+
+static int doctor_main(int argc, char **argv)
+{
+	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
+		                                  { "help", no_argument, NULL, 'h' },
+		                                  { 0 } };
+	struct bb_env_opts opts;
+	struct bb_host host;
+	struct bb_err err = { 0 };
+	bool as_json = false;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'j')
+			as_json = true;
+		else if (c == 'h')
+			return printf("usage: boxbench doctor [--json]\n"), BB_EXIT_OK;
+		else
+			return cli_bad_option("doctor", c, argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_error("doctor", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	options_defaults(&opts);
+	if (host_probe(-1, &host, &err) < 0)
+		return cli_error("doctor", BB_EXIT_FAIL, "%s", err.msg);
+	if (kvm_probe(&host.kvm, &err) < 0)
+		return cli_error("doctor", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
+	opts.pu = host.topo.pinned_pu;
+	json_t *envs = doctor_envs(&opts);
+	if (as_json) {
+		json_t *doc =
+		    json_pack("{s:o, s:o}", "host", host_to_json(&host), "environments", envs);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(doc);
+	} else {
+		doctor_print(&host, envs);
+		json_decref(envs);
+	}
+	return BB_EXIT_OK;
+}
+
+const struct command cmd_doctor = {
+	.name = "doctor",
+	.usage = "[--json]",
+	.summary = "what can run here, and why not",
+	.main = doctor_main,
+};

@@ -1,0 +1,422 @@
+/* boxbench run: measure the requested suites in the requested environments. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "host.h"
+#include "options.h"
+#include "proc.h"
+#include "run.h"
+#include "show.h"
+#include "suite.h"
+
+struct run_cli {
+	char *envs_buf, *suites_buf;
+	char *envs[BB_MAX_ENVS];
+	size_t nenvs;
+	bool envs_given;
+	const char *out;
+	bool force, quick;
+	char *load_args[BB_MAX_SUITE_ARGS];
+	size_t nload_args;
+	long reps, warmup, pu;
+	unsigned long seed;
+	double timeout_s;
+	struct bb_env_opts opts;
+	char cmdline[2048];
+};
+
+enum {
+	OPT_ENVS = 256,
+	OPT_SUITES,
+	OPT_REPS,
+	OPT_WARMUP,
+	OPT_QUICK,
+	OPT_SEED,
+	OPT_TIMEOUT,
+	OPT_FORCE,
+	OPT_PU,
+	OPT_LOAD_ARG,
+	OPT_HELP,
+};
+
+static const struct option run_longopts[] = {
+	{ "envs", required_argument, NULL, OPT_ENVS },
+	{ "suites", required_argument, NULL, OPT_SUITES },
+	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "pu", required_argument, NULL, OPT_PU },
+	{ "load-arg", required_argument, NULL, OPT_LOAD_ARG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ 0 },
+};
+
+static const char run_usage[] =
+    "usage: boxbench run [options]\n"
+    "  --envs LIST      environments, comma-separated (default: every one available here)\n"
+    "  --suites LIST    workload suites (default: startup; 'all' for every suite)\n"
+    "  --reps N         measured samples per suite and environment (default 10, --quick 5)\n"
+    "  --warmup N       discarded samples first (default 2, --quick 1)\n"
+    "  --quick          fewer samples and shorter measurements\n"
+    "  --seed N         seed of the bootstrap (default 1; recorded)\n"
+    "  --timeout S      seconds before a sample is killed (default 60)\n"
+    "  --pu N           pin workloads to this OS processing unit (default: chosen with hwloc)\n"
+    "  -o, --output F   result file (default results/<id>.json)\n"
+    "  --force          replace an existing result file\n"
+    "  --load-arg ARG   pass ARG to every workload (repeatable), e.g. "
+    "--load-arg=--inject-delay-us\n"
+    "                   --load-arg=500 slows each start by 0.5 ms to test a regression gate\n";
+
+static int run_parse_suites(struct bb_run *run, const char *arg, char **buf, struct bb_err *err)
+{
+	char *items[BB_MAX_SUITES];
+	size_t n;
+
+	if (!strcmp(arg, "all")) {
+		run->nsuites = 0;
+		for (n = 0; suites[n] && run->nsuites < BB_MAX_SUITES; n++)
+			if (!suites[n]->internal)
+				run->suites[run->nsuites++] = suites[n]->name;
+		return 0;
+	}
+	if (cli_list("--suites", arg, items, BB_MAX_SUITES, &n, buf, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!suite_find(items[i]))
+			return bb_fail(err, 0, "--suites: unknown suite '%s'", items[i]);
+		run->suites[i] = items[i];
+	}
+	run->nsuites = n;
+	return 0;
+}
+
+static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_run *run,
+                         struct bb_err *err)
+{
+	long v;
+	double d;
+
+	switch (c) {
+	case OPT_ENVS:
+		cli->envs_given = true;
+		free(cli->envs_buf);
+		return cli_list("--envs", arg, cli->envs, BB_MAX_ENVS, &cli->nenvs, &cli->envs_buf,
+		                err);
+	case OPT_SUITES:
+		free(cli->suites_buf);
+		return run_parse_suites(run, arg, &cli->suites_buf, err);
+	case OPT_REPS:
+		return cli_int("--reps", arg, 1, 100000, &cli->reps, err);
+	case OPT_WARMUP:
+		return cli_int("--warmup", arg, 0, 100000, &cli->warmup, err);
+	case OPT_QUICK:
+		return cli->quick = true, 0;
+	case OPT_SEED:
+		if (cli_int("--seed", arg, 0, 0x7fffffffL, &v, err) < 0)
+			return -1;
+		return cli->seed = (unsigned long)v, 0;
+	case OPT_TIMEOUT:
+		if (cli_double("--timeout", arg, 0.1, 86400, &d, err) < 0)
+			return -1;
+		return cli->timeout_s = d, 0;
+	case 'o':
+		return cli->out = arg, 0;
+	case OPT_FORCE:
+		return cli->force = true, 0;
+	case OPT_PU:
+		return cli_int("--pu", arg, 0, 4095, &cli->pu, err);
+	case OPT_LOAD_ARG:
+		if (cli->nload_args + 1 >= BB_MAX_SUITE_ARGS)
+			return bb_fail(err, 0, "--load-arg: at most %d", BB_MAX_SUITE_ARGS - 2);
+		cli->load_args[cli->nload_args++] = (char *)arg;
+		return 0;
+	}
+	return bb_fail(err, 0, "internal: unhandled option %d", c);
+}
+
+static void run_cmdline(struct run_cli *cli, int argc, char **argv)
+{
+	size_t o = 0;
+
+	o += (size_t)snprintf(cli->cmdline, sizeof(cli->cmdline), "boxbench");
+	for (int i = 0; i < argc && o < sizeof(cli->cmdline); i++)
+		o += (size_t)snprintf(cli->cmdline + o, sizeof(cli->cmdline) - o, " %s", argv[i]);
+}
+
+/* Returns an exit code, or -1 to go on. */
+static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *run)
+{
+	struct bb_err err = { 0 };
+	int c;
+
+	cli->reps = cli->warmup = cli->pu = -1;
+	cli->seed = 1;
+	cli->timeout_s = 60;
+	run_cmdline(cli, argc, argv);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:", run_longopts, NULL)) != -1) {
+		if (c == OPT_HELP)
+			return fputs(run_usage, stdout), BB_EXIT_OK;
+		if (c == '?' || c == ':')
+			return cli_bad_option("run", c, argv[optind - 1]);
+		if (run_parse_opt(c, optarg, cli, run, &err) < 0)
+			return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	}
+	if (optind < argc)
+		return cli_error("run", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (run->nsuites == 0)
+		run->suites[run->nsuites++] = "startup";
+	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? 5 : 10;
+	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
+	run->timeout_s = cli->timeout_s;
+	for (size_t si = 0; si < run->nsuites; si++)
+		for (size_t i = 0; i < cli->nload_args; i++)
+			run->suite_args[si][i] = cli->load_args[i];
+	return -1;
+}
+
+/* Environments: the requested ones must all be available (else exit 3); by default every
+ * available one runs and the others are recorded as unavailable, with the reason. */
+static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environments)
+{
+	const char *names[BB_MAX_ENVS];
+	size_t n = 0;
+
+	if (cli->envs_given)
+		for (size_t i = 0; i < cli->nenvs; i++)
+			names[n++] = cli->envs[i];
+	else
+		for (size_t i = 0; launchers[i] && n < BB_MAX_ENVS; i++)
+			names[n++] = launchers[i]->name;
+	for (size_t i = 0; i < n; i++) {
+		const struct launcher *l = launcher_find(names[i]);
+		struct bb_probe p = { 0 };
+		if (!l)
+			return cli_error("run", BB_EXIT_USAGE, "--envs: unknown environment '%s'",
+			                 names[i]);
+		l->probe(&cli->opts, &p);
+		if (!p.available && cli->envs_given)
+			return cli_error("run", BB_EXIT_UNAVAILABLE, "%s is unavailable here: %s",
+			                 names[i], p.reason);
+		if (!p.available) {
+			json_object_set_new(
+			    environments, names[i],
+			    json_pack("{s:b, s:s}", "available", 0, "reason", p.reason));
+			fprintf(stderr, "boxbench: run: skipping %s: %s\n", names[i], p.reason);
+			continue;
+		}
+		struct bb_env *env = &run->envs[run->nenvs++];
+		memset(env, 0, sizeof(*env));
+		env->launcher = l;
+		env->opts = &cli->opts;
+		snprintf(env->name, sizeof(env->name), "%s", l->name);
+	}
+	return -1;
+}
+
+static int run_prepare(struct bb_run *run, json_t *environments)
+{
+	struct bb_err err = { 0 };
+
+	for (size_t i = 0; i < run->nenvs; i++) {
+		struct bb_env *env = &run->envs[i];
+		if (env->launcher->prepare(env, &err) < 0) {
+			for (size_t j = 0; j <= i; j++)
+				run->envs[j].launcher->cleanup(&run->envs[j]);
+			return cli_error("run", BB_EXIT_UNAVAILABLE, "%s: prepare: %s", env->name,
+			                 err.msg);
+		}
+		json_t *d = env->describe ? json_incref(env->describe) : json_object();
+		json_object_set_new(d, "available", json_true());
+		if (env->accel) {
+			json_object_set_new(d, "accel", json_string(env->accel));
+			json_object_set_new(d, "emulated", json_boolean(env->emulated));
+		}
+		json_object_set_new(environments, env->name, d);
+	}
+	return -1;
+}
+
+static void run_cleanup(struct bb_run *run)
+{
+	for (size_t i = 0; i < run->nenvs; i++) {
+		run->envs[i].launcher->cleanup(&run->envs[i]);
+		json_decref(run->envs[i].describe);
+	}
+}
+
+static void utc_now(char *buf, size_t len, const char *fmt)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, fmt, &tm);
+}
+
+static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
+{
+	json_t *envs = json_array(), *suites_ = json_array();
+
+	for (size_t i = 0; i < run->nenvs; i++)
+		json_array_append_new(envs, json_string(run->envs[i].name));
+	for (size_t i = 0; i < run->nsuites; i++)
+		json_array_append_new(suites_, json_string(run->suites[i]));
+	return json_pack("{s:o, s:o, s:i, s:i, s:I, s:b, s:{s:f}, s:s, s:i}", "envs", envs,
+	                 "suites", suites_, "reps", (int)run->reps, "warmup", (int)run->warmup,
+	                 "seed", (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s",
+	                 run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	bb_interrupted = 1;
+}
+
+static void run_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: waits wake up */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int run_header(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
+                      const struct bb_host *host)
+{
+	char stamp[32];
+
+	utc_now(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
+	snprintf(res->id, sizeof(res->id), "%s-%.40s-%d", stamp, host->hostname, (int)getpid());
+	utc_now(res->started_at, sizeof(res->started_at), "%Y-%m-%dT%H:%M:%SZ");
+	res->tool = json_pack("{s:s, s:s, s:s}", "name", "boxbench", "version", BB_VERSION,
+	                      "commit", BB_GIT_COMMIT);
+	res->host = host_to_json(host);
+	res->config = run_config(cli, run);
+	return res->tool && res->host && res->config ? 0 : -1;
+}
+
+static int run_default_path(struct bb_result *res, char *buf, size_t len)
+{
+	if (mkdir("results", 0755) < 0 && errno != EEXIST)
+		return cli_error("run", BB_EXIT_USAGE, "mkdir results: %s", strerror(errno));
+	snprintf(buf, len, "results/%s.json", res->id);
+	return -1;
+}
+
+/* Finish, summarize, write; returns the exit code. */
+static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
+                      const char *path, int loop_rc, const struct bb_err *loop_err)
+{
+	struct bb_err err = { 0 };
+
+	utc_now(res->finished_at, sizeof(res->finished_at), "%Y-%m-%dT%H:%M:%SZ");
+	res->complete = loop_rc == 0;
+	if (results_summarize(res, cli->seed, &err) < 0)
+		return cli_error("run", BB_EXIT_FAIL, "summarize: %s", err.msg);
+	if (results_write(res, path, cli->force, &err) < 0)
+		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	show_table(res, stdout);
+	fprintf(stderr, "boxbench: run: wrote %s%s\n", path, res->complete ? "" : " (incomplete)");
+	if (loop_rc < 0)
+		return cli_error("run", BB_EXIT_FAIL, "%s", loop_err->msg);
+	if (loop_rc > 0)
+		return cli_error("run", BB_EXIT_INTERRUPTED, "interrupted: partial results kept");
+	if (run->failed)
+		return cli_error("run", BB_EXIT_FAIL, "%zu sample(s) failed (see errors in %s)",
+		                 run->failed, path);
+	return BB_EXIT_OK;
+}
+
+static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
+                     struct bb_host *host)
+{
+	struct bb_err err = { 0 };
+	int rc;
+
+	options_defaults(&cli->opts);
+	if (host_probe((int)cli->pu, host, &err) < 0)
+		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	cli->opts.pu = host->topo.pinned_pu;
+	if (kvm_probe(&host->kvm, &err) < 0)
+		return cli_error("run", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
+	/* The harness sits on another core than the workload, so its reading and parsing do
+	 * not take cycles from what is measured. */
+	if (host->topo.harness_pu >= 0)
+		proc_pin(0, host->topo.harness_pu, NULL);
+	res->environments = json_object();
+	if ((rc = run_envs(cli, run, res->environments)) >= 0)
+		return rc;
+	if (run->nenvs == 0)
+		return cli_error("run", BB_EXIT_UNAVAILABLE, "no environment can run here");
+	if ((rc = run_prepare(run, res->environments)) >= 0)
+		return rc;
+	if (run_header(cli, run, res, host) < 0) {
+		run_cleanup(run);
+		return cli_error("run", BB_EXIT_FAIL, "out of memory");
+	}
+	return -1;
+}
+
+static int run_main(int argc, char **argv)
+{
+	struct run_cli cli = { 0 };
+	struct bb_run run = { 0 };
+	struct bb_result res;
+	struct bb_host host;
+	struct bb_err err = { 0 };
+	char pathbuf[512];
+	const char *path;
+	int rc;
+
+	results_init(&res);
+	if ((rc = run_parse(argc, argv, &cli, &run)) >= 0)
+		goto out;
+	if (cli.out && !cli.force && access(cli.out, F_OK) == 0) {
+		rc = cli_error("run", BB_EXIT_USAGE, "%s exists (use --force to replace it)",
+		               cli.out);
+		goto out;
+	}
+	run_signals();
+	if ((rc = run_setup(&cli, &run, &res, &host)) >= 0)
+		goto out;
+	path = cli.out;
+	if (!path && (rc = run_default_path(&res, pathbuf, sizeof(pathbuf))) >= 0)
+		goto cleanup;
+	path = path ? path : pathbuf;
+	run.progress = stderr;
+	run.progress_tty = isatty(STDERR_FILENO);
+	rc = run_samples(&run, &res, &err);
+	rc = run_finish(&cli, &run, &res, path, rc, &err);
+cleanup:
+	run_cleanup(&run);
+out:
+	results_free(&res);
+	free(cli.envs_buf);
+	free(cli.suites_buf);
+	return rc;
+}
+
+const struct command cmd_run = {
+	.name = "run",
+	.usage = "[--envs LIST] [--suites LIST] [--reps N] [--warmup N] [--quick] [-o FILE]",
+	.summary = "measure suites in environments, write a result file",
+	.main = run_main,
+};

@@ -1,0 +1,98 @@
+/* boxbench show FILE: a result's summary in the terminal. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "show.h"
+
+static const char *host_line(const struct bb_result *res, char *buf, size_t len)
+{
+	json_t *h = res->host;
+	const char *hv = json_string_value(json_object_get(h, "hypervisor"));
+	const char *kvm = json_string_value(json_object_get(json_object_get(h, "kvm"), "kind"));
+
+	snprintf(buf, len, "%s, kernel %s, %s%s%s, kvm %s",
+	         json_string_value(json_object_get(h, "cpu_model")) ?: "?",
+	         json_string_value(json_object_get(h, "kernel")) ?: "?",
+	         hv ? "itself a VM (" : "bare metal", hv ? hv : "", hv ? ")" : "", kvm ?: "?");
+	return buf;
+}
+
+static void show_row(const struct bb_series *s, FILE *f)
+{
+	char vs[48] = "", ci[48] = "-", label[40] = "";
+
+	if (s->has_vs)
+		snprintf(vs, sizeof(vs), "%.2fx [%.2f, %.2f]", s->vs_ratio, s->vs_lo, s->vs_hi);
+	if (s->emulated)
+		snprintf(label, sizeof(label), "  EMULATED (%s)", s->accel);
+	if (!s->has_summary) {
+		fprintf(f, "%-10s %-22s %-12s %s%s\n", s->env, s->metric, "no samples",
+		        s->nerr ? "errors below" : "", label);
+		return;
+	}
+	snprintf(ci, sizeof(ci), "[%.4g, %.4g]", s->summary.ci_lo, s->summary.ci_hi);
+	fprintf(f, "%-10s %-22s %11.4g %-8s %-22s %11.4g %5zu%s  %s%s\n", s->env, s->metric,
+	        s->summary.median, s->unit, ci, s->summary.p95, s->summary.n, s->nerr ? "!" : " ",
+	        vs, label);
+}
+
+static void show_errors(const struct bb_result *res, FILE *f)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		const struct bb_series *s = &res->series[i];
+		for (size_t j = 0; j < s->nerr && shown < 20; j++, shown++)
+			fprintf(f, "  error: %s/%s/%s rep %d: %s\n", s->suite, s->metric, s->env,
+			        s->errors[j].rep, s->errors[j].reason);
+	}
+}
+
+void show_table(const struct bb_result *res, FILE *f)
+{
+	char host[512];
+	const char *suite = "";
+
+	fprintf(f, "boxbench %s  %s%s\n", res->id, res->started_at,
+	        res->complete ? "" : "  (INCOMPLETE: interrupted)");
+	fprintf(f, "host: %s\n", host_line(res, host, sizeof(host)));
+	for (size_t i = 0; i < res->nseries; i++) {
+		const struct bb_series *s = &res->series[i];
+		if (strcmp(suite, s->suite)) {
+			suite = s->suite;
+			fprintf(f, "\n[%s]\n%-10s %-22s %11s %-8s %-22s %11s %5s   %s\n", suite,
+			        "env", "metric", "median", "unit", "95% CI of median", "p95", "n",
+			        "vs native [95% CI]");
+		}
+		show_row(s, f);
+	}
+	show_errors(res, f);
+}
+
+static int show_main(int argc, char **argv)
+{
+	struct bb_result res;
+	struct bb_err err = { 0 };
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return puts("usage: boxbench show FILE"), BB_EXIT_OK;
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_error("show", BB_EXIT_USAGE,
+		                 argc < 2
+		                     ? "missing FILE (usage: boxbench show FILE)"
+		                     : "expected exactly one FILE (usage: boxbench show FILE)");
+	if (results_read(argv[1], &res, &err) < 0)
+		return cli_error("show", BB_EXIT_USAGE, "%s", err.msg);
+	show_table(&res, stdout);
+	results_free(&res);
+	return BB_EXIT_OK;
+}
+
+const struct command cmd_show = {
+	.name = "show",
+	.usage = "FILE",
+	.summary = "a result's summary table",
+	.main = show_main,
+};

@@ -1,0 +1,12 @@
+/* Defaults for the environment options, and where boxbench's own programs live. */
+#ifndef BB_OPTIONS_H
+#define BB_OPTIONS_H
+
+#include "launcher.h"
+
+/* Fill opts with defaults: the workload next to the boxbench binary (build tree) or in
+ * ../libexec/boxbench (installed), or $BOXBENCH_LIBEXEC; all namespaces; cgroup limits of one
+ * CPU, 256 MiB and 256 pids; a 256 MiB, 1-vCPU guest. */
+void options_defaults(struct bb_env_opts *opts);
+
+#endif

@@ -1,0 +1,480 @@
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+const char *better_name(enum bb_better b)
+{
+	return b == BB_HIGHER ? "higher" : "lower";
+}
+
+void results_init(struct bb_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->facts = json_array();
+}
+
+static void series_free(struct bb_series *s)
+{
+	free(s->samples);
+	for (size_t i = 0; i < s->nerr; i++)
+		free(s->errors[i].reason);
+	free(s->errors);
+}
+
+void results_free(struct bb_result *res)
+{
+	for (size_t i = 0; i < res->nseries; i++)
+		series_free(&res->series[i]);
+	free(res->series);
+	json_decref(res->tool);
+	json_decref(res->host);
+	json_decref(res->config);
+	json_decref(res->environments);
+	json_decref(res->facts);
+	memset(res, 0, sizeof(*res));
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	while (ncap < need)
+		ncap *= 2;
+	void *np = realloc(*p, ncap * elem);
+	if (!np)
+		return -1;
+	memset((char *)np + *cap * elem, 0, (ncap - *cap) * elem);
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static bool fits(const char *s, size_t max)
+{
+	return s && strlen(s) < max;
+}
+
+struct bb_series *results_series(struct bb_result *res, const char *suite, const char *metric,
+                                 const char *env, bool create)
+{
+	struct bb_series *s;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		s = &res->series[i];
+		if (!strcmp(s->suite, suite) && !strcmp(s->metric, metric) && !strcmp(s->env, env))
+			return s;
+	}
+	if (!create || !fits(suite, sizeof(s->suite)) || !fits(metric, sizeof(s->metric)) ||
+	    !fits(env, sizeof(s->env)))
+		return NULL;
+	if (grow((void **)&res->series, &res->cap, res->nseries + 1, sizeof(*s)) < 0)
+		return NULL;
+	s = &res->series[res->nseries++];
+	memset(s, 0, sizeof(*s));
+	strcpy(s->suite, suite);
+	strcpy(s->metric, metric);
+	strcpy(s->env, env);
+	return s;
+}
+
+int series_add_sample(struct bb_series *s, double value, struct bb_err *err)
+{
+	if (!isfinite(value))
+		return bb_fail(err, 0, "%s/%s/%s: sample is not finite", s->suite, s->metric,
+		               s->env);
+	if (grow((void **)&s->samples, &s->cap, s->n + 1, sizeof(double)) < 0)
+		return bb_fail(err, ENOMEM, "samples");
+	s->samples[s->n++] = value;
+	return 0;
+}
+
+int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err)
+{
+	if (grow((void **)&s->errors, &s->errcap, s->nerr + 1, sizeof(*s->errors)) < 0)
+		return bb_fail(err, ENOMEM, "errors");
+	s->errors[s->nerr].rep = rep;
+	s->errors[s->nerr].reason = strdup(reason);
+	if (!s->errors[s->nerr].reason)
+		return bb_fail(err, ENOMEM, "errors");
+	s->nerr++;
+	return 0;
+}
+
+int results_summarize(struct bb_result *res, unsigned long seed, struct bb_err *err)
+{
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		s->has_summary = s->has_vs = false;
+		if (s->n == 0)
+			continue;
+		if (stats_summarize(s->samples, s->n, seed, &s->summary, err) < 0)
+			return bb_wrap(err, "%s/%s/%s", s->suite, s->metric, s->env);
+		s->has_summary = true;
+	}
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		struct bb_series *nat = results_series(res, s->suite, s->metric, "native", false);
+		if (!s->n || !nat || !nat->n || nat == s || stats_median(nat->samples, nat->n) == 0)
+			continue;
+		if (stats_ratio(s->samples, s->n, nat->samples, nat->n, seed, &s->vs_ratio,
+		                &s->vs_lo, &s->vs_hi, err) < 0)
+			return bb_wrap(err, "%s/%s/%s vs native", s->suite, s->metric, s->env);
+		s->has_vs = true;
+	}
+	return 0;
+}
+
+static json_t *summary_to_json(const struct bb_summary *m)
+{
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:[f,f], s:I}", "n",
+	                 (json_int_t)m->n, "median", m->median, "mean", m->mean, "sd", m->sd, "min",
+	                 m->min, "max", m->max, "p05", m->p05, "p95", m->p95, "ci95", m->ci_lo,
+	                 m->ci_hi, "outliers", (json_int_t)m->outliers);
+}
+
+static json_t *series_to_json(const struct bb_series *s)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "suite", s->suite, "metric", s->metric,
+	                      "env", s->env, "unit", s->unit, "better", better_name(s->better));
+	json_t *samples = json_array(), *errors = json_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(samples, json_real(s->samples[i]));
+	for (size_t i = 0; i < s->nerr; i++)
+		json_array_append_new(errors, json_pack("{s:i, s:s}", "rep", s->errors[i].rep,
+		                                        "reason", s->errors[i].reason));
+	json_object_set_new(o, "samples", samples);
+	json_object_set_new(o, "errors", errors);
+	if (s->accel[0]) {
+		json_object_set_new(o, "accel", json_string(s->accel));
+		json_object_set_new(o, "emulated", json_boolean(s->emulated));
+	}
+	json_object_set_new(o, "summary",
+	                    s->has_summary ? summary_to_json(&s->summary) : json_null());
+	json_object_set_new(o, "vs_native",
+	                    s->has_vs ? json_pack("{s:f, s:[f,f]}", "ratio", s->vs_ratio, "ci95",
+	                                          s->vs_lo, s->vs_hi)
+	                              : json_null());
+	return o;
+}
+
+static json_t *obj_or_empty(json_t *o)
+{
+	return o ? json_incref(o) : json_object();
+}
+
+json_t *results_to_json(const struct bb_result *res)
+{
+	json_t *doc = json_object(), *arr = json_array();
+
+	json_object_set_new(doc, "schema", json_string(BB_SCHEMA));
+	json_object_set_new(doc, "id", json_string(res->id));
+	json_object_set_new(doc, "started_at", json_string(res->started_at));
+	json_object_set_new(doc, "finished_at",
+	                    res->finished_at[0] ? json_string(res->finished_at) : json_null());
+	json_object_set_new(doc, "complete", json_boolean(res->complete));
+	json_object_set_new(doc, "tool", obj_or_empty(res->tool));
+	json_object_set_new(doc, "host", obj_or_empty(res->host));
+	json_object_set_new(doc, "config", obj_or_empty(res->config));
+	json_object_set_new(doc, "environments", obj_or_empty(res->environments));
+	for (size_t i = 0; i < res->nseries; i++)
+		json_array_append_new(arr, series_to_json(&res->series[i]));
+	json_object_set_new(doc, "results", arr);
+	json_object_set_new(doc, "facts", res->facts ? json_incref(res->facts) : json_array());
+	return doc;
+}
+
+static int write_tmp(const char *dir, json_t *doc, char *tmp, size_t tmplen, struct bb_err *err)
+{
+	int fd;
+	FILE *f;
+
+	snprintf(tmp, tmplen, "%s/.boxbench-result.tmp.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return bb_fail(err, errno, "create temporary file in %s", dir);
+	fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return bb_fail(err, errno, "fdopen %s", tmp);
+	}
+	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(12)) < 0 ||
+	    fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) < 0) {
+		int e = errno ? errno : EIO;
+		fclose(f);
+		unlink(tmp);
+		return bb_fail(err, e, "write %s", tmp);
+	}
+	if (fclose(f) != 0) {
+		unlink(tmp);
+		return bb_fail(err, errno, "close %s", tmp);
+	}
+	return 0;
+}
+
+int results_write(const struct bb_result *res, const char *path, bool force, struct bb_err *err)
+{
+	char tmp[PATH_MAX], dirbuf[PATH_MAX];
+	json_t *doc = results_to_json(res);
+	int rc = 0;
+
+	if (!doc)
+		return bb_fail(err, ENOMEM, "results: build JSON");
+	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+	if (write_tmp(dirname(dirbuf), doc, tmp, sizeof(tmp), err) < 0) {
+		json_decref(doc);
+		return bb_wrap(err, "results");
+	}
+	json_decref(doc);
+	/* link() fails with EEXIST when the target exists: an atomic "create, never replace". */
+	if (force ? rename(tmp, path) < 0 : link(tmp, path) < 0) {
+		rc = errno == EEXIST
+		         ? bb_fail(err, 0, "results: %s exists (use --force to replace it)", path)
+		         : bb_fail(err, errno, "results: %s", path);
+		unlink(tmp);
+		return rc;
+	}
+	if (!force)
+		unlink(tmp);
+	return 0;
+}
+
+/* Reading: every key the rest of boxbench relies on is checked for presence and type, so a
+ * foreign or hand-edited file is rejected here with a message, not by a crash later. */
+
+static int want(json_t *o, const char *key, json_type type, json_t **out, struct bb_err *err)
+{
+	static const char *names[] = { "an object", "an array", "a string", "an integer",
+		                       "a number",  "true",     "false",    "null" };
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return bb_fail(err, 0, "missing \"%s\"", key);
+	if (type == JSON_REAL ? !json_is_number(v)
+	                      : (type == JSON_TRUE ? !json_is_boolean(v) : json_typeof(v) != type))
+		return bb_fail(err, 0, "\"%s\" is not %s", key,
+		               type == JSON_TRUE ? "a boolean" : names[type]);
+	*out = v;
+	return 0;
+}
+
+static int read_str(json_t *o, const char *key, char *dst, size_t len, struct bb_err *err)
+{
+	json_t *v;
+
+	if (want(o, key, JSON_STRING, &v, err) < 0)
+		return -1;
+	if (json_string_length(v) >= len)
+		return bb_fail(err, 0, "\"%s\" is too long", key);
+	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+static int read_pair(json_t *v, const char *key, double *lo, double *hi, struct bb_err *err)
+{
+	if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_number(json_array_get(v, 0)) ||
+	    !json_is_number(json_array_get(v, 1)))
+		return bb_fail(err, 0, "\"%s\" is not a [low, high] pair of numbers", key);
+	*lo = json_number_value(json_array_get(v, 0));
+	*hi = json_number_value(json_array_get(v, 1));
+	return 0;
+}
+
+static int read_summary(json_t *o, struct bb_summary *m, struct bb_err *err)
+{
+	const char *keys[] = { "median", "mean", "sd", "min", "max", "p05", "p95" };
+	double *dst[] = { &m->median, &m->mean, &m->sd, &m->min, &m->max, &m->p05, &m->p95 };
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (want(o, keys[i], JSON_REAL, &v, err) < 0)
+			return -1;
+		*dst[i] = json_number_value(v);
+	}
+	if (want(o, "n", JSON_INTEGER, &v, err) < 0)
+		return -1;
+	m->n = (size_t)json_integer_value(v);
+	if (want(o, "outliers", JSON_INTEGER, &v, err) < 0)
+		return -1;
+	m->outliers = (size_t)json_integer_value(v);
+	return read_pair(json_object_get(o, "ci95"), "ci95", &m->ci_lo, &m->ci_hi, err);
+}
+
+static int read_samples(json_t *arr, struct bb_series *s, struct bb_err *err)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_number(v))
+			return bb_fail(err, 0, "sample %zu is not a number", i);
+		if (series_add_sample(s, json_number_value(v), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_errors(json_t *arr, struct bb_series *s, struct bb_err *err)
+{
+	size_t i;
+	json_t *e, *rep, *reason;
+
+	json_array_foreach(arr, i, e)
+	{
+		if (!json_is_object(e) || want(e, "rep", JSON_INTEGER, &rep, err) < 0 ||
+		    want(e, "reason", JSON_STRING, &reason, err) < 0)
+			return bb_fail(err, 0, "error %zu is not {rep, reason}", i);
+		if (series_add_error(s, (int)json_integer_value(rep), json_string_value(reason),
+		                     err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_vs(json_t *o, struct bb_series *s, struct bb_err *err)
+{
+	json_t *vs = json_object_get(o, "vs_native"), *ratio;
+
+	if (!vs || json_is_null(vs))
+		return 0;
+	if (!json_is_object(vs) || want(vs, "ratio", JSON_REAL, &ratio, err) < 0)
+		return bb_fail(err, 0, "\"vs_native\" is not {ratio, ci95}");
+	s->vs_ratio = json_number_value(ratio);
+	s->has_vs = true;
+	return read_pair(json_object_get(vs, "ci95"), "vs_native.ci95", &s->vs_lo, &s->vs_hi, err);
+}
+
+static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
+{
+	char suite[64], metric[64], env[32], better[16];
+	json_t *arr, *sum, *accel;
+	struct bb_series *s;
+
+	if (!json_is_object(o))
+		return bb_fail(err, 0, "not an object");
+	if (read_str(o, "suite", suite, sizeof(suite), err) < 0 ||
+	    read_str(o, "metric", metric, sizeof(metric), err) < 0 ||
+	    read_str(o, "env", env, sizeof(env), err) < 0 ||
+	    read_str(o, "better", better, sizeof(better), err) < 0)
+		return -1;
+	if (strcmp(better, "lower") && strcmp(better, "higher"))
+		return bb_fail(err, 0, "\"better\" is neither \"lower\" nor \"higher\"");
+	if (results_series(res, suite, metric, env, false))
+		return bb_fail(err, 0, "%s/%s/%s appears twice", suite, metric, env);
+	s = results_series(res, suite, metric, env, true);
+	if (!s)
+		return bb_fail(err, ENOMEM, "series");
+	s->better = strcmp(better, "higher") ? BB_LOWER : BB_HIGHER;
+	if (read_str(o, "unit", s->unit, sizeof(s->unit), err) < 0 ||
+	    want(o, "samples", JSON_ARRAY, &arr, err) < 0 || read_samples(arr, s, err) < 0 ||
+	    want(o, "errors", JSON_ARRAY, &arr, err) < 0 || read_errors(arr, s, err) < 0)
+		return -1;
+	accel = json_object_get(o, "accel");
+	if (json_is_string(accel) && json_string_length(accel) < sizeof(s->accel)) {
+		strcpy(s->accel, json_string_value(accel));
+		s->emulated = json_is_true(json_object_get(o, "emulated"));
+	}
+	sum = json_object_get(o, "summary");
+	if (sum && !json_is_null(sum)) {
+		if (!json_is_object(sum) || read_summary(sum, &s->summary, err) < 0)
+			return bb_wrap(err, "summary");
+		s->has_summary = true;
+	}
+	return read_vs(o, s, err);
+}
+
+static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
+{
+	const char *objs[] = { "tool", "host", "config", "environments" };
+	json_t **dst[] = { &res->tool, &res->host, &res->config, &res->environments };
+	json_t *v;
+
+	if (read_str(doc, "id", res->id, sizeof(res->id), err) < 0 ||
+	    read_str(doc, "started_at", res->started_at, sizeof(res->started_at), err) < 0 ||
+	    want(doc, "complete", JSON_TRUE, &v, err) < 0)
+		return -1;
+	res->complete = json_is_true(v);
+	v = json_object_get(doc, "finished_at");
+	if (json_is_string(v) && json_string_length(v) < sizeof(res->finished_at))
+		strcpy(res->finished_at, json_string_value(v));
+	for (size_t i = 0; i < 4; i++) {
+		if (want(doc, objs[i], JSON_OBJECT, &v, err) < 0)
+			return -1;
+		*dst[i] = json_incref(v);
+	}
+	v = json_object_get(doc, "facts");
+	if (v && !json_is_array(v))
+		return bb_fail(err, 0, "\"facts\" is not an array");
+	if (v) {
+		json_decref(res->facts);
+		res->facts = json_incref(v);
+	}
+	return 0;
+}
+
+int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
+{
+	json_t *schema, *arr, *o;
+	size_t i;
+
+	results_init(res);
+	if (!json_is_object(doc))
+		return bb_fail(err, 0, "not a JSON object: not a boxbench result");
+	schema = json_object_get(doc, "schema");
+	if (!json_is_string(schema))
+		return bb_fail(err, 0, "no \"schema\": not a boxbench result");
+	if (strcmp(json_string_value(schema), BB_SCHEMA) != 0)
+		return bb_fail(err, 0, "schema is \"%s\", expected \"%s\"",
+		               json_string_value(schema), BB_SCHEMA);
+	if (read_header(doc, res, err) < 0 || want(doc, "results", JSON_ARRAY, &arr, err) < 0)
+		goto fail;
+	json_array_foreach(arr, i, o)
+	{
+		if (read_series(o, res, err) < 0) {
+			bb_wrap(err, "results[%zu]", i);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	results_free(res);
+	return -1;
+}
+
+int results_read(const char *path, struct bb_result *res, struct bb_err *err)
+{
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	results_init(res);
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		results_free(res);
+		if (access(path, R_OK) < 0)
+			return bb_fail(err, errno, "%s", path);
+		return bb_fail(err, 0, "%s: not valid JSON (line %d: %s)", path, jerr.line,
+		               jerr.text);
+	}
+	results_free(res);
+	rc = results_from_json(doc, res, err);
+	json_decref(doc);
+	if (rc < 0)
+		return bb_wrap(err, "%s", path);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* The results file, schema `boxbench/1` (DESIGN.md): an in-memory model, its JSON form
+ * (jansson), an atomic writer and a validating reader. */
+#ifndef BB_RESULTS_H
+#define BB_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "err.h"
+#include "stats.h"
+
+#define BB_SCHEMA "boxbench/1"
+
+enum bb_better { BB_LOWER, BB_HIGHER };
+
+struct bb_sample_error {
+	int rep;
+	char *reason;
+};
+
+struct bb_series {
+	char suite[64], metric[64], env[32], unit[24];
+	enum bb_better better;
+	char accel[8]; /* "kvm"/"tcg" for VM series, "" otherwise */
+	bool emulated; /* measured under an emulator: never read it as hardware cost */
+	double *samples;
+	size_t n, cap;
+	struct bb_sample_error *errors;
+	size_t nerr, errcap;
+	bool has_summary;
+	struct bb_summary summary;
+	bool has_vs; /* vs_native present */
+	double vs_ratio, vs_lo, vs_hi;
+};
+
+struct bb_result {
+	char id[128];
+	char started_at[32], finished_at[32]; /* RFC 3339 UTC */
+	bool complete;
+	json_t *tool, *host, *config, *environments; /* owned objects */
+	json_t *facts; /* owned array of {env, suite, key, value, rep}: non-numeric observations */
+	struct bb_series *series;
+	size_t nseries, cap;
+};
+
+void results_init(struct bb_result *res);
+void results_free(struct bb_result *res);
+
+/* Find the (suite, metric, env) series, creating it when create is set (NULL: not found / OOM). */
+struct bb_series *results_series(struct bb_result *res, const char *suite, const char *metric,
+                                 const char *env, bool create);
+int series_add_sample(struct bb_series *s, double value, struct bb_err *err);
+int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err);
+
+/* Summaries for every series with samples, and vs_native for every non-native series whose
+ * (suite, metric) has a native series. Deterministic for a seed. */
+int results_summarize(struct bb_result *res, unsigned long seed, struct bb_err *err);
+
+json_t *results_to_json(const struct bb_result *res);
+/* Write atomically: a temporary file in the same directory, fsync, then rename (force) or
+ * link (no force: an existing file is never replaced). */
+int results_write(const struct bb_result *res, const char *path, bool force, struct bb_err *err);
+/* Read and validate; rejects other schemas, broken JSON and wrong types with a clear message. */
+int results_read(const char *path, struct bb_result *res, struct bb_err *err);
+int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
+
+const char *better_name(enum bb_better b);
+
+#endif

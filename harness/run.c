@@ -1,0 +1,183 @@
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "runner.h"
+
+enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit)
+{
+	static const char *higher_units[] = { "GB/s", "MB/s", "GFLOP/s", "Mops/s", "ops/s", NULL };
+
+	(void)suite;
+	(void)metric;
+	for (size_t i = 0; higher_units[i]; i++)
+		if (!strcmp(unit, higher_units[i]))
+			return BB_HIGHER;
+	return BB_LOWER;
+}
+
+static struct bb_series *run_series(struct bb_result *res, const struct bb_env *env,
+                                    const char *suite, const char *metric, const char *unit,
+                                    struct bb_err *err)
+{
+	struct bb_series *s = results_series(res, suite, metric, env->name, true);
+
+	if (!s) {
+		bb_fail(err, 0, "cannot record %s/%s/%s", suite, metric, env->name);
+		return NULL;
+	}
+	if (!s->unit[0]) {
+		snprintf(s->unit, sizeof(s->unit), "%s", unit);
+		s->better = run_metric_better(suite, metric, unit);
+		if (env->accel)
+			snprintf(s->accel, sizeof(s->accel), "%s", env->accel);
+		s->emulated = env->emulated;
+	}
+	return s;
+}
+
+static void run_fact(struct bb_result *res, const struct bb_env *env, const struct bb_record *r,
+                     long rep)
+{
+	json_t *v = r->is_text ? json_string(r->text) : json_real(r->value);
+
+	json_array_append_new(res->facts, json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", env->name,
+	                                            "suite", r->suite, "key", r->metric, "value",
+	                                            v ? v : json_null(), "rep", (int)rep));
+}
+
+/* A failed sample is kept as an error on every series the suite has for this env (and on
+ * startup's two, which every sample yields). */
+static int run_sample_error(struct bb_result *res, const struct bb_env *env, const char *suite,
+                            long rep, const char *reason, struct bb_err *err)
+{
+	size_t marked = 0;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, suite) || strcmp(s->env, env->name))
+			continue;
+		if (series_add_error(s, (int)rep, reason, err) < 0)
+			return -1;
+		marked++;
+	}
+	if (marked)
+		return 0;
+	const char *metric = strcmp(suite, "startup") ? "sample" : "ready";
+	struct bb_series *s = run_series(res, env, suite, metric, "ms", err);
+	return s ? series_add_error(s, (int)rep, reason, err) : -1;
+}
+
+static int run_record(struct bb_result *res, const struct bb_env *env, const struct bb_sample *smp,
+                      long rep, struct bb_err *err)
+{
+	for (size_t i = 0; i < smp->nrecs; i++) {
+		const struct bb_record *r = &smp->recs[i];
+		struct bb_series *s;
+		if (r->kind == BB_REC_INFO) {
+			run_fact(res, env, r, rep);
+			continue;
+		}
+		s = run_series(res, env, r->suite, r->metric, r->unit[0] ? r->unit : "-", err);
+		if (!s)
+			return -1;
+		if (r->kind == BB_REC_ERROR ? series_add_error(s, (int)rep, r->text, err) < 0
+		                            : series_add_sample(s, r->value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int run_keep(struct bb_run *run, struct bb_result *res, const struct bb_env *env,
+                    const char *suite, const struct bb_sample *smp, long rep, struct bb_err *err)
+{
+	if (!smp->ok) {
+		run->failed++;
+		return run_sample_error(res, env, suite, rep, smp->error, err);
+	}
+	if (!strcmp(suite, "startup")) {
+		struct bb_series *ready = run_series(res, env, suite, "ready", "ms", err);
+		struct bb_series *exit_ = run_series(res, env, suite, "exit", "ms", err);
+		if (!ready || !exit_ ||
+		    series_add_sample(ready, (double)smp->ready_ns / 1e6, err) < 0 ||
+		    series_add_sample(exit_, (double)smp->exit_ns / 1e6, err) < 0)
+			return -1;
+	}
+	return run_record(res, env, smp, rep, err);
+}
+
+static void run_progress(struct bb_run *run, size_t done, size_t total, uint64_t t_start,
+                         const struct bb_env *env, const char *suite, long rep,
+                         const struct bb_sample *smp)
+{
+	double elapsed = (double)(bb_now_ns() - t_start) / 1e9;
+	double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
+	char what[160];
+
+	if (!run->progress)
+		return;
+	if (!smp->ok)
+		snprintf(what, sizeof(what), "FAILED: %.100s", smp->error);
+	else
+		snprintf(what, sizeof(what), "ready %.3f ms", (double)smp->ready_ns / 1e6);
+	if (run->progress_tty) {
+		int width = 24, fill = (int)((double)width * (double)done / (double)total);
+		fprintf(run->progress, "\r\033[K[%.*s%*s] %zu/%zu ETA %.0fs %s %s %s%s", fill,
+		        "########################", width - fill, "", done, total, eta, suite,
+		        env->name, rep < 0 ? "warm-up " : "", what);
+		if (done == total)
+			fputc('\n', run->progress);
+	} else {
+		fprintf(run->progress, "boxbench: %zu/%zu %s %s %s%s\n", done, total, suite,
+		        env->name, rep < 0 ? "warm-up " : "", what);
+	}
+	fflush(run->progress);
+}
+
+static void run_job(const struct bb_run *run, size_t si, struct bb_job *job)
+{
+	job->suite = run->suites[si];
+	job->args = run->suite_args[si][0] ? run->suite_args[si] : NULL;
+	job->timeout_s = run->timeout_s;
+}
+
+int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+{
+	size_t total = (size_t)(run->reps + run->warmup) * run->nsuites * run->nenvs, done = 0;
+	uint64_t t_start = bb_now_ns();
+
+	/* Round-robin: every environment gets its turn in each repetition, so slow drift of
+	 * the machine (thermal, background load) hits all of them alike. */
+	for (long rep = -run->warmup; rep < run->reps; rep++) {
+		for (size_t si = 0; si < run->nsuites; si++) {
+			for (size_t ei = 0; ei < run->nenvs; ei++) {
+				struct bb_env *env = &run->envs[ei];
+				struct bb_sample smp;
+				struct bb_job job;
+				int rc;
+
+				if (bb_interrupted)
+					return 1;
+				run_job(run, si, &job);
+				if (runner_sample(env, &job, &smp, err) < 0)
+					return -1;
+				if (bb_interrupted) { /* a sample cut short is not a sample */
+					sample_free(&smp);
+					return 1;
+				}
+				rc = rep >= 0 ? run_keep(run, res, env, job.suite, &smp, rep, err)
+				              : 0;
+				run_progress(run, ++done, total, t_start, env, job.suite, rep,
+				             &smp);
+				sample_free(&smp);
+				if (rc < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* The run loop behind `boxbench run`: interleaved samples over environments, recorded into a
+ * result. Split from the CLI so tests can drive it. */
+#ifndef BB_RUN_H
+#define BB_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "launcher.h"
+#include "results.h"
+
+#define BB_MAX_ENVS       16
+#define BB_MAX_SUITES     16
+#define BB_MAX_SUITE_ARGS 16
+
+struct bb_run {
+	struct bb_env envs[BB_MAX_ENVS];
+	size_t nenvs;
+	const char *suites[BB_MAX_SUITES];
+	char *suite_args[BB_MAX_SUITES][BB_MAX_SUITE_ARGS]; /* NULL-terminated per suite */
+	size_t nsuites;
+	long reps, warmup;
+	double timeout_s;
+	bool progress_tty;
+	FILE *progress; /* NULL = quiet */
+	size_t failed;  /* samples that failed */
+};
+
+/* Better direction of a metric: from the workload's metric table when it lists it, else from
+ * the unit (rates are better higher, times lower). */
+enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit);
+
+/* Run every sample; stops early (returns 1) when bb_interrupted. */
+int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err);
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef BB_SHOW_H
+#define BB_SHOW_H
+
+#include <stdio.h>
+
+#include "results.h"
+
+/* The summary table: one row per (suite, metric, env), emulated figures labelled. */
+void show_table(const struct bb_result *res, FILE *f);
+
+#endif

@@ -1,0 +1,263 @@
+#include "stats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "cleanup.h"
+
+/* 1.4826 makes the MAD a consistent estimator of the sd for normal data. */
+#define STATS_MAD_SCALE 1.4826
+#define STATS_MAD_K     3.0
+
+static int stats_check(const double *x, size_t n, const char *what, struct bb_err *err)
+{
+	if (n == 0)
+		return bb_fail(err, 0, "stats: %s: empty sample", what);
+	if (!x)
+		return bb_fail(err, 0, "stats: %s: no sample array", what);
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			return bb_fail(err, 0, "stats: %s: sample %zu is not finite (%g)", what, i,
+			               x[i]);
+	}
+	return 0;
+}
+
+static double *stats_sorted_copy(const double *x, size_t n)
+{
+	double *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	memcpy(s, x, n * sizeof(*s));
+	gsl_sort(s, 1, n);
+	return s;
+}
+
+static int stats_rng_new(unsigned long seed, size_t max_n, gsl_rng **out, struct bb_err *err)
+{
+	gsl_rng *r;
+
+	gsl_set_error_handler_off();
+	r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!r)
+		return bb_fail(err, ENOMEM, "stats: gsl_rng_alloc");
+	gsl_rng_set(r, seed);
+	/* gsl_rng_uniform_int(r, n) fails (returns 0) for n above the generator's range. */
+	if (max_n - 1 > gsl_rng_max(r) - gsl_rng_min(r)) {
+		gsl_rng_free(r);
+		return bb_fail(err, 0, "stats: %zu samples are too many to bootstrap", max_n);
+	}
+	*out = r;
+	return 0;
+}
+
+/* Median of one bootstrap resample of `sorted`. Indices into sorted data are counted instead of
+ * copying and sorting the resample: walking the counts in index order visits the resample in
+ * sorted order, so the order statistics come out exactly as gsl_sort + median would give them,
+ * in O(n) per resample and with no allocation (counts is the caller's n-entry scratch buffer). */
+static double stats_resample_median(const double *sorted, size_t n, gsl_rng *r, size_t *counts)
+{
+	size_t lo_k = (n - 1) / 2, hi_k = n / 2, cum = 0;
+	double a = sorted[0], b = sorted[0];
+	int have_a = 0;
+
+	memset(counts, 0, n * sizeof(*counts));
+	for (size_t i = 0; i < n; i++)
+		counts[gsl_rng_uniform_int(r, n)]++;
+	for (size_t i = 0; i < n; i++) {
+		cum += counts[i];
+		if (!have_a && cum > lo_k) {
+			a = sorted[i];
+			have_a = 1;
+		}
+		if (cum > hi_k) {
+			b = sorted[i];
+			break;
+		}
+	}
+	/* Same arithmetic as gsl_stats_median_from_sorted_data. */
+	return lo_k == hi_k ? a : (a + b) / 2;
+}
+
+static void stats_boot_medians(const double *sorted, size_t n, gsl_rng *r, size_t *counts,
+                               double *meds)
+{
+	for (size_t b = 0; b < BB_BOOTSTRAP_RESAMPLES; b++)
+		meds[b] = stats_resample_median(sorted, n, r, counts);
+}
+
+/* Percentile interval of the B bootstrap estimates in vals (sorted in place). */
+static void stats_boot_interval(double *vals, double point, double *lo, double *hi)
+{
+	gsl_sort(vals, 1, BB_BOOTSTRAP_RESAMPLES);
+	*lo = gsl_stats_quantile_from_sorted_data(vals, 1, BB_BOOTSTRAP_RESAMPLES, 0.025);
+	*hi = gsl_stats_quantile_from_sorted_data(vals, 1, BB_BOOTSTRAP_RESAMPLES, 0.975);
+	/* The bootstrap distribution of a median is discrete (it only takes values of order
+	 * statistics and midpoints of pairs). With few samples or heavy ties one atom can hold
+	 * more than 2.5% of the mass on one side, and the percentile interval can then end just
+	 * short of the point estimate. An interval that excludes its own estimate is useless to a
+	 * reader, so widen it to the estimate: that only makes the interval more conservative. */
+	if (point < *lo)
+		*lo = point;
+	if (point > *hi)
+		*hi = point;
+}
+
+/* MAD outlier count; work is an n-entry scratch buffer. */
+static size_t stats_outliers(const double *sorted, size_t n, double median, double *work)
+{
+	double mad, limit;
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		work[i] = fabs(sorted[i] - median);
+	gsl_sort(work, 1, n);
+	mad = gsl_stats_median_from_sorted_data(work, 1, n);
+	limit = STATS_MAD_K * STATS_MAD_SCALE * mad;
+	for (size_t i = 0; i < n; i++) {
+		if (work[i] > limit)
+			count++;
+	}
+	return count;
+}
+
+static int stats_summary_finite(const struct bb_summary *s)
+{
+	const double v[] = { s->median, s->mean, s->sd,    s->min,  s->max,
+		             s->p05,    s->p95,  s->ci_lo, s->ci_hi };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (!isfinite(v[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Everything but the interval, from the sorted sample. */
+static void stats_describe(const double *sorted, size_t n, double *work, struct bb_summary *s)
+{
+	s->n = n;
+	s->median = gsl_stats_median_from_sorted_data(sorted, 1, n);
+	s->mean = gsl_stats_mean(sorted, 1, n);
+	/* gsl_stats_sd divides by n - 1: NaN for a single sample, where the spread is 0. */
+	s->sd = n > 1 ? gsl_stats_sd_m(sorted, 1, n, s->mean) : 0.0;
+	s->min = sorted[0];
+	s->max = sorted[n - 1];
+	s->p05 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.05);
+	s->p95 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.95);
+	s->outliers = stats_outliers(sorted, n, s->median, work);
+}
+
+int stats_summarize(const double *x, size_t n, unsigned long seed, struct bb_summary *out,
+                    struct bb_err *err)
+{
+	_cleanup_free_ double *sorted = NULL, *work = NULL, *meds = NULL;
+	_cleanup_free_ size_t *counts = NULL;
+	struct bb_summary s = { 0 };
+	gsl_rng *r = NULL;
+
+	if (stats_check(x, n, "summary", err) < 0)
+		return -1;
+	sorted = stats_sorted_copy(x, n);
+	work = calloc(n, sizeof(*work));
+	counts = calloc(n, sizeof(*counts));
+	meds = calloc(BB_BOOTSTRAP_RESAMPLES, sizeof(*meds));
+	if (!sorted || !work || !counts || !meds)
+		return bb_fail(err, ENOMEM, "stats: summary of %zu samples", n);
+	if (stats_rng_new(seed, n, &r, err) < 0)
+		return -1;
+
+	stats_describe(sorted, n, work, &s);
+	stats_boot_medians(sorted, n, r, counts, meds);
+	gsl_rng_free(r);
+	stats_boot_interval(meds, s.median, &s.ci_lo, &s.ci_hi);
+
+	/* Finite input can still overflow, e.g. the mean or a midpoint of values near DBL_MAX. */
+	if (!stats_summary_finite(&s))
+		return bb_fail(err, 0, "stats: summary overflows a double (samples near +-%g)",
+		               fabs(sorted[0]) > fabs(sorted[n - 1]) ? sorted[0] : sorted[n - 1]);
+	*out = s;
+	return 0;
+}
+
+/* Turn the B num medians in rn into ratios rn[b] / rd[b]; fails on a zero or overflow. */
+static int stats_ratio_resamples(double *rn, const double *rd, struct bb_err *err)
+{
+	size_t zeros = 0;
+
+	for (size_t b = 0; b < BB_BOOTSTRAP_RESAMPLES; b++) {
+		if (rd[b] == 0) {
+			zeros++;
+			continue;
+		}
+		rn[b] /= rd[b];
+		if (!isfinite(rn[b]))
+			return bb_fail(err, 0,
+			               "stats: ratio: a bootstrap ratio overflows a double");
+	}
+	if (zeros)
+		return bb_fail(err, 0,
+		               "stats: ratio: denominator median is 0 in %zu of %d bootstrap "
+		               "resamples",
+		               zeros, BB_BOOTSTRAP_RESAMPLES);
+	return 0;
+}
+
+int stats_ratio(const double *num, size_t nn, const double *den, size_t nd, unsigned long seed,
+                double *ratio, double *lo, double *hi, struct bb_err *err)
+{
+	_cleanup_free_ double *sn = NULL, *sd = NULL, *rn = NULL, *rd = NULL;
+	_cleanup_free_ size_t *counts = NULL;
+	double point, mn, md;
+	gsl_rng *r = NULL;
+
+	if (stats_check(num, nn, "ratio numerator", err) < 0 ||
+	    stats_check(den, nd, "ratio denominator", err) < 0)
+		return -1;
+	sn = stats_sorted_copy(num, nn);
+	sd = stats_sorted_copy(den, nd);
+	counts = calloc(nn > nd ? nn : nd, sizeof(*counts));
+	rn = calloc(BB_BOOTSTRAP_RESAMPLES, sizeof(*rn));
+	rd = calloc(BB_BOOTSTRAP_RESAMPLES, sizeof(*rd));
+	if (!sn || !sd || !counts || !rn || !rd)
+		return bb_fail(err, ENOMEM, "stats: ratio of %zu and %zu samples", nn, nd);
+
+	mn = gsl_stats_median_from_sorted_data(sn, 1, nn);
+	md = gsl_stats_median_from_sorted_data(sd, 1, nd);
+	if (md == 0)
+		return bb_fail(err, 0, "stats: ratio: denominator median is 0");
+	point = mn / md;
+	if (!isfinite(point))
+		return bb_fail(err, 0, "stats: ratio: %g / %g overflows a double", mn, md);
+
+	if (stats_rng_new(seed, nn > nd ? nn : nd, &r, err) < 0)
+		return -1;
+	stats_boot_medians(sn, nn, r, counts, rn);
+	stats_boot_medians(sd, nd, r, counts, rd);
+	gsl_rng_free(r);
+	if (stats_ratio_resamples(rn, rd, err) < 0)
+		return -1;
+	stats_boot_interval(rn, point, lo, hi);
+	*ratio = point;
+	return 0;
+}
+
+double stats_median(const double *x, size_t n)
+{
+	_cleanup_free_ double *sorted = NULL;
+
+	if (!x || n == 0)
+		return NAN;
+	sorted = stats_sorted_copy(x, n);
+	if (!sorted)
+		return NAN;
+	return gsl_stats_median_from_sorted_data(sorted, 1, n);
+}

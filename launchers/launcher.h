@@ -1,0 +1,107 @@
+/* One interface for every environment (crun's handler pattern): each launcher is one file
+ * ending in a designated-initializer `struct launcher`, collected in `launchers[]`.
+ *
+ * Life of a sample: spawn() starts a fresh instance and hands back a pid and a file
+ * descriptor on which the workload's `@bb` records arrive (the harness timestamps each line on
+ * arrival); reap() waits for the instance to end (killing it once the timeout passes) and tears
+ * down everything spawn() created. reap() is called exactly once per successful spawn(), on
+ * every path. */
+#ifndef BB_LAUNCHER_H
+#define BB_LAUNCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "err.h"
+
+/* Container namespace kinds, switchable one by one for the startup decomposition. */
+enum bb_ns {
+	BB_NS_MNT = 1 << 0,
+	BB_NS_PID = 1 << 1,
+	BB_NS_UTS = 1 << 2,
+	BB_NS_IPC = 1 << 3,
+	BB_NS_NET = 1 << 4,
+	BB_NS_CGROUP = 1 << 5,
+	BB_NS_ALL = (1 << 6) - 1,
+};
+
+/* What the user chose for the environments; filled by `run` from its flags. */
+struct bb_env_opts {
+	const char *build_dir;   /* where boxbench-load, images, kernels live */
+	const char *load_path;   /* the workload binary (static) */
+	const char *scratch_dir; /* storage for I/O suites, on the host file system */
+	int pu;                  /* OS index of the processing unit to pin to, -1 = none */
+	/* container */
+	unsigned container_ns; /* enum bb_ns mask */
+	bool container_cgroup; /* create a per-instance cgroup */
+	bool container_rootfs; /* pivot_root into the minimal image */
+	double cpu_quota;      /* CPUs worth of time, e.g. 1.0 */
+	long long mem_limit;   /* bytes */
+	long pids_limit;
+	/* vm */
+	const char *vm_accel;  /* "kvm", "tcg" or NULL = decided by doctor's probe */
+	const char *vm_kernel; /* guest kernel image, NULL = the one in build_dir */
+	const char *vm_initrd; /* initramfs, NULL = the one in build_dir */
+	unsigned vm_mem_mib;
+	unsigned vm_vcpus;
+};
+
+/* One prepared environment: the launcher's state for the whole run. */
+struct bb_env {
+	const struct launcher *launcher;
+	const struct bb_env_opts *opts;
+	char name[32]; /* name in results ("native", "container", "vm", "container-nonet", ...) */
+	void *priv;    /* launcher-owned; freed by cleanup() */
+	json_t *describe;  /* what defines this environment, for results' `environments` */
+	bool emulated;     /* figures are from an emulator (VM under TCG): label them */
+	const char *accel; /* "kvm" / "tcg" for VMs, NULL otherwise */
+};
+
+/* What to run in one instance: `boxbench-load SUITE ARGS...`. */
+struct bb_job {
+	const char *suite;
+	char *const *args; /* NULL-terminated, may be NULL */
+	double timeout_s;
+};
+
+/* One running instance. */
+struct bb_instance {
+	pid_t pid;      /* the process the harness waits for (workload, init, or QEMU) */
+	int pidfd;      /* pidfd of pid, -1 if unavailable */
+	int out_fd;     /* read end carrying the workload's records */
+	void *priv;     /* launcher-owned per-instance state, released by reap() */
+	int status;     /* wait status once reaped */
+	bool timed_out; /* reap() had to kill it */
+};
+
+struct bb_probe {
+	bool available;
+	char reason[512]; /* why not, or a short description of what will be used */
+};
+
+struct launcher {
+	const char *name;
+	const char *summary;
+	/* Can it run here? Never fails: fills out->available and out->reason. */
+	void (*probe)(const struct bb_env_opts *opts, struct bb_probe *out);
+	/* Once per run: build images, check binaries, fill env->describe. */
+	int (*prepare)(struct bb_env *env, struct bb_err *err);
+	/* Start a fresh instance running the job. */
+	int (*spawn)(struct bb_env *env, const struct bb_job *job, struct bb_instance *inst,
+	             struct bb_err *err);
+	/* Wait up to timeout_s for the instance to end, kill it after that, tear everything down.
+	 * Returns 0 when the instance ended by itself (status in inst->status), negative when it
+	 * had to be killed or teardown failed; teardown is attempted on every path. */
+	int (*reap)(struct bb_env *env, struct bb_instance *inst, double timeout_s,
+	            struct bb_err *err);
+	/* Release what prepare() made. */
+	void (*cleanup)(struct bb_env *env);
+};
+
+extern const struct launcher *const launchers[];
+
+const struct launcher *launcher_find(const char *name);
+
+#endif

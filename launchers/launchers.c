@@ -1,0 +1,19 @@
+#include "launcher.h"
+
+#include <string.h>
+
+extern const struct launcher launcher_native;
+
+/* The environment table: adding an environment is adding its file and one line here. */
+const struct launcher *const launchers[] = {
+	&launcher_native,
+	NULL,
+};
+
+const struct launcher *launcher_find(const char *name)
+{
+	for (size_t i = 0; name && launchers[i]; i++)
+		if (strcmp(launchers[i]->name, name) == 0)
+			return launchers[i];
+	return NULL;
+}

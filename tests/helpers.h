@@ -1,0 +1,116 @@
+/* Shared by the tests that run boxbench's programs: run a command, capture its output. */
+#ifndef BB_TEST_HELPERS_H
+#define BB_TEST_HELPERS_H
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct cmd_out {
+	int code; /* exit code, or 128+signal */
+	char out[65536];
+	char err[8192];
+};
+
+static inline const char *build_dir(void)
+{
+	const char *b = getenv("BUILD");
+	return b && *b ? b : "build";
+}
+
+static inline void read_all(int fd, char *buf, size_t len)
+{
+	size_t o = 0;
+	ssize_t n;
+
+	while (o + 1 < len && (n = read(fd, buf + o, len - 1 - o)) > 0)
+		o += (size_t)n;
+	buf[o] = '\0';
+	while (read(fd, (char[256]){ 0 }, 256) > 0)
+		;
+}
+
+/* Run argv (argv[0] a path) with stdout and stderr captured into files, then read. */
+static inline int run_cmd(char *const argv[], struct cmd_out *r)
+{
+	char of[] = "/tmp/bb-test-out-XXXXXX", ef[] = "/tmp/bb-test-err-XXXXXX";
+	int ofd = mkstemp(of), efd = mkstemp(ef), st;
+	pid_t pid;
+
+	if (ofd < 0 || efd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	lseek(ofd, 0, SEEK_SET);
+	lseek(efd, 0, SEEK_SET);
+	read_all(ofd, r->out, sizeof(r->out));
+	read_all(efd, r->err, sizeof(r->err));
+	close(ofd);
+	close(efd);
+	unlink(of);
+	unlink(ef);
+	return 0;
+}
+
+static inline int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Make the test a subreaper: anything a run leaves behind is re-parented to the test
+ * instead of init, where leftover_children() finds it (other work on the machine does not
+ * count). */
+static inline void become_subreaper(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* Live processes whose parent is this test (after the harness it ran has been reaped):
+ * what a run left behind. Zombies are reaped first and do not count. */
+static inline int leftover_children(void)
+{
+	char path[64], buf[512];
+	int n = 0;
+	DIR *d;
+	struct dirent *de;
+
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		char *rp = strrchr(buf, ')'), state;
+		int ppid;
+		if (rp && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == getpid() &&
+		    state != 'Z')
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+#endif

@@ -1,0 +1,168 @@
+/* Integration: the real harness runs the real workload natively. A valid result with every
+ * sample, nothing left running, and a misbehaving workload (hang, garbage, death, flood) is
+ * a per-sample error, never a crash or a hang. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <time.h>
+
+#include "helpers.h"
+#include "results.h"
+
+static char dir[64];
+static char bin[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	become_subreaper();
+	snprintf(bin, sizeof(bin), "%s/boxbench", build_dir());
+	snprintf(dir, sizeof(dir), "/tmp/bb-test-native-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void test_startup_run(void **state)
+{
+	char out[128];
+	struct cmd_out *r = malloc(sizeof(*r));
+	struct bb_result res;
+	struct bb_err e = { 0 };
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/startup.json", dir);
+	char *argv[] = { bin, "run",      "--envs", "native", "--suites", "startup", "--reps",
+		         "5", "--warmup", "1",      "-o",     out,        NULL };
+	assert_int_equal(run_cmd(argv, r), 0);
+	if (r->code != 0)
+		fail_msg("exit %d: %s", r->code, r->err);
+	assert_int_equal(results_read(out, &res, &e), 0);
+	assert_true(res.complete);
+	const char *metrics[] = { "ready", "exit" };
+	for (size_t i = 0; i < 2; i++) {
+		struct bb_series *s = results_series(&res, "startup", metrics[i], "native", false);
+		assert_non_null(s);
+		assert_int_equal(s->n, 5);
+		assert_int_equal(s->nerr, 0);
+		assert_string_equal(s->unit, "ms");
+		assert_true(s->has_summary);
+		assert_true(s->summary.median > 0);
+		assert_true(s->summary.ci_lo <= s->summary.median);
+		assert_true(s->summary.median <= s->summary.ci_hi);
+	}
+	/* exit comes after ready in every sample: the median cannot be smaller */
+	assert_true(results_series(&res, "startup", "exit", "native", false)->summary.median >=
+	            results_series(&res, "startup", "ready", "native", false)->summary.median);
+	json_t *pu = json_object_get(json_object_get(res.host, "topology"), "pinned_pu");
+	assert_true(json_is_integer(pu));
+	assert_int_equal(json_integer_value(json_object_get(res.config, "reps")), 5);
+	results_free(&res);
+	assert_int_equal(leftover_children(), 0);
+	/* No overwrite without --force: exit 2 before anything runs. */
+	assert_int_equal(run_cmd(argv, r), 0);
+	assert_int_equal(r->code, 2);
+	assert_non_null(strstr(r->err, "--force"));
+	free(r);
+}
+
+/* Run the selftest suite in a mode; expect exit 1 and the reason in the sample's error. */
+static void expect_sample_error(const char *mode, const char *reason)
+{
+	char out[128], modearg[64];
+	struct cmd_out *r = malloc(sizeof(*r));
+	struct bb_result res;
+	struct bb_err e = { 0 };
+
+	snprintf(out, sizeof(out), "%s/%s.json", dir, mode);
+	snprintf(modearg, sizeof(modearg), "--load-arg=%s", mode);
+	char *argv[] = { bin,         "run",    "--envs", "native",   "--suites",
+		         "selftest",  "--reps", "1",      "--warmup", "0",
+		         "--timeout", "1",      "-o",     out,        "--load-arg=--mode",
+		         modearg,     NULL };
+	time_t t0 = time(NULL);
+	assert_int_equal(run_cmd(argv, r), 0);
+	if (r->code != 1)
+		fail_msg("mode %s: exit %d (want 1): %s", mode, r->code, r->err);
+	assert_true(time(NULL) - t0 < 10);
+	assert_int_equal(results_read(out, &res, &e), 0);
+	size_t found = 0;
+	for (size_t i = 0; i < res.nseries; i++)
+		for (size_t j = 0; j < res.series[i].nerr; j++)
+			found += strstr(res.series[i].errors[j].reason, reason) != NULL;
+	if (!found)
+		fail_msg("mode %s: no error containing '%s'", mode, reason);
+	results_free(&res);
+	assert_int_equal(leftover_children(), 0);
+	free(r);
+}
+
+static void test_misbehaving_workloads(void **state)
+{
+	(void)state;
+	expect_sample_error("hang", "timed out");
+	expect_sample_error("garbage", "bad record: record is not valid JSON");
+	expect_sample_error("die", "no end record (instance killed by signal 9");
+	expect_sample_error("no-end", "no end record (instance exit 0)");
+	expect_sample_error("flood", "flooded");
+	expect_sample_error("long-line", "longer than 4096");
+	expect_sample_error("fail", "workload ended with status 3");
+}
+
+/* SIGINT in the middle of a run: the partial result is written, marked incomplete, exit
+ * 130, and the workload that was running is gone. */
+static void test_interrupt_keeps_results(void **state)
+{
+	char out[128];
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	int st;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/interrupted.json", dir);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 2);
+		dup2(devnull, 1);
+		execl(bin, bin, "run", "--envs", "native", "--suites", "startup,selftest", "--reps",
+		      "3", "--warmup", "0", "--timeout", "30", "--load-arg=--mode",
+		      "--load-arg=hang", "-o", out, (char *)NULL);
+		_exit(127);
+	}
+	struct timespec ts = { 0, 700 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	kill(pid, SIGINT);
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 130);
+	assert_int_equal(results_read(out, &res, &e), 0);
+	assert_false(res.complete);
+	/* The first startup sample finished before the hang: it is kept. */
+	struct bb_series *s = results_series(&res, "startup", "ready", "native", false);
+	assert_non_null(s);
+	assert_true(s->n >= 1);
+	results_free(&res);
+	assert_int_equal(leftover_children(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_startup_run),
+		cmocka_unit_test(test_misbehaving_workloads),
+		cmocka_unit_test(test_interrupt_keeps_results),
+	};
+	return cmocka_run_group_tests_name("integration_native", tests, setup, teardown);
+}

@@ -1,0 +1,177 @@
+/* Results file: write, read back, equality; rejection of broken and foreign files; no
+ * overwrite without force; no temporary file left behind. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/bb-test-results-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void make_result(struct bb_result *res)
+{
+	struct bb_err e = { 0 };
+	const double nat[] = { 0.50, 0.52, 0.49, 0.51, 0.55 };
+	const double con[] = { 1.00, 1.10, 0.98, 1.02, 1.05 };
+
+	results_init(res);
+	snprintf(res->id, sizeof(res->id), "test-id");
+	snprintf(res->started_at, sizeof(res->started_at), "2026-11-28T05:00:00Z");
+	snprintf(res->finished_at, sizeof(res->finished_at), "2026-11-28T05:01:00Z");
+	res->complete = true;
+	res->tool = json_pack("{s:s}", "version", "0.1.0");
+	res->host = json_pack("{s:s}", "kernel", "6.1");
+	res->config = json_pack("{s:i}", "reps", 5);
+	res->environments = json_pack("{s:{}}", "native");
+	struct bb_series *a = results_series(res, "startup", "ready", "native", true);
+	struct bb_series *b = results_series(res, "startup", "ready", "container", true);
+	strcpy(a->unit, "ms");
+	strcpy(b->unit, "ms");
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(series_add_sample(a, nat[i], &e), 0);
+		assert_int_equal(series_add_sample(b, con[i], &e), 0);
+	}
+	assert_int_equal(series_add_error(b, 5, "timed out", &e), 0);
+	assert_int_equal(results_summarize(res, 1, &e), 0);
+}
+
+static void test_roundtrip(void **state)
+{
+	struct bb_result res, back;
+	struct bb_err e = { 0 };
+	char path[128];
+
+	(void)state;
+	make_result(&res);
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	assert_int_equal(results_write(&res, path, false, &e), 0);
+	assert_int_equal(results_read(path, &back, &e), 0);
+	assert_string_equal(back.id, "test-id");
+	assert_true(back.complete);
+	assert_int_equal(back.nseries, 2);
+	for (size_t i = 0; i < 2; i++) {
+		struct bb_series *x = &res.series[i], *y = &back.series[i];
+		assert_string_equal(x->env, y->env);
+		assert_int_equal(x->n, y->n);
+		for (size_t j = 0; j < x->n; j++)
+			assert_float_equal(x->samples[j], y->samples[j], 1e-12);
+		assert_float_equal(x->summary.median, y->summary.median, 1e-9);
+		assert_float_equal(x->summary.ci_lo, y->summary.ci_lo, 1e-9);
+	}
+	/* The container's median 1.02 over native's 0.51: ratio 2.0, carried through. */
+	assert_true(back.series[1].has_vs);
+	assert_float_equal(back.series[1].vs_ratio, 2.0, 1e-9);
+	assert_false(back.series[0].has_vs);
+	assert_int_equal(back.series[1].nerr, 1);
+	assert_string_equal(back.series[1].errors[0].reason, "timed out");
+	results_free(&back);
+	results_free(&res);
+}
+
+static void test_no_overwrite(void **state)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	char path[128];
+
+	(void)state;
+	make_result(&res);
+	snprintf(path, sizeof(path), "%s/once.json", dir);
+	assert_int_equal(results_write(&res, path, false, &e), 0);
+	assert_int_equal(results_write(&res, path, false, &e), -1);
+	assert_non_null(strstr(e.msg, "--force"));
+	assert_int_equal(results_write(&res, path, true, &e), 0);
+	results_free(&res);
+	/* Only the two result files: no temporary file left in the directory. */
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		assert_null(strstr(de->d_name, ".tmp."));
+	closedir(d);
+}
+
+static void expect_reject(const char *text, const char *needle)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(results_read(path, &res, &e), -1);
+	if (!strstr(e.msg, needle))
+		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+}
+
+static void test_rejects(void **state)
+{
+	(void)state;
+	expect_reject("{\"schema\":\"boxbench/1\",\"id\":", "not valid JSON");
+	expect_reject("{\"schema\":\"other/2\"}", "expected \"boxbench/1\"");
+	expect_reject("{\"name\":\"package.json\"}", "not a boxbench result");
+	expect_reject("[1,2]", "not a boxbench result");
+	expect_reject("{\"schema\":\"boxbench/1\",\"id\":7}", "\"id\" is not a string");
+	expect_reject(
+	    "{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":true,"
+	    "\"tool\":{},\"host\":{},\"config\":{},\"environments\":{},\"results\":[{"
+	    "\"suite\":\"s\",\"metric\":\"m\",\"env\":\"e\",\"better\":\"lower\","
+	    "\"unit\":\"ms\",\"samples\":[1,\"two\"],\"errors\":[]}]}",
+	    "sample 1 is not a number");
+	expect_reject(
+	    "{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":true,"
+	    "\"tool\":{},\"host\":{},\"config\":{},\"environments\":{},\"results\":[{"
+	    "\"suite\":\"s\",\"metric\":\"m\",\"env\":\"e\",\"better\":\"sideways\","
+	    "\"unit\":\"ms\",\"samples\":[],\"errors\":[]}]}",
+	    "better");
+	expect_reject(
+	    "{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":1}",
+	    "\"complete\" is not a boolean");
+}
+
+static void test_missing_file(void **state)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(results_read("/nonexistent/r.json", &res, &e), -1);
+	assert_non_null(strstr(e.msg, "No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_no_overwrite),
+		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_missing_file),
+	};
+	return cmocka_run_group_tests_name("results", tests, setup, teardown);
+}
