@@ -433,14 +433,20 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 	size_t i;
 
 	results_init(res);
-	if (!json_is_object(doc))
-		return bb_fail(err, 0, "not a JSON object: not a boxbench result");
+	if (!json_is_object(doc)) {
+		bb_fail(err, 0, "not a JSON object: not a boxbench result");
+		goto fail;
+	}
 	schema = json_object_get(doc, "schema");
-	if (!json_is_string(schema))
-		return bb_fail(err, 0, "no \"schema\": not a boxbench result");
-	if (strcmp(json_string_value(schema), BB_SCHEMA) != 0)
-		return bb_fail(err, 0, "schema is \"%s\", expected \"%s\"",
-		               json_string_value(schema), BB_SCHEMA);
+	if (!json_is_string(schema)) {
+		bb_fail(err, 0, "no \"schema\": not a boxbench result");
+		goto fail;
+	}
+	if (strcmp(json_string_value(schema), BB_SCHEMA) != 0) {
+		bb_fail(err, 0, "schema is \"%s\", expected \"%s\"", json_string_value(schema),
+		        BB_SCHEMA);
+		goto fail;
+	}
 	if (read_header(doc, res, err) < 0 || want(doc, "results", JSON_ARRAY, &arr, err) < 0)
 		goto fail;
 	json_array_foreach(arr, i, o)
@@ -462,16 +468,14 @@ int results_read(const char *path, struct bb_result *res, struct bb_err *err)
 	json_t *doc;
 	int rc;
 
-	results_init(res);
+	memset(res, 0, sizeof(*res));
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
-		results_free(res);
 		if (access(path, R_OK) < 0)
 			return bb_fail(err, errno, "%s", path);
 		return bb_fail(err, 0, "%s: not valid JSON (line %d: %s)", path, jerr.line,
 		               jerr.text);
 	}
-	results_free(res);
 	rc = results_from_json(doc, res, err);
 	json_decref(doc);
 	if (rc < 0)

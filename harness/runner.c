@@ -13,7 +13,7 @@ void sample_free(struct bb_sample *s)
 {
 	free(s->recs);
 	s->recs = NULL;
-	s->nrecs = 0;
+	s->nrecs = s->cap = 0;
 }
 
 static void sample_fail(struct bb_sample *s, const char *fmt, const char *detail)
@@ -31,10 +31,14 @@ static int sample_keep(struct bb_sample *s, const struct bb_record *rec)
 		sample_fail(s, "%s", "workload flooded the harness with records");
 		return 1;
 	}
-	n = realloc(s->recs, (s->nrecs + 1) * sizeof(*n));
-	if (!n)
-		return -1;
-	s->recs = n;
+	if (s->nrecs == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		n = realloc(s->recs, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		s->recs = n;
+		s->cap = cap;
+	}
 	s->recs[s->nrecs++] = *rec;
 	return 0;
 }

@@ -17,7 +17,7 @@ struct bb_sample {
 	uint64_t exit_ns;       /* launch request -> instance torn down */
 	int end_status;         /* -1 when no end record */
 	struct bb_record *recs; /* metric, error and info records, in arrival order */
-	size_t nrecs;
+	size_t nrecs, cap;
 	char error[768]; /* why the sample failed, one line */
 };
 
