@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "host.h"
 #include "options.h"
 #include "proc.h"
@@ -67,7 +68,7 @@ static const char run_usage[] =
     "usage: boxbench run [options]\n"
     "  --envs LIST      environments, comma-separated (default: every one available here)\n"
     "  --suites LIST    workload suites (default: startup; 'all' for every suite)\n"
-    "  --reps N         measured samples per suite and environment (default 10, --quick 5)\n"
+    "  --reps N         measured samples per suite and environment (default 10, --quick 6)\n"
     "  --warmup N       discarded samples first (default 2, --quick 1)\n"
     "  --quick          fewer samples and shorter measurements\n"
     "  --seed N         seed of the bootstrap (default 1; recorded)\n"
@@ -179,7 +180,7 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 		return cli_error("run", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
 	if (run->nsuites == 0)
 		run->suites[run->nsuites++] = "startup";
-	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? 5 : 10;
+	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
 	for (size_t si = 0; si < run->nsuites; si++)

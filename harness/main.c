@@ -5,12 +5,18 @@
 #include "cli.h"
 
 extern const struct command cmd_doctor, cmd_run, cmd_show;
+extern const struct command cmd_compare;
+extern const struct command cmd_history;
+extern const struct command cmd_export;
 
 /* The subcommand table: adding a subcommand is adding its file and one line here. */
 const struct command *const commands[] = {
 	&cmd_doctor,
 	&cmd_run,
 	&cmd_show,
+	&cmd_compare,
+	&cmd_history,
+	&cmd_export,
 	NULL,
 };
 

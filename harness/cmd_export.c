@@ -1,0 +1,177 @@
+/* boxbench export FILE --format csv|bmf|gab|gbench: a result for spreadsheets and CI benchmark
+ * trackers (formats in export.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "export.h"
+
+enum { OPT_FORMAT = 256, OPT_ENV, OPT_BETTER, OPT_HELP };
+
+static const struct option exp_longopts[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "better", required_argument, NULL, OPT_BETTER },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ 0 },
+};
+
+static const char exp_usage[] =
+    "usage: boxbench export FILE --format csv|bmf|gab|gbench [-o OUT] [--env ENV]\n"
+    "                       [--better lower|higher]\n"
+    "  --format F       csv: one row per sample; bmf: Bencher Metric Format (one environment\n"
+    "                   = one testbed per document); gab: github-action-benchmark custom\n"
+    "                   format (one direction per document); gbench: Google Benchmark JSON\n"
+    "  -o, --output OUT write OUT (replaced atomically) instead of stdout\n"
+    "  --env ENV        only this environment (bmf needs one when the file holds several)\n"
+    "  --better DIR     gab: export the lower-is-better series (default; tool\n"
+    "                   customSmallerIsBetter) or the higher-is-better ones\n"
+    "                   (customBiggerIsBetter)\n";
+
+struct exp_cli {
+	struct export_opts opts;
+	bool have_format;
+	const char *file, *out;
+};
+
+static int exp_parse_opt(int c, const char *arg, struct exp_cli *cli, struct bb_err *err)
+{
+	switch (c) {
+	case OPT_FORMAT:
+		cli->have_format = true;
+		return export_format_parse(arg, &cli->opts.format, err);
+	case 'o':
+		return cli->out = arg, 0;
+	case OPT_ENV:
+		return cli->opts.env = arg, 0;
+	case OPT_BETTER:
+		if (strcmp(arg, "lower") && strcmp(arg, "higher"))
+			return bb_fail(err, 0, "--better: expected lower or higher, got '%s'", arg);
+		cli->opts.better = strcmp(arg, "lower") ? BB_HIGHER : BB_LOWER;
+		return 0;
+	}
+	return bb_fail(err, 0, "internal: unhandled option %d", c);
+}
+
+/* Returns an exit code, or -1 to go on. */
+static int exp_parse(int argc, char **argv, struct exp_cli *cli)
+{
+	struct bb_err err = { 0 };
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:", exp_longopts, NULL)) != -1) {
+		if (c == OPT_HELP)
+			return fputs(exp_usage, stdout), BB_EXIT_OK;
+		if (c == '?' || c == ':')
+			return cli_bad_option("export", c, argv[optind - 1]);
+		if (exp_parse_opt(c, optarg, cli, &err) < 0)
+			return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
+	}
+	if (argc - optind != 1)
+		return cli_error("export", BB_EXIT_USAGE,
+		                 "expected one FILE (usage: boxbench export FILE --format "
+		                 "csv|bmf|gab|gbench [-o OUT])");
+	if (!cli->have_format)
+		return cli_error("export", BB_EXIT_USAGE, "missing --format csv|bmf|gab|gbench");
+	cli->file = argv[optind];
+	return -1;
+}
+
+static bool exp_has_env(const struct bb_result *res, const char *env)
+{
+	for (size_t i = 0; i < res->nseries; i++)
+		if (!strcmp(res->series[i].env, env))
+			return true;
+	return false;
+}
+
+/* Into a temporary file beside OUT, renamed over it once complete: a reader never sees half
+ * a document. */
+static int exp_to_file(const struct bb_result *res, const struct exp_cli *cli, size_t *left,
+                       struct bb_err *err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	FILE *f;
+	int fd;
+
+	if (asprintf(&tmp, "%s.tmp-XXXXXX", cli->out) < 0)
+		return bb_fail(err, ENOMEM, "export");
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return bb_fail(err, errno, "export: %s", tmp);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return bb_fail(err, errno, "export: %s", tmp);
+	}
+	fchmod(fd, 0644);
+	if (export_write(res, &cli->opts, f, left, err) < 0) {
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	if (fclose(f) != 0 || rename(tmp, cli->out) < 0) {
+		bb_fail(err, errno, "export: %s", cli->out);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int export_main(int argc, char **argv)
+{
+	struct exp_cli cli = { .opts = { .better = BB_LOWER } };
+	struct bb_result res;
+	struct bb_err err = { 0 };
+	size_t left = 0;
+	int rc;
+
+	if ((rc = exp_parse(argc, argv, &cli)) >= 0)
+		return rc;
+	if (results_read(cli.file, &res, &err) < 0)
+		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
+	if (cli.opts.env && !exp_has_env(&res, cli.opts.env)) {
+		rc = cli_error("export", BB_EXIT_USAGE, "--env: %s has no series for '%s'",
+		               cli.file, cli.opts.env);
+		goto out;
+	}
+	rc = cli.out ? exp_to_file(&res, &cli, &left, &err)
+	             : export_write(&res, &cli.opts, stdout, &left, &err);
+	if (rc < 0) {
+		rc = cli_error("export", BB_EXIT_USAGE, "%s",
+		               strncmp(err.msg, "export: ", 8) ? err.msg : err.msg + 8);
+		goto out;
+	}
+	if (left && cli.opts.format == EXPORT_GAB)
+		fprintf(stderr,
+		        "boxbench: export: %zu %s-is-better series left out (export them "
+		        "with --better %s)\n",
+		        left, cli.opts.better == BB_LOWER ? "higher" : "lower",
+		        cli.opts.better == BB_LOWER ? "higher" : "lower");
+	else if (left)
+		fprintf(stderr,
+		        "boxbench: export: %zu series not in a time unit left out (Google "
+		        "Benchmark JSON holds times; use csv or bmf for them)\n",
+		        left);
+	rc = BB_EXIT_OK;
+out:
+	results_free(&res);
+	return rc;
+}
+
+const struct command cmd_export = {
+	.name = "export",
+	.usage = "FILE --format csv|bmf|gab|gbench [-o OUT] [--env ENV] [--better lower|higher]",
+	.summary = "a result as CSV, Bencher BMF, github-action-benchmark or Google Benchmark JSON",
+	.main = export_main,
+};

@@ -1,0 +1,487 @@
+/* boxbench history FILE... [-o DIR]: every (suite, metric, env) over many results, ordered by
+ * started_at: one gnuplot chart each (median, 95% CI band, change points marked), and
+ * history.md with the latest change points under the rule of `boxbench compare`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "compare.h"
+
+/* One series in one result, and how it changed from the previous result that has it. */
+struct hist_point {
+	const struct bb_result *res;
+	const struct bb_series *s;
+	struct compare_stat st; /* vs the previous point; verdict COMPARE_UNTESTED for the first */
+};
+
+struct hist_key {
+	const struct bb_series *first; /* names the key */
+	char slug[200];                /* file name stem, [A-Za-z0-9._-] only */
+	struct hist_point *pts;
+	size_t npts;
+	int last_change; /* index of the latest regression/improvement point, -1 none */
+};
+
+struct hist {
+	struct bb_result *res; /* sorted by started_at */
+	size_t nres;
+	struct hist_key *keys;
+	size_t nkeys;
+	const char *dir;
+	char tmpl[PATH_MAX];
+};
+
+static const char hist_usage[] =
+    "usage: boxbench history FILE... [-o DIR]\n"
+    "  -o, --output DIR  where charts and history.md go (default history/)\n"
+    "Orders the results by started_at; for every (suite, metric, env) writes DIR/<series>.svg\n"
+    "and .png (median with its 95% CI band, change points marked) and the data behind it\n"
+    "(.dat), and DIR/history.md with the latest change points: consecutive results whose\n"
+    "difference is a regression or an improvement under the rule of `boxbench compare`.\n";
+
+static int hist_cmp(const void *a, const void *b)
+{
+	const struct bb_result *x = a, *y = b;
+	int c = strcmp(x->started_at, y->started_at);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* Returns an exit code, or -1 to go on. */
+static int hist_load(int argc, char **argv, struct hist *h)
+{
+	struct bb_err err = { 0 };
+
+	h->res = calloc((size_t)argc, sizeof(*h->res));
+	if (!h->res)
+		return cli_error("history", BB_EXIT_FAIL, "out of memory");
+	for (int i = 0; i < argc; i++) {
+		if (results_read(argv[i], &h->res[h->nres], &err) < 0)
+			return cli_error("history", BB_EXIT_USAGE, "%s", err.msg);
+		h->nres++;
+	}
+	qsort(h->res, h->nres, sizeof(*h->res), hist_cmp);
+	return -1;
+}
+
+static void hist_slug(const struct bb_series *s, char *out, size_t len)
+{
+	size_t o = 0;
+	const char *parts[] = { s->suite, s->metric, s->env };
+
+	for (size_t p = 0; p < 3; p++) {
+		for (const char *c = parts[p]; *c && o + 2 < len; c++) {
+			bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			          (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-';
+			/* no leading dot: the files would be hidden */
+			out[o] = ok && !(o == 0 && *c == '.') ? *c : '_';
+			o++;
+		}
+		if (p < 2 && o + 2 < len)
+			out[o++] = '-';
+	}
+	out[o] = '\0';
+}
+
+static struct hist_key *hist_key_find(struct hist *h, const struct bb_series *s)
+{
+	for (size_t i = 0; i < h->nkeys; i++) {
+		const struct bb_series *k = h->keys[i].first;
+		if (!strcmp(k->suite, s->suite) && !strcmp(k->metric, s->metric) &&
+		    !strcmp(k->env, s->env))
+			return &h->keys[i];
+	}
+	return NULL;
+}
+
+/* Different names can sanitize to the same stem (a-b/c and a/b-c): number the later ones so no
+ * chart overwrites another. */
+static void hist_unique_slug(const struct hist *h, struct hist_key *k)
+{
+	size_t len = strlen(k->slug);
+
+	for (int n = 2;; n++) {
+		size_t i;
+		for (i = 0; i + 1 < h->nkeys && strcmp(h->keys[i].slug, k->slug); i++)
+			;
+		if (i + 1 >= h->nkeys)
+			return;
+		snprintf(k->slug + len, sizeof(k->slug) - len, "-%d", n);
+	}
+}
+
+/* The points of every key, in result order. */
+static int hist_collect(struct hist *h)
+{
+	size_t cap = 0;
+
+	for (size_t r = 0; r < h->nres; r++)
+		cap += h->res[r].nseries;
+	h->keys = calloc(cap ? cap : 1, sizeof(*h->keys));
+	if (!h->keys)
+		return -1;
+	for (size_t r = 0; r < h->nres; r++) {
+		for (size_t i = 0; i < h->res[r].nseries; i++) {
+			const struct bb_series *s = &h->res[r].series[i];
+			struct hist_key *k = hist_key_find(h, s);
+			if (!s->has_summary)
+				continue;
+			if (!k) {
+				k = &h->keys[h->nkeys++];
+				k->first = s;
+				k->last_change = -1;
+				hist_slug(s, k->slug, sizeof(k->slug));
+				hist_unique_slug(h, k);
+				k->pts = calloc(h->nres, sizeof(*k->pts));
+				if (!k->pts)
+					return -1;
+			}
+			k->pts[k->npts++] = (struct hist_point){ .res = &h->res[r], .s = s };
+		}
+	}
+	return 0;
+}
+
+static void hist_changes(struct hist_key *k)
+{
+	const struct compare_rule rule = { COMPARE_ALPHA_DEFAULT, COMPARE_THRESHOLD_DEFAULT };
+	struct bb_err err = { 0 };
+
+	k->pts[0].st.verdict = COMPARE_UNTESTED;
+	for (size_t i = 1; i < k->npts; i++) {
+		const struct bb_series *a = k->pts[i - 1].s, *b = k->pts[i].s;
+		struct compare_stat *st = &k->pts[i].st;
+		st->verdict = COMPARE_UNTESTED;
+		if (strcmp(a->unit, b->unit) ||
+		    compare_samples(a->samples, a->n, b->samples, b->n, b->better, &rule,
+		                    compare_seed(k->pts[i].res), st, &err) < 0)
+			continue;
+		if (st->verdict == COMPARE_REGRESSION || st->verdict == COMPARE_IMPROVEMENT)
+			k->last_change = (int)i;
+	}
+}
+
+/* Data behind one chart (columns in scripts/history.gp). Dates are copied through a whitelist:
+ * gnuplot reads this file, and a date is the one free-form string in it. */
+static int hist_write_data(const struct hist_key *k, const char *path, struct bb_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "w");
+
+	if (!f)
+		return bb_fail(err, errno, "history: %s", path);
+	fprintf(f, "# index started_at median ci95_lo ci95_hi change(1 regression, -1 "
+	           "improvement)\n");
+	for (size_t i = 0; i < k->npts; i++) {
+		const struct hist_point *p = &k->pts[i];
+		char date[32];
+		size_t j;
+		for (j = 0; p->res->started_at[j] && j + 1 < sizeof(date); j++) {
+			char c = p->res->started_at[j];
+			date[j] = strchr("0123456789-:TZ.+", c) ? c : '_';
+		}
+		date[j] = '\0';
+		fprintf(f, "%zu %s %.12g %.12g %.12g %d\n", i, j ? date : "_", p->s->summary.median,
+		        p->s->summary.ci_lo, p->s->summary.ci_hi,
+		        p->st.verdict == COMPARE_REGRESSION    ? 1
+		        : p->st.verdict == COMPARE_IMPROVEMENT ? -1
+		                                               : 0);
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return bb_fail(err, errno, "history: %s", path);
+	return 0;
+}
+
+static int hist_run_gnuplot(char *const argv[], struct bb_err *err)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return bb_fail(err, errno, "history: fork");
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return bb_fail(err, errno, "history: waitpid");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return bb_fail(err, 0, "history: gnuplot not found (install gnuplot-nox)");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return bb_fail(err, 0, "history: gnuplot failed on %s (status %d)", argv[3], st);
+	return 0;
+}
+
+static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_err *err)
+{
+	char dat[PATH_MAX], svg[PATH_MAX], png[PATH_MAX], title[200], every[16], n[16];
+	const struct bb_series *s = k->first;
+
+	snprintf(dat, sizeof(dat), "%s/%s.dat", h->dir, k->slug);
+	snprintf(svg, sizeof(svg), "%s/%s.svg", h->dir, k->slug);
+	snprintf(png, sizeof(png), "%s/%s.png", h->dir, k->slug);
+	snprintf(title, sizeof(title), "%s/%s in %s%s", s->suite, s->metric, s->env,
+	         s->emulated ? " (emulated)" : "");
+	snprintf(every, sizeof(every), "%zu", (k->npts + 11) / 12);
+	snprintf(n, sizeof(n), "%zu", k->npts);
+	if (hist_write_data(k, dat, err) < 0)
+		return -1;
+	char *argv[] = { "gnuplot", "-c",  (char *)h->tmpl, dat,   svg,
+		         png,       title, (char *)s->unit, every, n,
+		         NULL };
+	return hist_run_gnuplot(argv, err);
+}
+
+/* The template, where the report's templates are (report.c): $BOXBENCH_GNUPLOT_DIR, then beside
+ * the binary (build tree: build/../scripts; installed: bin/../share/boxbench/gnuplot), then
+ * ./scripts. */
+static int hist_find_template(struct hist *h)
+{
+	char exe[PATH_MAX] = "", dir[PATH_MAX];
+	const char *env = getenv("BOXBENCH_GNUPLOT_DIR");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0)
+		exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", exe);
+	const char *bindir = n > 0 ? dirname(dir) : NULL;
+	const char *fmts[][2] = { { env, "%s/history.gp" },
+		                  { bindir, "%s/../scripts/history.gp" },
+		                  { bindir, "%s/../share/boxbench/gnuplot/history.gp" },
+		                  { ".", "%s/scripts/history.gp" } };
+	for (size_t i = 0; i < 4; i++) {
+		if (!fmts[i][0] || !*fmts[i][0])
+			continue;
+		snprintf(h->tmpl, sizeof(h->tmpl), fmts[i][1], fmts[i][0]);
+		if (access(h->tmpl, R_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static void md_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("|\\`*_[]<>", *s))
+			fputc('\\', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+}
+
+static void md_series(FILE *f, const struct bb_series *s)
+{
+	fputs("| ", f);
+	md_text(f, s->suite);
+	fputc('/', f);
+	md_text(f, s->metric);
+	fputs(" | ", f);
+	md_text(f, s->env);
+	fputs(" | ", f);
+}
+
+static int hist_change_cmp(const void *a, const void *b)
+{
+	const struct hist_key *x = *(const struct hist_key *const *)a;
+	const struct hist_key *y = *(const struct hist_key *const *)b;
+
+	return -strcmp(x->pts[x->last_change].res->started_at,
+	               y->pts[y->last_change].res->started_at);
+}
+
+static void hist_md_change(FILE *f, const struct hist_key *k)
+{
+	const struct hist_point *p = &k->pts[k->last_change], *q = &k->pts[k->last_change - 1];
+	const struct compare_stat *st = &p->st;
+	bool reg = st->verdict == COMPARE_REGRESSION;
+
+	md_series(f, k->first);
+	md_text(f, p->res->started_at);
+	fputs(" | ", f);
+	md_text(f, q->res->id);
+	fputs(" \xe2\x86\x92 ", f);
+	md_text(f, p->res->id);
+	fprintf(f, " | %.4g \xe2\x86\x92 %.4g ", st->median_base, st->median_new);
+	md_text(f, p->s->unit);
+	fprintf(f, " | %+.1f%% [%+.1f%%, %+.1f%%] | %.2g | %s |\n", 100 * st->change,
+	        100 * st->change_lo, 100 * st->change_hi, reg ? st->p_worse : st->p_better,
+	        reg ? "**regression**" : "improvement");
+}
+
+static void hist_md_changes(FILE *f, const struct hist *h)
+{
+	_cleanup_free_ const struct hist_key **ch = calloc(h->nkeys ? h->nkeys : 1, sizeof(*ch));
+	size_t n = 0;
+
+	for (size_t i = 0; ch && i < h->nkeys; i++)
+		if (h->keys[i].last_change > 0)
+			ch[n++] = &h->keys[i];
+	fputs("## Latest change points\n\n", f);
+	if (n == 0) {
+		fputs("None: no two consecutive results differ significantly and by more than the "
+		      "threshold.\n\n",
+		      f);
+		return;
+	}
+	qsort(ch, n, sizeof(*ch), hist_change_cmp);
+	fputs("The most recent change of each series, newest first.\n\n"
+	      "| series | env | when | from \xe2\x86\x92 to | median | change [95% CI] | p | "
+	      "verdict |\n|---|---|---|---|---|---|---:|---|\n",
+	      f);
+	for (size_t i = 0; i < n; i++)
+		hist_md_change(f, ch[i]);
+	fputc('\n', f);
+}
+
+static void hist_md_series(FILE *f, const struct hist *h)
+{
+	fputs("## Series\n\n| series | env | unit | results | first median | latest median | "
+	      "chart |\n|---|---|---|---:|---:|---:|---|\n",
+	      f);
+	for (size_t i = 0; i < h->nkeys; i++) {
+		const struct hist_key *k = &h->keys[i];
+		md_series(f, k->first);
+		md_text(f, k->first->unit);
+		fprintf(f, " | %zu | %.4g | %.4g | [svg](%s.svg) [png](%s.png) |\n", k->npts,
+		        k->pts[0].s->summary.median, k->pts[k->npts - 1].s->summary.median, k->slug,
+		        k->slug);
+	}
+	for (size_t i = 0; i < h->nkeys; i++)
+		fprintf(f, "\n![%s](%s.svg)\n", h->keys[i].slug, h->keys[i].slug);
+}
+
+static int hist_write_md(const struct hist *h, struct bb_err *err)
+{
+	char path[PATH_MAX];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "%s/history.md", h->dir);
+	f = fopen(path, "w");
+	if (!f)
+		return bb_fail(err, errno, "history: %s", path);
+	fprintf(f, "# boxbench history\n\n%zu result%s from ", h->nres, h->nres == 1 ? "" : "s");
+	md_text(f, h->res[0].started_at);
+	fputs(" to ", f);
+	md_text(f, h->res[h->nres - 1].started_at);
+	fprintf(f,
+	        ". A change point is a pair of consecutive results whose difference is a "
+	        "regression or an improvement under the rule of `boxbench compare`: one-sided "
+	        "Mann-Whitney p < %g and a median change beyond %g%%.\n\n",
+	        COMPARE_ALPHA_DEFAULT, 100 * COMPARE_THRESHOLD_DEFAULT);
+	hist_md_changes(f, h);
+	hist_md_series(f, h);
+	if (fflush(f) != 0 || ferror(f))
+		return bb_fail(err, errno, "history: %s", path);
+	return 0;
+}
+
+/* Returns an exit code, or -1 to go on. */
+static int hist_parse(int argc, char **argv, struct hist *h)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	h->dir = "history";
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(hist_usage, stdout), BB_EXIT_OK;
+		if (c != 'o')
+			return cli_bad_option("history", c, argv[optind - 1]);
+		h->dir = optarg;
+	}
+	if (optind >= argc)
+		return cli_error("history", BB_EXIT_USAGE,
+		                 "missing FILE (usage: boxbench history FILE... [-o DIR])");
+	return -1;
+}
+
+static int hist_charts(struct hist *h)
+{
+	struct bb_err err = { 0 };
+
+	if (hist_find_template(h) < 0) {
+		cli_error(
+		    "history", BB_EXIT_FAIL,
+		    "history.gp not found (looked in $BOXBENCH_GNUPLOT_DIR, beside the binary "
+		    "and in ./scripts): no charts");
+		return -1;
+	}
+	for (size_t i = 0; i < h->nkeys; i++) {
+		if (hist_chart(h, &h->keys[i], &err) < 0) {
+			cli_error("history", BB_EXIT_FAIL, "%s", err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void hist_free(struct hist *h)
+{
+	for (size_t i = 0; h->keys && i < h->nkeys; i++)
+		free(h->keys[i].pts);
+	free(h->keys);
+	for (size_t i = 0; h->res && i < h->nres; i++)
+		results_free(&h->res[i]);
+	free(h->res);
+}
+
+static int history_main(int argc, char **argv)
+{
+	struct hist h = { 0 };
+	struct bb_err err = { 0 };
+	int rc;
+
+	if ((rc = hist_parse(argc, argv, &h)) >= 0 ||
+	    (rc = hist_load(argc - optind, argv + optind, &h)) >= 0)
+		goto out;
+	if (mkdir(h.dir, 0755) < 0 && errno != EEXIST) {
+		rc = cli_error("history", BB_EXIT_USAGE, "mkdir %s: %s", h.dir, strerror(errno));
+		goto out;
+	}
+	if (hist_collect(&h) < 0) {
+		rc = cli_error("history", BB_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (h.nkeys == 0) {
+		rc = cli_error("history", BB_EXIT_USAGE, "no series with samples in the files");
+		goto out;
+	}
+	for (size_t i = 0; i < h.nkeys; i++)
+		hist_changes(&h.keys[i]);
+	rc = hist_charts(&h) < 0 ? BB_EXIT_FAIL : BB_EXIT_OK;
+	if (hist_write_md(&h, &err) < 0)
+		rc = cli_error("history", BB_EXIT_FAIL, "%s", err.msg);
+	else
+		fprintf(stderr, "boxbench: history: %zu results, %zu series: wrote %s/history.md\n",
+		        h.nres, h.nkeys, h.dir);
+out:
+	hist_free(&h);
+	return rc;
+}
+
+const struct command cmd_history = {
+	.name = "history",
+	.usage = "FILE... [-o DIR]",
+	.summary = "trends over many results: charts and change points",
+	.main = history_main,
+};
