@@ -93,8 +93,12 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libboxbench.a $(BUILD)/libbench.a
 test: all $(TESTS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TESTS)
 
+# The report is written whenever run wrote a result (0 ok, 1 some samples failed, 130
+# interrupted), so a stale results/latest.json is never reported.
 bench: all
-	$(BUILD)/boxbench run -o results/latest.json --force
+	@rc=0; $(BUILD)/boxbench run -o results/latest.json --force || rc=$$?; \
+	if [ $$rc -le 1 ] || [ $$rc -eq 130 ]; then \
+		$(BUILD)/boxbench report results/latest.json -o report || exit $$?; fi; exit $$rc
 
 asan:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
@@ -104,6 +108,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/boxbench
 	install -m 755 $(BUILD)/boxbench $(DESTDIR)$(PREFIX)/bin/boxbench
 	install -m 755 $(BUILD)/boxbench-load $(DESTDIR)$(PREFIX)/libexec/boxbench/
+	install -d $(DESTDIR)$(PREFIX)/share/boxbench/gnuplot
+	install -m 644 scripts/*.gp $(DESTDIR)$(PREFIX)/share/boxbench/gnuplot/
 
 clean:
 	rm -rf build build-asan

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 extern const struct command cmd_doctor, cmd_run, cmd_show;
+extern const struct command cmd_report;
 extern const struct command cmd_compare;
 extern const struct command cmd_history;
 extern const struct command cmd_export;
@@ -14,6 +15,7 @@ const struct command *const commands[] = {
 	&cmd_doctor,
 	&cmd_run,
 	&cmd_show,
+	&cmd_report,
 	&cmd_compare,
 	&cmd_history,
 	&cmd_export,

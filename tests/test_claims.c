@@ -1,0 +1,629 @@
+/* The verdict rules C1..C10 on results built here (made-up numbers, clearly test data): each
+ * rule's holds / does not hold / not measured / emulated (TCG) cases, the isolation matrix
+ * cells, the decomposition and the value formatting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "claims.h"
+
+static struct bb_result res;
+static struct claim_eval out[CLAIMS_N];
+
+static int setup(void **state)
+{
+	(void)state;
+	results_init(&res);
+	snprintf(res.id, sizeof(res.id), "test-claims-made-up");
+	snprintf(res.started_at, sizeof(res.started_at), "2026-01-01T00:00:00Z");
+	res.complete = true;
+	res.tool = json_object();
+	res.host = json_pack("{s:s, s:n, s:{s:s}}", "hostname", "test", "hypervisor", "kvm", "kind",
+	                     "hardware");
+	res.config = json_pack("{s:i}", "seed", 1);
+	res.environments = json_object();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	results_free(&res);
+	return 0;
+}
+
+static void env(const char *name, const char *desc)
+{
+	json_error_t je;
+	json_t *d = json_loads(desc, 0, &je);
+
+	assert_non_null(d);
+	json_object_set_new(res.environments, name, d);
+}
+
+/* Ten samples spread +-2% around center (accel "" for non-VM series). */
+static void add(const char *suite, const char *metric, const char *e, const char *unit,
+                const char *accel, double center)
+{
+	struct bb_series *s = results_series(&res, suite, metric, e, true);
+	struct bb_err err = { 0 };
+
+	assert_non_null(s);
+	snprintf(s->unit, sizeof(s->unit), "%s", unit);
+	s->better = (!strcmp(unit, "GFLOP/s") || !strcmp(unit, "MB/s") || !strcmp(unit, "GB/s"))
+	                ? BB_HIGHER
+	                : BB_LOWER;
+	snprintf(s->accel, sizeof(s->accel), "%s", accel);
+	s->emulated = !strcmp(accel, "tcg");
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(
+		    series_add_sample(s, center * (1 + 0.01 * ((i * 7) % 5 - 2)), &err), 0);
+}
+
+static void fact(const char *e, const char *suite, const char *key, json_t *value)
+{
+	json_array_append_new(res.facts, json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", e, "suite",
+	                                           suite, "key", key, "value", value, "rep", 0));
+}
+
+static const struct claim_eval *eval(int n)
+{
+	struct bb_err err = { 0 };
+
+	assert_int_equal(results_summarize(&res, 1, &err), 0);
+	claims_evaluate(&res, out);
+	return &out[n - 1];
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle))
+		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+static void startup3(double native, double ct, double vm, const char *accel)
+{
+	add("startup", "ready", "native", "ms", "", native);
+	add("startup", "ready", "container", "ms", "", ct);
+	add("startup", "ready", "vm", "ms", accel, vm);
+}
+
+/* C5 */
+
+static void test_c5_holds(void **state)
+{
+	(void)state;
+	startup3(0.5, 1.2, 90000, "kvm");
+	const struct claim_eval *c = eval(5);
+	assert_string_equal(c->id, "C5");
+	assert_int_equal(c->verdict, CLAIM_HOLDS);
+	assert_contains(c->figures, "vm/container");
+	assert_contains(c->figures, "1.20 ms");
+}
+
+static void test_c5_fast_vm_is_caveat(void **state)
+{
+	(void)state;
+	startup3(0.5, 1.2, 250, "kvm");
+	const struct claim_eval *c = eval(5);
+	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(c->reason, "not minutes");
+}
+
+static void test_c5_tcg_says_emulated(void **state)
+{
+	(void)state;
+	startup3(0.5, 1.2, 2100, "tcg");
+	const struct claim_eval *c = eval(5);
+	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(c->reason, "EMULATED");
+	assert_contains(c->figures, "EMULATED");
+}
+
+static void test_c5_slow_container_does_not_hold(void **state)
+{
+	(void)state;
+	startup3(0.5, 400, 90000, "kvm");
+	assert_int_equal(eval(5)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[4].reason, "not milliseconds");
+}
+
+static void test_c5_close_vm_does_not_hold(void **state)
+{
+	(void)state;
+	startup3(0.5, 20, 60, "tcg");
+	assert_int_equal(eval(5)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[4].reason, "even emulated");
+}
+
+static void test_c5_not_measured_names_reason(void **state)
+{
+	(void)state;
+	add("startup", "ready", "native", "ms", "", 0.5);
+	add("startup", "ready", "container", "ms", "", 1.2);
+	env("vm", "{\"available\": false, \"reason\": \"no /dev/kvm and no qemu\"}");
+	const struct claim_eval *c = eval(5);
+	assert_int_equal(c->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(c->reason, "no /dev/kvm and no qemu");
+	assert_contains(c->reason, "--suites startup");
+}
+
+/* C7 */
+
+static void overhead_vm(const char *accel, double cpu, double null_ns, double cpuid_ns)
+{
+	add("cpu", "dgemm", "native", "GFLOP/s", "", 8.0);
+	add("cpu", "dgemm", "vm", "GFLOP/s", accel, 8.0 / cpu);
+	add("syscall", "null", "native", "ns", "", 70);
+	add("syscall", "null", "vm", "ns", accel, null_ns);
+	add("syscall", "cpuid", "native", "ns", "", 40);
+	add("syscall", "cpuid", "vm", "ns", accel, cpuid_ns);
+}
+
+static void test_c7_holds(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.01, 72, 1200);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_HOLDS);
+	assert_contains(c->figures, "dgemm 1.01x");
+	assert_contains(c->reason, "cpuid");
+}
+
+static void test_c7_slow_cpu_does_not_hold(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.5, 72, 1200);
+	assert_int_equal(eval(7)->verdict, CLAIM_DOES_NOT_HOLD);
+}
+
+static void test_c7_slow_syscall_is_caveat(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.0, 300, 1200);
+	assert_int_equal(eval(7)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[6].reason, "null syscall");
+}
+
+static void test_c7_tcg_not_measured_with_figures(void **state)
+{
+	(void)state;
+	overhead_vm("tcg", 12, 2800, 45000);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(c->reason, "EMULATED");
+	assert_contains(c->figures, "dgemm 12.0x");
+	assert_contains(c->figures, "EMULATED");
+}
+
+static void test_c7_missing(void **state)
+{
+	(void)state;
+	add("cpu", "dgemm", "native", "GFLOP/s", "", 8.0);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_NOT_MEASURED);
+	assert_string_equal(c->figures, "");
+	assert_contains(c->reason, "vm was not run");
+}
+
+/* C8 */
+
+static void mem_vm(const char *accel, double pf, double chase)
+{
+	add("syscall", "page_fault", "native", "ns", "", 900);
+	add("syscall", "page_fault", "vm", "ns", accel, 900 * pf);
+	add("mem", "chase", "native", "ns", "", 90);
+	add("mem", "chase", "vm", "ns", accel, 90 * chase);
+}
+
+static void test_c8_visible_cost_is_caveat(void **state)
+{
+	(void)state;
+	mem_vm("kvm", 1.3, 1.4);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(c->reason, "EPT/NPT");
+}
+
+static void test_c8_shadow_paging_holds(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(res.host, "kvm"), "paging", json_string("shadow"));
+	mem_vm("kvm", 3.0, 1.4);
+	assert_int_equal(eval(8)->verdict, CLAIM_HOLDS);
+}
+
+static void test_c8_no_cost_does_not_hold(void **state)
+{
+	(void)state;
+	mem_vm("kvm", 1.0, 1.0);
+	assert_int_equal(eval(8)->verdict, CLAIM_DOES_NOT_HOLD);
+}
+
+static void test_c8_tcg_not_measured(void **state)
+{
+	(void)state;
+	mem_vm("tcg", 25, 15);
+	assert_int_equal(eval(8)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[7].reason, "TCG");
+}
+
+/* C9 */
+
+static void io_vm(const char *accel, double write_slow)
+{
+	add("io", "seq_write_fsync", "native", "MB/s", "", 300);
+	add("io", "seq_write_fsync", "vm", "MB/s", accel, 300 / write_slow);
+}
+
+static void test_c9_holds(void **state)
+{
+	(void)state;
+	io_vm("kvm", 2.0);
+	assert_int_equal(eval(9)->verdict, CLAIM_HOLDS);
+	assert_contains(out[8].figures, "seq_write_fsync 2.00x");
+}
+
+static void test_c9_tcg_is_caveat(void **state)
+{
+	(void)state;
+	io_vm("tcg", 3.0);
+	assert_int_equal(eval(9)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[8].reason, "EMULATED");
+}
+
+static void test_c9_no_overhead_does_not_hold(void **state)
+{
+	(void)state;
+	io_vm("kvm", 0.5);
+	assert_int_equal(eval(9)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[8].reason, "cache mode");
+}
+
+static void test_c9_missing(void **state)
+{
+	(void)state;
+	assert_int_equal(eval(9)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[8].reason, "--suites io");
+}
+
+/* C6 */
+
+static void footprint(const char *accel, double vm_over_ct)
+{
+	add("footprint", "pss", "container", "bytes", "", 2e6);
+	add("footprint", "pss", "vm", "bytes", accel, 2e6 * vm_over_ct);
+	add("footprint", "disk_allocated", "container", "bytes", "", 1e6);
+	add("footprint", "disk_allocated", "vm", "bytes", accel, 1e6 * vm_over_ct);
+}
+
+static void test_c6_holds(void **state)
+{
+	(void)state;
+	footprint("kvm", 150);
+	assert_int_equal(eval(6)->verdict, CLAIM_HOLDS);
+	assert_contains(out[5].figures, "pss: container 1.91 MiB, vm 286 MiB (150x)");
+}
+
+static void test_c6_tcg_is_caveat(void **state)
+{
+	(void)state;
+	footprint("tcg", 150);
+	assert_int_equal(eval(6)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[5].reason, "translation cache");
+}
+
+static void test_c6_small_gap_does_not_hold(void **state)
+{
+	(void)state;
+	footprint("kvm", 1.5);
+	assert_int_equal(eval(6)->verdict, CLAIM_DOES_NOT_HOLD);
+}
+
+/* C1 */
+
+static void test_c1_nested_holds(void **state)
+{
+	(void)state;
+	add("startup", "ready", "container", "ms", "", 1.2);
+	add("startup", "ready", "vm-container", "ms", "kvm", 1.4);
+	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS);
+	assert_contains(out[0].figures, "vm-container 1.40 ms");
+}
+
+static void test_c1_nested_failed_does_not_hold(void **state)
+{
+	struct bb_err err = { 0 };
+	(void)state;
+	env("nested", "{\"nested\": true}");
+	struct bb_series *s = results_series(&res, "startup", "ready", "nested", true);
+	strcpy(s->unit, "ms");
+	assert_int_equal(series_add_error(s, 0, "clone: Operation not permitted", &err), 0);
+	assert_int_equal(eval(1)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[0].reason, "Operation not permitted");
+}
+
+static void test_c1_not_measured(void **state)
+{
+	(void)state;
+	startup3(0.5, 1.2, 2000, "tcg");
+	assert_int_equal(eval(1)->verdict, CLAIM_NOT_MEASURED);
+}
+
+/* C2 */
+
+static void test_c2_holds(void **state)
+{
+	(void)state;
+	fact("container", "limits", "cpu_quota_enforced", json_true());
+	fact("container", "limits", "mem_limit_enforced", json_string("yes"));
+	assert_int_equal(eval(2)->verdict, CLAIM_HOLDS);
+	assert_contains(out[1].figures, "container mem_limit: enforced");
+}
+
+static void test_c2_one_unenforced_does_not_hold(void **state)
+{
+	(void)state;
+	fact("container", "limits", "cpu_quota_enforced", json_true());
+	fact("container", "limits", "pids_limit_enforced", json_integer(0));
+	assert_int_equal(eval(2)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[1].figures, "pids_limit: NOT enforced");
+}
+
+static void test_c2_not_measured(void **state)
+{
+	(void)state;
+	assert_int_equal(eval(2)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[1].reason, "limits suite was not run");
+}
+
+/* C3, C4 and the matrix */
+
+static void iso(const char *key, json_t *native, json_t *ct, json_t *vm)
+{
+	fact("native", "isolation", key, native);
+	if (ct)
+		fact("container", "isolation", key, ct);
+	if (vm)
+		fact("vm", "isolation", key, vm);
+}
+
+static void test_isolation_cells(void **state)
+{
+	(void)state;
+	env("vm", "{\"accel\": \"kvm\"}");
+	iso("boot_id", json_string("b0"), json_string("b0"), json_string("g1"));
+	iso("uptime_s", json_real(10000), json_real(10040), json_real(2));
+	iso("kmsg", json_string("readable"), json_string("denied"), json_null());
+	iso("pids", json_integer(150), json_string("different"), json_string("same as host"));
+	assert_int_equal(claims_isolation_cell(&res, "native", "boot_id"), ISO_SAME);
+	assert_int_equal(claims_isolation_cell(&res, "container", "boot_id"), ISO_SAME);
+	assert_int_equal(claims_isolation_cell(&res, "vm", "boot_id"), ISO_DIFFERENT);
+	assert_int_equal(claims_isolation_cell(&res, "container", "uptime_s"), ISO_SAME);
+	assert_int_equal(claims_isolation_cell(&res, "vm", "uptime_s"), ISO_DIFFERENT);
+	assert_int_equal(claims_isolation_cell(&res, "container", "kmsg"), ISO_HIDDEN);
+	assert_int_equal(claims_isolation_cell(&res, "vm", "kmsg"), ISO_HIDDEN);
+	assert_int_equal(claims_isolation_cell(&res, "container", "pids"), ISO_DIFFERENT);
+	assert_int_equal(claims_isolation_cell(&res, "vm", "pids"), ISO_SAME);
+	assert_int_equal(claims_isolation_cell(&res, "vm", "nonexistent"), ISO_NONE);
+	assert_string_equal(iso_cell_name(ISO_SAME), "same as host");
+}
+
+static void test_c3_c4_hold(void **state)
+{
+	(void)state;
+	env("vm", "{\"accel\": \"kvm\"}");
+	iso("boot_id", json_string("b0"), json_string("b0"), json_string("g1"));
+	iso("cpu_model", json_string("EPYC"), json_string("EPYC"), json_string("EPYC"));
+	iso("hostname", json_string("h"), json_string("box"), json_string("guest"));
+	assert_int_equal(eval(3)->verdict, CLAIM_HOLDS);
+	assert_contains(out[2].figures, "container: 2 facts same as host (boot_id, cpu_model)");
+	assert_int_equal(out[3].verdict, CLAIM_HOLDS);
+	assert_contains(out[3].reason, "CPU model is the same hardware");
+}
+
+static void test_c3_without_vm_is_caveat(void **state)
+{
+	(void)state;
+	iso("boot_id", json_string("b0"), json_string("b0"), NULL);
+	assert_int_equal(eval(3)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_int_equal(out[3].verdict, CLAIM_NOT_MEASURED);
+}
+
+static void test_c4_shared_state_does_not_hold(void **state)
+{
+	(void)state;
+	env("vm", "{\"accel\": \"kvm\"}");
+	iso("boot_id", json_string("b0"), json_string("b0"), json_string("b0"));
+	assert_int_equal(eval(4)->verdict, CLAIM_DOES_NOT_HOLD);
+	/* ... and then the VM does not isolate better than the container either */
+	assert_int_equal(out[2].verdict, CLAIM_DOES_NOT_HOLD);
+}
+
+static void test_c4_same_release_is_caveat_and_tcg_noted(void **state)
+{
+	(void)state;
+	env("vm", "{\"accel\": \"tcg\", \"emulated\": true}");
+	iso("kernel_release", json_string("6.1.0"), NULL, json_string("6.1.0"));
+	iso("boot_id", json_string("b0"), NULL, json_string("g1"));
+	assert_int_equal(eval(4)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[3].reason, "emulated (TCG)");
+}
+
+/* C10 */
+
+static const char *const ct_full = "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\", "
+                                   "\"net\"], \"cgroup\": {}, \"rootfs\": {}}";
+
+static void decomposition(double native, double full, double nonet, double nomnt, double nocg,
+                          double noroot)
+{
+	env("container", ct_full);
+	env("ct-nonet", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\"], \"cgroup\": {}, "
+	                "\"rootfs\": {}}");
+	env("ct-nomnt", "{\"kind\": \"namespaces\", \"namespaces\": [\"net\"], \"cgroup\": {}, "
+	                "\"rootfs\": {}}");
+	env("ct-nocg", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\", \"net\"], "
+	               "\"cgroup\": null, \"rootfs\": {}}");
+	add("startup", "ready", "native", "ms", "", native);
+	add("startup", "ready", "container", "ms", "", full);
+	add("startup", "ready", "ct-nonet", "ms", "", nonet);
+	add("startup", "ready", "ct-nomnt", "ms", "", nomnt);
+	add("startup", "ready", "ct-nocg", "ms", "", nocg);
+	if (noroot > 0) {
+		env("ct-noroot", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\", \"net\"], "
+		                 "\"cgroup\": {}, \"rootfs\": null}");
+		add("startup", "ready", "ct-noroot", "ms", "", noroot);
+	}
+}
+
+static void test_c10_holds(void **state)
+{
+	struct decomp d;
+	(void)state;
+	/* net 0.7 + mnt 0.1 + cgroup 0.2 + rootfs 0.1 = 1.1 = 1.6 - 0.5 */
+	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 1.5);
+	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS);
+	claims_decomposition(&res, &d);
+	assert_true(d.present && d.all_parts);
+	assert_int_equal(d.n, 4);
+	assert_string_equal(d.parts[0].removed, "net ns");
+	assert_true(d.parts[0].stacked);
+	assert_true(fabs(d.rest) < 0.05);
+	assert_contains(out[9].figures, "net ns saves");
+}
+
+static void test_c10_missing_part_is_caveat(void **state)
+{
+	(void)state;
+	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 0);
+	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[9].reason, "only some");
+}
+
+static void test_c10_large_rest_does_not_hold(void **state)
+{
+	(void)state;
+	/* the parts add 0.4 ms of a 3 ms difference */
+	decomposition(0.5, 3.5, 3.3, 3.4, 3.45, 3.45);
+	assert_int_equal(eval(10)->verdict, CLAIM_DOES_NOT_HOLD);
+}
+
+static void test_c10_not_measured(void **state)
+{
+	(void)state;
+	startup3(0.5, 1.2, 2000, "tcg");
+	assert_int_equal(eval(10)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[9].reason, "no startup decomposition");
+}
+
+/* The table as a whole */
+
+static void test_empty_result_ten_rows_not_measured(void **state)
+{
+	(void)state;
+	eval(1);
+	for (int i = 0; i < CLAIMS_N; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "C%d", i + 1);
+		assert_string_equal(out[i].id, id);
+		assert_true(strlen(out[i].claim) > 20);
+		assert_int_equal(out[i].verdict, CLAIM_NOT_MEASURED);
+		assert_true(strlen(out[i].reason) > 20);
+	}
+	assert_string_equal(claim_verdict_name(CLAIM_HOLDS_CAVEAT), "holds with caveat");
+	assert_string_equal(claim_verdict_name(CLAIM_NOT_MEASURED), "not measured here");
+}
+
+static void test_env_class(void **state)
+{
+	(void)state;
+	env("container-nonet", "{\"kind\": \"namespaces\"}");
+	env("qemu-x", "{\"kind\": \"vm\"}");
+	assert_int_equal(claims_env_class(&res, "native"), ENV_NATIVE);
+	assert_int_equal(claims_env_class(&res, "container-nonet"), ENV_CONTAINER);
+	assert_int_equal(claims_env_class(&res, "runc"), ENV_CONTAINER);
+	assert_int_equal(claims_env_class(&res, "vm"), ENV_VM);
+	assert_int_equal(claims_env_class(&res, "qemu-x"), ENV_VM);
+	assert_int_equal(claims_env_class(&res, "vm-container"), ENV_NESTED);
+	assert_int_equal(claims_env_class(&res, "something"), ENV_OTHER);
+}
+
+static void test_format(void **state)
+{
+	char b[64];
+	(void)state;
+	claims_format_value(b, sizeof(b), 2100, "ms");
+	assert_string_equal(b, "2.10 s");
+	claims_format_value(b, sizeof(b), 0.5234, "ms");
+	assert_string_equal(b, "0.523 ms");
+	claims_format_value(b, sizeof(b), 190840832, "bytes");
+	assert_string_equal(b, "182 MiB");
+	claims_format_value(b, sizeof(b), 32768, "bytes");
+	assert_string_equal(b, "32 KiB");
+	claims_format_value(b, sizeof(b), 41.27, "GB/s");
+	assert_string_equal(b, "41.3 GB/s");
+	claims_format_value(b, sizeof(b), 403274478, "ops/s");
+	assert_string_equal(b, "403 Mops/s");
+	claims_format_value(b, sizeof(b), 45248, "ns");
+	assert_string_equal(b, "45248 ns");
+	claims_format_ratio(b, sizeof(b), 1.0234);
+	assert_string_equal(b, "1.02x");
+	claims_format_ratio(b, sizeof(b), 1439.4);
+	assert_string_equal(b, "1439x");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_c5_holds),
+		T(test_c5_fast_vm_is_caveat),
+		T(test_c5_tcg_says_emulated),
+		T(test_c5_slow_container_does_not_hold),
+		T(test_c5_close_vm_does_not_hold),
+		T(test_c5_not_measured_names_reason),
+		T(test_c7_holds),
+		T(test_c7_slow_cpu_does_not_hold),
+		T(test_c7_slow_syscall_is_caveat),
+		T(test_c7_tcg_not_measured_with_figures),
+		T(test_c7_missing),
+		T(test_c8_visible_cost_is_caveat),
+		T(test_c8_shadow_paging_holds),
+		T(test_c8_no_cost_does_not_hold),
+		T(test_c8_tcg_not_measured),
+		T(test_c9_holds),
+		T(test_c9_tcg_is_caveat),
+		T(test_c9_no_overhead_does_not_hold),
+		T(test_c9_missing),
+		T(test_c6_holds),
+		T(test_c6_tcg_is_caveat),
+		T(test_c6_small_gap_does_not_hold),
+		T(test_c1_nested_holds),
+		T(test_c1_nested_failed_does_not_hold),
+		T(test_c1_not_measured),
+		T(test_c2_holds),
+		T(test_c2_one_unenforced_does_not_hold),
+		T(test_c2_not_measured),
+		T(test_isolation_cells),
+		T(test_c3_c4_hold),
+		T(test_c3_without_vm_is_caveat),
+		T(test_c4_shared_state_does_not_hold),
+		T(test_c4_same_release_is_caveat_and_tcg_noted),
+		T(test_c10_holds),
+		T(test_c10_missing_part_is_caveat),
+		T(test_c10_large_rest_does_not_hold),
+		T(test_c10_not_measured),
+		T(test_empty_result_ten_rows_not_measured),
+		T(test_env_class),
+		T(test_format),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

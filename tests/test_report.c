@@ -1,0 +1,296 @@
+/* The data files the report hands to gnuplot, byte for byte, on a fixture result (made-up
+ * numbers, tests/fixtures/fake-small.json); the documents when gnuplot cannot run; escaping
+ * of what a result file carries into data files, markdown and HTML. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static struct bb_result res;
+
+static const char *fixture(const char *name)
+{
+	static char path[512];
+	const char *dir = getenv("BB_FIXTURES");
+
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "tests/fixtures", name);
+	return path;
+}
+
+static int setup_small(void **state)
+{
+	struct bb_err err = { 0 };
+
+	(void)state;
+	if (results_read(fixture("fake-small.json"), &res, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	results_free(&res);
+	return 0;
+}
+
+/* Run a data writer into memory. */
+#define CAPTURE(buf, call)                                                                         \
+	({                                                                                         \
+		size_t _len = 0;                                                                   \
+		FILE *f = open_memstream(&(buf), &_len);                                           \
+		int _rc = (call);                                                                  \
+		assert_int_equal(fclose(f), 0);                                                    \
+		_rc;                                                                               \
+	})
+
+static void test_startup_data(void **state)
+{
+	char *buf = NULL;
+	int n;
+
+	(void)state;
+	n = CAPTURE(buf, report_startup_data(&res, f));
+	assert_int_equal(n, 3);
+	assert_string_equal(
+	    buf, "# boxbench startup chart: launch request to ready (ms), "
+	         "FIXTURE-made-up-numbers-small\n"
+	         "# index 0: x, sample, env colour\n"
+	         "-0.2000 0.5 1\n"
+	         "0.0472 0.4 1\n"
+	         "-0.1056 0.6 1\n"
+	         "0.8000 1.5 2\n"
+	         "1.0472 1 2\n"
+	         "0.8944 2 2\n"
+	         "1.8000 2000 3\n"
+	         "2.0472 2500 3\n"
+	         "1.8944 1500 3\n"
+	         "\n\n"
+	         "# index 1: env position, median, ci_lo, ci_hi, p05, p95, env, note, median text\n"
+	         "0 0.5 0.4 0.6 0.41 0.59 \"native\" \"-\" \"0.500 ms\"\n"
+	         "1 1.5 1 2 1.05 1.95 \"container\" \"-\" \"1.50 ms\"\n"
+	         "2 2000 1500 2500 1550 2450 \"vm\" \"EMULATED (tcg)\" \"2.00 s\"\n");
+	free(buf);
+}
+
+static void test_overhead_data(void **state)
+{
+	struct chart_axis axis;
+	char *buf = NULL;
+	int n;
+
+	(void)state;
+	n = CAPTURE(buf, report_overhead_data(&res, "syscall", f, &axis));
+	assert_int_equal(n, 2);
+	assert_string_equal(buf, "# boxbench overhead chart: syscall, time relative to native, "
+	                         "FIXTURE-made-up-numbers-small\n"
+	                         "# index 0: x, \"metric (unit)\"\n"
+	                         "0 \"null (ns)\"\n"
+	                         "\n\n# index 1: x, ratio, ci_lo, ci_hi, text\n"
+	                         "\"container\"\n"
+	                         "-0.0900 1.1 1.1 1.1 \"1.10x\"\n"
+	                         "\n\n# index 2: x, ratio, ci_lo, ci_hi, text\n"
+	                         "\"vm (EMULATED, tcg)\"\n"
+	                         "0.0900 10 10 10 \"10.0x\"\n");
+	/* the range holds the line at 1 and the highest whisker with room for its label */
+	assert_true(axis.ymin < 0.8 && axis.ymax >= 10 * 1.5);
+	/* container and vm keep the colours they have in the startup chart */
+	assert_string_equal(axis.colors, "2 3");
+	free(buf);
+}
+
+static void test_overhead_data_inverts_throughput(void **state)
+{
+	struct chart_axis axis;
+	char *buf = NULL;
+
+	(void)state;
+	/* dgemm: 2 GFLOP/s in the VM vs 8 native is 4x the time */
+	assert_int_equal(CAPTURE(buf, report_overhead_data(&res, "cpu", f, &axis)), 1);
+	assert_string_equal(axis.colors, "3");
+	assert_non_null(strstr(buf, "0 \"dgemm (GFLOP/s, inverted)\"\n"));
+	assert_non_null(strstr(buf, "\"vm (EMULATED, tcg)\"\n0.0000 4 4 4 \"4.00x\"\n"));
+	free(buf);
+}
+
+static void test_overhead_data_empty_suite(void **state)
+{
+	struct chart_axis axis;
+	char *buf = NULL;
+
+	(void)state;
+	assert_int_equal(CAPTURE(buf, report_overhead_data(&res, "io", f, &axis)), 0);
+	free(buf);
+	assert_int_equal(CAPTURE(buf, report_overhead_data(&res, "startup", f, &axis)), 2);
+	free(buf);
+}
+
+static void test_decomp_data(void **state)
+{
+	struct decomp d = { .present = true, .container = "container", .unit = "ms" };
+	char *buf = NULL;
+
+	(void)state;
+	d.native = 0.5;
+	d.container_median = 1.6;
+	d.n = 3;
+	d.parts[0] = (struct decomp_part){ .removed = "net ns", .saving = 0.7, .stacked = true };
+	d.parts[1] = (struct decomp_part){ .removed = "cgroup", .saving = -0.01, .stacked = true };
+	d.parts[2] = (struct decomp_part){ .removed = "net ns+cgroup", .saving = 0.8 };
+	d.rest = 0.41;
+	assert_int_equal(CAPTURE(buf, report_decomp_data(&d, f)), 6);
+	/* a negative saving (noise) is drawn as 0; an overlapping variant is not stacked */
+	assert_string_equal(buf, "\"bar\" \"process start (native)\" \"net ns\" \"cgroup\" \"not "
+	                         "explained\" \"container, measured\"\n"
+	                         "\"native + parts\" 0.5 0.7 0 0.41 0\n"
+	                         "\"container (measured)\" 0 0 0 0 1.6\n");
+	free(buf);
+	d.present = false;
+	assert_int_equal(CAPTURE(buf, report_decomp_data(&d, f)), 0);
+	assert_string_equal(buf, "");
+	free(buf);
+}
+
+static void add(struct bb_result *r, const char *metric, const char *env, double v)
+{
+	struct bb_series *s = results_series(r, "footprint", metric, env, true);
+	struct bb_err err = { 0 };
+
+	strcpy(s->unit, "bytes");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(series_add_sample(s, v, &err), 0);
+}
+
+static void test_footprint_data_and_quoting(void **state)
+{
+	struct bb_result r;
+	struct bb_err err = { 0 };
+	struct chart_axis axis;
+	char *buf = NULL;
+
+	(void)state;
+	results_init(&r);
+	snprintf(r.id, sizeof(r.id), "fp");
+	r.environments = json_object();
+	add(&r, "pss", "container", 2097152);
+	add(&r, "pss", "we\"ird\\env", 1048576);
+	assert_int_equal(results_summarize(&r, 1, &err), 0);
+	assert_int_equal(CAPTURE(buf, report_footprint_data(&r, "bytes", f, &axis)), 2);
+	/* a quote or backslash from the result never reaches gnuplot's quoted strings */
+	assert_string_equal(buf, "# boxbench footprint chart: MiB per instance, fp\n"
+	                         "# index 0: x, metric\n"
+	                         "0 \"pss\"\n"
+	                         "\n\n# index 1: x, median, ci_lo, ci_hi, text\n"
+	                         "\"container\"\n"
+	                         "-0.0900 2 2 2 \"2 MiB\"\n"
+	                         "\n\n# index 2: x, median, ci_lo, ci_hi, text\n"
+	                         "\"we_ird_env\"\n"
+	                         "0.0900 1 1 1 \"1 MiB\"\n");
+	assert_true(axis.ymin < 1 && axis.ymax > 2);
+	assert_string_equal(axis.colors, "1 2");
+	free(buf);
+	results_free(&r);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_non_null(f);
+	assert_int_equal(getdelim(&buf, &len, '\0', f) > 0, 1);
+	fclose(f);
+	return buf;
+}
+
+static char dir[64];
+
+/* The fixture plus an output directory, removed even when an assertion fails. */
+static int setup_dir(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/bb-test-report-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	return setup_small(state);
+}
+
+static int teardown_dir(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	teardown(state);
+	return system(cmd);
+}
+
+/* Without gnuplot the report is still written: tables, data files and the reason. */
+static void test_write_without_gnuplot(void **state)
+{
+	struct report_opts o = { .gnuplot = "/nonexistent/gnuplot", .dir = dir };
+	char path[256];
+	struct report_outcome out;
+	struct bb_err err = { 0 };
+	char *md, *html;
+
+	(void)state;
+	/* a reason with markdown and HTML specials, as a workload could send */
+	assert_int_equal(series_add_error(results_series(&res, "startup", "ready", "native", false),
+	                                  7, "bad | pipe <b>tag</b>", &err),
+	                 0);
+	/* a suite name that tries to break out of an HTML attribute and a markdown heading */
+	struct bb_series *evil = results_series(&res, "x\"><script>\n# y", "m", "native", true);
+	strcpy(evil->unit, "ns");
+	assert_int_equal(series_add_sample(evil, 1.0, &err), 0);
+	assert_int_equal(results_summarize(&res, 1, &err), 0);
+	assert_int_equal(report_write(&res, &o, &out, &err), 0);
+	assert_int_equal(out.charts, 3); /* startup, overhead-syscall, overhead-cpu */
+	assert_int_equal(out.charts_ok, 0);
+	assert_non_null(strstr(out.warning, "not found"));
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	html = slurp(path);
+	assert_non_null(strstr(md, "Chart not rendered:"));
+	assert_non_null(strstr(md, "| C10 |"));
+	assert_non_null(strstr(md, "bad \\| pipe &lt;b>tag&lt;/b>"));
+	assert_non_null(strstr(html, "bad | pipe &lt;b&gt;tag&lt;/b&gt;"));
+	assert_null(strstr(html, "<b>tag"));
+	assert_null(strstr(html, "<script>"));
+	assert_non_null(strstr(html, "id=\"overhead-x&quot;&gt;&lt;script&gt;"));
+	assert_non_null(strstr(md, "### x\">&lt;script> # y\n"));
+	snprintf(path, sizeof(path), "%s/charts/overhead-x---script---y.dat", dir);
+	assert_int_equal(access(path, F_OK), -1); /* native only: no ratio, no chart */
+	assert_non_null(strstr(html, "EMULATED"));
+	snprintf(path, sizeof(path), "%s/charts/startup.dat", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	free(md);
+	free(html);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_startup_data, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_overhead_data, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_overhead_data_inverts_throughput, setup_small,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_overhead_data_empty_suite, setup_small,
+		                                teardown),
+		cmocka_unit_test(test_decomp_data),
+		cmocka_unit_test(test_footprint_data_and_quoting),
+		cmocka_unit_test_setup_teardown(test_write_without_gnuplot, setup_dir,
+		                                teardown_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
