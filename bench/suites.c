@@ -3,12 +3,20 @@
 #include <string.h>
 
 extern const struct suite suite_startup;
+extern const struct suite suite_syscall;
+extern const struct suite suite_cpu;
+extern const struct suite suite_mem;
+extern const struct suite suite_io;
 extern const struct suite suite_selftest;
 
 /* The suite table: adding a suite is adding its file and one line here. */
 /* clang-format off */
 const struct suite *const suites[] = {
 	&suite_startup,
+	&suite_syscall,
+	&suite_cpu,
+	&suite_mem,
+	&suite_io,
 	&suite_selftest,
 	NULL,
 };

@@ -1,0 +1,346 @@
+#include "measure.h"
+#include "record.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t measure_mono_now(void *ctx)
+{
+	(void)ctx;
+	return rec_now_ns();
+}
+
+const struct bb_clock measure_clock_monotonic = {
+	.now_ns = measure_mono_now,
+	.ctx = NULL,
+};
+
+void measure_defaults(struct bb_measure_opts *o)
+{
+	*o = (struct bb_measure_opts){
+		.target_ns = MEASURE_TARGET_NS,
+		.budget_ns = MEASURE_BUDGET_NS,
+		.tries = MEASURE_TRIES,
+	};
+}
+
+void measure_quick(struct bb_measure_opts *o)
+{
+	o->target_ns = MEASURE_QUICK_TARGET_NS;
+	o->budget_ns = MEASURE_QUICK_BUDGET_NS;
+	o->tries = MEASURE_QUICK_TRIES;
+}
+
+uint64_t measure_clock_read(const struct bb_clock *clk)
+{
+	return clk->now_ns(clk->ctx);
+}
+
+uint64_t measure_subtract(uint64_t elapsed_ns, uint64_t overhead_ns)
+{
+	return elapsed_ns > overhead_ns ? elapsed_ns - overhead_ns : 0;
+}
+
+static int measure_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double measure_median(double *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), measure_cmp_double);
+	if (n % 2)
+		return v[n / 2];
+	return (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+uint64_t measure_timer_overhead(const struct bb_clock *clk, unsigned reads)
+{
+	double d[MEASURE_OVERHEAD_READS];
+	uint64_t t0, t1;
+
+	if (reads == 0)
+		return 0;
+	if (reads > MEASURE_OVERHEAD_READS)
+		reads = MEASURE_OVERHEAD_READS;
+	t0 = measure_clock_read(clk);
+	for (unsigned i = 0; i < reads; i++) {
+		t1 = measure_clock_read(clk);
+		d[i] = (double)measure_subtract(t1, t0);
+		t0 = t1;
+	}
+	/* The median, not the minimum: a coarse clock reads 0 most of the time, and subtracting
+	 * a minimum of 0 would hide the real cost of the two reads around every timed run. */
+	return (uint64_t)measure_median(d, reads);
+}
+
+uint64_t measure_next_iters(uint64_t iters, uint64_t elapsed_ns, uint64_t target_ns)
+{
+	uint64_t cap, next;
+
+	if (iters == 0)
+		return 1;
+	if (elapsed_ns >= target_ns)
+		return iters;
+	cap = iters > MEASURE_MAX_ITERS / MEASURE_MAX_GROWTH ? MEASURE_MAX_ITERS
+	                                                     : iters * MEASURE_MAX_GROWTH;
+	/* A run at the clock's resolution says nothing about the rate: grow by the cap. The
+	 * 25% headroom keeps the next run from landing just short of the target again. */
+	if (elapsed_ns == 0)
+		next = cap;
+	else
+		next = (uint64_t)((double)iters * 1.25 * (double)target_ns / (double)elapsed_ns);
+	if (next <= iters)
+		next = iters + 1;
+	return next < cap ? next : cap;
+}
+
+static uint64_t measure_timed(const struct bb_clock *clk, const struct bb_bench *b, uint64_t iters)
+{
+	uint64_t t0, t1;
+
+	if (b->prepare)
+		b->prepare(b->ctx);
+	t0 = measure_clock_read(clk);
+	b->op(b->ctx, iters);
+	t1 = measure_clock_read(clk);
+	return measure_subtract(t1, t0);
+}
+
+static uint64_t measure_spent(const struct bb_clock *clk, uint64_t t_start)
+{
+	return measure_subtract(measure_clock_read(clk), t_start);
+}
+
+/* Grow the iteration count until a run lasts the target. Under emulation (QEMU TCG, 10-100x
+ * slower) the target may cost more than the budget: the count then stops where the budget
+ * still pays for all tries, and the result is marked truncated rather than dropped. */
+static uint64_t measure_calibrate(const struct bb_clock *clk, const struct bb_measure_opts *o,
+                                  const struct bb_bench *b, uint64_t t_start, uint64_t *elapsed,
+                                  struct bb_measure_result *out)
+{
+	uint64_t iters = 1, next, spent, remaining;
+	double per_op;
+
+	*elapsed = measure_timed(clk, b, iters);
+	while (*elapsed < o->target_ns && iters < MEASURE_MAX_ITERS) {
+		spent = measure_spent(clk, t_start);
+		if (spent >= o->budget_ns) {
+			out->truncated = 1;
+			break;
+		}
+		remaining = o->budget_ns - spent;
+		next = measure_next_iters(iters, *elapsed, o->target_ns);
+		per_op = (double)*elapsed / (double)iters;
+		if (per_op * (double)next * o->tries > (double)remaining) {
+			uint64_t fit = (uint64_t)((double)remaining / (per_op * o->tries));
+
+			out->truncated = 1;
+			if (fit > iters) {
+				iters = fit;
+				*elapsed = measure_timed(clk, b, iters);
+			}
+			break;
+		}
+		iters = next;
+		*elapsed = measure_timed(clk, b, iters);
+	}
+	return iters;
+}
+
+int measure_run(const struct bb_clock *clk, const struct bb_measure_opts *o,
+                const struct bb_bench *b, struct bb_measure_result *out, struct bb_err *err)
+{
+	double per_op[99];
+	uint64_t t_start, iters, elapsed;
+	unsigned n = 0;
+
+	if (!b || !b->op)
+		return measure_fail(err, 0, "measure: no benchmark body");
+	if (o->tries == 0 || o->tries > sizeof(per_op) / sizeof(per_op[0]))
+		return measure_fail(err, 0, "measure: tries must be 1..99, not %u", o->tries);
+	*out = (struct bb_measure_result){ 0 };
+	t_start = measure_clock_read(clk);
+	out->overhead_ns = measure_timer_overhead(clk, MEASURE_OVERHEAD_READS);
+	if (o->fixed_iters) {
+		iters = o->fixed_iters;
+		elapsed = measure_timed(clk, b, iters);
+	} else {
+		iters = measure_calibrate(clk, o, b, t_start, &elapsed, out);
+	}
+	/* The run that met the target is the first try: the smaller runs before it have
+	 * already warmed caches and TLBs, so nothing is gained by throwing it away. */
+	per_op[n++] = (double)measure_subtract(elapsed, out->overhead_ns) / (double)iters;
+	while (n < o->tries) {
+		if (measure_spent(clk, t_start) + elapsed > o->budget_ns) {
+			out->truncated = 1;
+			break;
+		}
+		elapsed = measure_timed(clk, b, iters);
+		per_op[n++] = (double)measure_subtract(elapsed, out->overhead_ns) / (double)iters;
+	}
+	out->ns_per_op = measure_median(per_op, n);
+	out->iters = iters;
+	out->tries = n;
+	out->spent_ns = measure_spent(clk, t_start);
+	return 0;
+}
+
+int measure_fail(struct bb_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	len = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		len = 0;
+	if (errnum && (size_t)len < sizeof(err->msg))
+		snprintf(err->msg + len, sizeof(err->msg) - (size_t)len, ": %s", strerror(errnum));
+	err->errnum = errnum;
+	return -1;
+}
+
+int measure_parse_u64(const char *arg, uint64_t min, uint64_t max, const char *what, uint64_t *out,
+                      struct bb_err *err)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (!arg || *arg < '0' || *arg > '9')
+		goto bad;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return measure_fail(err, 0, "%s: expected an integer %llu..%llu, got '%s'", what,
+	                    (unsigned long long)min, (unsigned long long)max, arg ? arg : "");
+}
+
+int measure_option(struct bb_measure_opts *o, int code, const char *arg, struct bb_err *err)
+{
+	uint64_t v;
+
+	switch (code) {
+	case MEASURE_OPT_QUICK:
+		measure_quick(o);
+		return 1;
+	case MEASURE_OPT_TARGET_MS:
+		if (measure_parse_u64(arg, 1, 10000, "--target-ms", &v, err) < 0)
+			return -1;
+		o->target_ns = v * 1000000;
+		return 1;
+	case MEASURE_OPT_BUDGET_MS:
+		if (measure_parse_u64(arg, 1, 3600000, "--budget-ms", &v, err) < 0)
+			return -1;
+		o->budget_ns = v * 1000000;
+		return 1;
+	case MEASURE_OPT_TRIES:
+		if (measure_parse_u64(arg, 1, 99, "--tries", &v, err) < 0)
+			return -1;
+		if (v % 2 == 0)
+			return measure_fail(
+			    err, 0, "--tries: must be odd (a median of tries), got %s", arg);
+		o->tries = (unsigned)v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int measure_bad_option(int argc, char **argv, struct bb_err *err)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	return measure_fail(err, 0, "unknown option or missing argument: '%s'", arg);
+}
+
+int measure_parse_args(int argc, char **argv, const struct option *longopts,
+                       struct bb_measure_opts *o,
+                       int (*handle)(void *ctx, int code, const char *arg, struct bb_err *err),
+                       void *ctx, struct bb_err *err)
+{
+	int c, r;
+
+	/* 0, not 1: glibc then also forgets a half-parsed option cluster of an earlier call. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return measure_bad_option(argc, argv, err);
+		r = measure_option(o, c, optarg, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		if (!handle || handle(ctx, c, optarg, err) < 0)
+			return handle ? -1 : measure_bad_option(argc, argv, err);
+	}
+	if (optind < argc)
+		return measure_fail(err, 0, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+const struct bb_metric_def bb_metric_defs[] = {
+	{ "syscall", "null", "ns", 0 },
+	{ "syscall", "read_devzero", "ns", 0 },
+	{ "syscall", "write_devnull", "ns", 0 },
+	{ "syscall", "open_close", "ns", 0 },
+	{ "syscall", "stat", "ns", 0 },
+	{ "syscall", "page_fault", "ns", 0 },
+	{ "syscall", "fork_exit_wait", "ns", 0 },
+	{ "syscall", "pipe_roundtrip", "ns", 0 },
+	{ "syscall", "clock_gettime", "ns", 0 },
+	{ "syscall", "cpuid", "ns", 0 },
+	{ "cpu", "dgemm", "GFLOP/s", 1 },
+	{ "cpu", "hash", "Mops/s", 1 },
+	{ "mem", "triad", "GB/s", 1 },
+	{ "mem", "chase", "ns", 0 },
+	{ "io", "seq_write_fsync", "MB/s", 1 },
+	{ "io", "rand_read_4k", "us", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+const struct bb_metric_def *measure_metric_find(const char *suite, const char *metric)
+{
+	for (const struct bb_metric_def *d = bb_metric_defs; suite && metric && d->suite; d++)
+		if (strcmp(d->suite, suite) == 0 && strcmp(d->metric, metric) == 0)
+			return d;
+	return NULL;
+}
+
+void measure_emit(const char *suite, const char *metric, double value, uint64_t iters)
+{
+	const struct bb_metric_def *d = measure_metric_find(suite, metric);
+
+	if (!d) {
+		rec_error(suite, metric, "internal: metric missing from bb_metric_defs");
+		return;
+	}
+	rec_metric(suite, metric, d->unit, value, iters);
+}
+
+void measure_note(const char *suite, const char *metric, const struct bb_measure_result *r)
+{
+	char key[128], msg[256];
+
+	if (!r->truncated)
+		return;
+	snprintf(key, sizeof(key), "%s.truncated", metric);
+	snprintf(msg, sizeof(msg), "time budget reached after %.1f ms: tries=%u, ops per try=%llu",
+	         (double)r->spent_ns / 1e6, r->tries, (unsigned long long)r->iters);
+	rec_info(suite, key, msg);
+}
