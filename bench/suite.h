@@ -8,7 +8,8 @@ struct suite {
 	const char *summary;
 	/* argv[0] is the suite name; returns the exit status reported in the `end` record. */
 	int (*run)(int argc, char **argv);
-	int internal; /* not part of `--suites all` (test suites) */
+	int internal;      /* not part of `--suites all` (test suites) */
+	int needs_storage; /* the harness must pass --dir/--device (see struct bb_job) */
 };
 
 extern const struct suite *const suites[];

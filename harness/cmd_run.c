@@ -27,6 +27,9 @@ struct run_cli {
 	bool force, quick;
 	char *load_args[BB_MAX_SUITE_ARGS];
 	size_t nload_args;
+	char array_mib[24];
+	char scratch[4096];
+	bool scratch_given, scratch_made;
 	long reps, warmup, pu;
 	unsigned long seed;
 	double timeout_s;
@@ -45,6 +48,7 @@ enum {
 	OPT_FORCE,
 	OPT_PU,
 	OPT_LOAD_ARG,
+	OPT_SCRATCH,
 	OPT_HELP,
 };
 
@@ -60,6 +64,7 @@ static const struct option run_longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "pu", required_argument, NULL, OPT_PU },
 	{ "load-arg", required_argument, NULL, OPT_LOAD_ARG },
+	{ "scratch", required_argument, NULL, OPT_SCRATCH },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -74,6 +79,7 @@ static const char run_usage[] =
     "  --seed N         seed of the bootstrap (default 1; recorded)\n"
     "  --timeout S      seconds before a sample is killed (default 60)\n"
     "  --pu N           pin workloads to this OS processing unit (default: chosen with hwloc)\n"
+    "  --scratch DIR    storage for the io suite (default: a new directory in /var/tmp)\n"
     "  -o, --output F   result file (default results/<id>.json)\n"
     "  --force          replace an existing result file\n"
     "  --load-arg ARG   pass ARG to every workload (repeatable), e.g. "
@@ -138,6 +144,10 @@ static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_
 		return cli->force = true, 0;
 	case OPT_PU:
 		return cli_int("--pu", arg, 0, 4095, &cli->pu, err);
+	case OPT_SCRATCH:
+		cli->scratch_given = true;
+		snprintf(cli->scratch, sizeof(cli->scratch), "%s", arg);
+		return 0;
 	case OPT_LOAD_ARG:
 		if (cli->nload_args + 1 >= BB_MAX_SUITE_ARGS)
 			return bb_fail(err, 0, "--load-arg: at most %d", BB_MAX_SUITE_ARGS - 2);
@@ -183,10 +193,67 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
-	for (size_t si = 0; si < run->nsuites; si++)
-		for (size_t i = 0; i < cli->nload_args; i++)
-			run->suite_args[si][i] = cli->load_args[i];
 	return -1;
+}
+
+/* Arguments every environment passes alike: --quick first (it resets the suite's timing
+ * options), the memory suite's array size from the host's LLC, then --load-arg ones. */
+static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct bb_host *host)
+{
+	unsigned long long llc_mib = host->topo.llc_bytes >> 20, mib;
+
+	/* Far larger than the LLC (8x), capped so the default guest and cgroup still hold it. */
+	mib = llc_mib ? 8 * llc_mib : 64;
+	mib = mib < 16 ? 16 : mib > 256 ? 256 : mib;
+	snprintf(cli->array_mib, sizeof(cli->array_mib), "%llu", mib);
+	for (size_t si = 0; si < run->nsuites; si++) {
+		const struct suite *s = suite_find(run->suites[si]);
+		char **a = run->suite_args[si];
+		size_t n = 0;
+		if (cli->quick && s && !s->internal && strcmp(s->name, "startup"))
+			a[n++] = "--quick";
+		if (!strcmp(run->suites[si], "mem")) {
+			a[n++] = "--array-mib";
+			a[n++] = cli->array_mib;
+		}
+		for (size_t i = 0; i < cli->nload_args && n + 1 < BB_MAX_SUITE_ARGS; i++)
+			a[n++] = cli->load_args[i];
+		a[n] = NULL;
+	}
+}
+
+/* Storage for suites that need it: a fresh directory on a disk-backed file system
+ * (/var/tmp, never tmpfs on Debian) unless --scratch names one; removed at the end. */
+static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_err *err)
+{
+	bool needed = false;
+
+	for (size_t si = 0; si < run->nsuites; si++) {
+		const struct suite *s = suite_find(run->suites[si]);
+		needed |= s && s->needs_storage;
+	}
+	if (!needed)
+		return 0;
+	if (cli->scratch_given) {
+		if (access(cli->scratch, W_OK | X_OK) < 0)
+			return bb_fail(err, errno, "--scratch %s", cli->scratch);
+		cli->opts.scratch_dir = cli->scratch;
+		return 0;
+	}
+	snprintf(cli->scratch, sizeof(cli->scratch), "/var/tmp/boxbench-scratch-XXXXXX");
+	if (!mkdtemp(cli->scratch))
+		return bb_fail(err, errno, "create scratch directory in /var/tmp");
+	cli->scratch_made = true;
+	cli->opts.scratch_dir = cli->scratch;
+	return 0;
+}
+
+static void run_scratch_remove(struct run_cli *cli)
+{
+	if (cli->scratch_made && rmdir(cli->scratch) < 0)
+		fprintf(stderr, "boxbench: run: scratch directory %s not removed: %s\n",
+		        cli->scratch, strerror(errno));
+	cli->scratch_made = false;
 }
 
 /* Environments: the requested ones must all be available (else exit 3); by default every
@@ -356,6 +423,9 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	if (host_probe((int)cli->pu, host, &err) < 0)
 		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
 	cli->opts.pu = host->topo.pinned_pu;
+	run_suite_args(cli, run, host);
+	if (run_scratch(cli, run, &err) < 0)
+		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
 	if (kvm_probe(&host->kvm, &err) < 0)
 		return cli_error("run", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
 	/* The harness sits on another core than the workload, so its reading and parsing do
@@ -409,6 +479,7 @@ static int run_main(int argc, char **argv)
 cleanup:
 	run_cleanup(&run);
 out:
+	run_scratch_remove(&cli);
 	results_free(&res);
 	free(cli.envs_buf);
 	free(cli.suites_buf);

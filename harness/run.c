@@ -5,15 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "measure.h"
 #include "proc.h"
 #include "runner.h"
+#include "suite.h"
 
 enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit)
 {
 	static const char *higher_units[] = { "GB/s", "MB/s", "GFLOP/s", "Mops/s", "ops/s", NULL };
+	const struct bb_metric_def *def = measure_metric_find(suite, metric);
 
-	(void)suite;
-	(void)metric;
+	if (def)
+		return def->higher_is_better ? BB_HIGHER : BB_LOWER;
 	for (size_t i = 0; higher_units[i]; i++)
 		if (!strcmp(unit, higher_units[i]))
 			return BB_HIGHER;
@@ -143,6 +146,8 @@ static void run_job(const struct bb_run *run, size_t si, struct bb_job *job)
 	job->suite = run->suites[si];
 	job->args = run->suite_args[si][0] ? run->suite_args[si] : NULL;
 	job->timeout_s = run->timeout_s;
+	const struct suite *s = suite_find(job->suite);
+	job->storage = s && s->needs_storage;
 }
 
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)

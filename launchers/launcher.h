@@ -64,6 +64,9 @@ struct bb_job {
 	const char *suite;
 	char *const *args; /* NULL-terminated, may be NULL */
 	double timeout_s;
+	/* The suite needs storage: each launcher appends its own `--dir PATH` or `--device PATH`
+	 * naming storage that ends on the same host file system (opts->scratch_dir). */
+	bool storage;
 };
 
 /* One running instance. */

@@ -36,17 +36,21 @@ static int native_prepare(struct bb_env *env, struct bb_err *err)
 }
 
 /* argv = { load_path, suite, args..., NULL } */
-static int native_argv(const char *path, const struct bb_job *job, char **argv, size_t max,
-                       struct bb_err *err)
+static int native_argv(const char *path, const char *scratch, const struct bb_job *job, char **argv,
+                       size_t max, struct bb_err *err)
 {
 	size_t n = 0;
 
 	argv[n++] = (char *)path;
 	argv[n++] = (char *)job->suite;
 	for (size_t i = 0; job->args && job->args[i]; i++) {
-		if (n + 1 >= max)
+		if (n + 3 >= max)
 			return bb_fail(err, E2BIG, "too many workload arguments");
 		argv[n++] = job->args[i];
+	}
+	if (job->storage && scratch) {
+		argv[n++] = "--dir";
+		argv[n++] = (char *)scratch;
 	}
 	argv[n] = NULL;
 	return 0;
@@ -59,7 +63,8 @@ static int native_spawn(struct bb_env *env, const struct bb_job *job, struct bb_
 	int pipefd[2];
 	int rc;
 
-	if (native_argv(env->opts->load_path, job, argv, NATIVE_MAX_ARGS, err) < 0)
+	if (native_argv(env->opts->load_path, env->opts->scratch_dir, job, argv, NATIVE_MAX_ARGS,
+	                err) < 0)
 		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return bb_fail(err, errno, "pipe");
