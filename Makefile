@@ -80,7 +80,8 @@ $(BUILD)/boxbench: $(BUILD)/obj/harness/main.o $(BUILD)/libboxbench.a $(BUILD)/l
 $(BUILD)/boxbench-load: $(LOAD_OBJ)
 	@echo "  LD      $@ (static)"
 	$(Q)$(CC) $(BBFLAGS) $(CFLAGS) -static $^ $(GSL_STATIC) -lm -o $@
-$(BUILD)/boxbench-init: $(BUILD)/obj-static/bench/init.o
+$(BUILD)/boxbench-init: $(BUILD)/obj-static/bench/init.o $(BUILD)/obj-static/bench/cmdline.o \
+			 $(BUILD)/obj-static/bench/record.o
 	@echo "  LD      $@ (static)"
 	$(Q)$(CC) $(BBFLAGS) $(CFLAGS) -static $^ -o $@
 

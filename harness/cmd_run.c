@@ -28,6 +28,10 @@ struct run_cli {
 	char *load_args[BB_MAX_SUITE_ARGS];
 	size_t nload_args;
 	char array_mib[24];
+	struct {
+		const char *accel, *kernel, *initrd;
+		long mem_mib, vcpus;
+	} vm;
 	char scratch[4096];
 	bool scratch_given, scratch_made;
 	long reps, warmup, pu;
@@ -49,6 +53,11 @@ enum {
 	OPT_PU,
 	OPT_LOAD_ARG,
 	OPT_SCRATCH,
+	OPT_VM_ACCEL,
+	OPT_VM_KERNEL,
+	OPT_VM_INITRD,
+	OPT_VM_MEM,
+	OPT_VM_VCPUS,
 	OPT_HELP,
 };
 
@@ -65,6 +74,11 @@ static const struct option run_longopts[] = {
 	{ "pu", required_argument, NULL, OPT_PU },
 	{ "load-arg", required_argument, NULL, OPT_LOAD_ARG },
 	{ "scratch", required_argument, NULL, OPT_SCRATCH },
+	{ "vm-accel", required_argument, NULL, OPT_VM_ACCEL },
+	{ "vm-kernel", required_argument, NULL, OPT_VM_KERNEL },
+	{ "vm-initrd", required_argument, NULL, OPT_VM_INITRD },
+	{ "vm-mem", required_argument, NULL, OPT_VM_MEM },
+	{ "vm-vcpus", required_argument, NULL, OPT_VM_VCPUS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -80,6 +94,9 @@ static const char run_usage[] =
     "  --timeout S      seconds before a sample is killed (default 60)\n"
     "  --pu N           pin workloads to this OS processing unit (default: chosen with hwloc)\n"
     "  --scratch DIR    storage for the io suite (default: a new directory in /var/tmp)\n"
+    "  --vm-accel kvm|tcg  override the measured choice (kvm only when hardware assisted)\n"
+    "  --vm-kernel F, --vm-initrd F  guest kernel and initramfs (default: built ones)\n"
+    "  --vm-mem MIB, --vm-vcpus N    guest size (default 512 MiB, 1 vCPU)\n"
     "  -o, --output F   result file (default results/<id>.json)\n"
     "  --force          replace an existing result file\n"
     "  --load-arg ARG   pass ARG to every workload (repeatable), e.g. "
@@ -144,6 +161,18 @@ static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_
 		return cli->force = true, 0;
 	case OPT_PU:
 		return cli_int("--pu", arg, 0, 4095, &cli->pu, err);
+	case OPT_VM_ACCEL:
+		if (strcmp(arg, "kvm") && strcmp(arg, "tcg"))
+			return bb_fail(err, 0, "--vm-accel: expected kvm or tcg, got '%s'", arg);
+		return cli->vm.accel = arg, 0;
+	case OPT_VM_KERNEL:
+		return cli->vm.kernel = arg, 0;
+	case OPT_VM_INITRD:
+		return cli->vm.initrd = arg, 0;
+	case OPT_VM_MEM:
+		return cli_int("--vm-mem", arg, 64, 65536, &cli->vm.mem_mib, err);
+	case OPT_VM_VCPUS:
+		return cli_int("--vm-vcpus", arg, 1, 64, &cli->vm.vcpus, err);
 	case OPT_SCRATCH:
 		cli->scratch_given = true;
 		snprintf(cli->scratch, sizeof(cli->scratch), "%s", arg);
@@ -413,6 +442,23 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	return BB_EXIT_OK;
 }
 
+static void run_vm_opts(struct run_cli *cli, const struct bb_host *host)
+{
+	cli->opts.vm_accel = cli->vm.accel;
+	cli->opts.vm_kernel = cli->vm.kernel;
+	cli->opts.vm_initrd = cli->vm.initrd;
+	if (cli->vm.mem_mib > 0)
+		cli->opts.vm_mem_mib = (unsigned)cli->vm.mem_mib;
+	if (cli->vm.vcpus > 0)
+		cli->opts.vm_vcpus = (unsigned)cli->vm.vcpus;
+	if (cli->vm.accel && !strcmp(cli->vm.accel, "kvm") && host->kvm.kind != BB_KVM_HARDWARE)
+		fprintf(
+		    stderr,
+		    "boxbench: run: warning: --vm-accel kvm, but KVM here is %s (%s): guests will "
+		    "not run at native speed\n",
+		    kvm_kind_name(host->kvm.kind), host->kvm.reason);
+}
+
 static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
                      struct bb_host *host)
 {
@@ -423,6 +469,7 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	if (host_probe((int)cli->pu, host, &err) < 0)
 		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
 	cli->opts.pu = host->topo.pinned_pu;
+	run_vm_opts(cli, host);
 	run_suite_args(cli, run, host);
 	if (run_scratch(cli, run, &err) < 0)
 		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);

@@ -49,8 +49,9 @@ void options_defaults(struct bb_env_opts *opts)
 	opts->container_cgroup = true;
 	opts->container_rootfs = true;
 	opts->cpu_quota = 1.0;
-	opts->mem_limit = 256ll << 20;
+	opts->mem_limit = 512ll << 20;
 	opts->pids_limit = 256;
-	opts->vm_mem_mib = 256;
+	/* 512 MiB: room for the mem suite's arrays (up to 256 MiB) beside the guest kernel. */
+	opts->vm_mem_mib = 512;
 	opts->vm_vcpus = 1;
 }

@@ -6,7 +6,7 @@
 
 /* Fill opts with defaults: the workload next to the boxbench binary (build tree) or in
  * ../libexec/boxbench (installed), or $BOXBENCH_LIBEXEC; all namespaces; cgroup limits of one
- * CPU, 256 MiB and 256 pids; a 256 MiB, 1-vCPU guest. */
+ * CPU, 512 MiB and 256 pids; a 512 MiB, 1-vCPU guest. */
 void options_defaults(struct bb_env_opts *opts);
 
 #endif

@@ -16,6 +16,8 @@ cpio
 zstd
 xz-utils
 libxml2-utils
+kmod
+lz4
 "
 
 missing=""

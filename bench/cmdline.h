@@ -1,0 +1,37 @@
+/* The guest side of the VM launcher's kernel command line protocol (the encoder is in
+ * launchers/qemu.c). boxbench-init reads /proc/cmdline and finds:
+ *
+ *   bb.argv=ENC[,ENC...]   the workload's argv without the program path: the suite first, then
+ *                          its arguments. Each element is percent-encoded (every byte outside
+ *                          [A-Za-z0-9-._~/:+@] becomes %XX, upper-case hex), elements are
+ *                          separated by commas. There is always at least one element (the
+ *                          suite), so `bb.argv=` is one empty argument, `bb.argv=a,` is "a" "".
+ *   bb.disk=vda            a raw disk is attached (virtio-blk over virtio-mmio): load the
+ *                          virtio modules and wait for /dev/vda before starting the workload.
+ *
+ * Why this encoding: the kernel splits its command line on white space, treats '"' as a
+ * quoting toggle with no escape, and passes parameters without a '.' to init's argv/envp. A
+ * dotted name keeps the value out of init's environment, and percent-encoding leaves only
+ * bytes the parser never interprets. The whole line must fit COMMAND_LINE_SIZE (2048 on x86,
+ * including the NUL): the encoder refuses longer lines instead of letting the kernel truncate
+ * them silently. */
+#ifndef BB_CMDLINE_H
+#define BB_CMDLINE_H
+
+#include <stddef.h>
+
+#define BB_KCMD_ARGV "bb.argv"
+#define BB_KCMD_DISK "bb.disk"
+#define BB_KCMD_SIZE 2048 /* x86 COMMAND_LINE_SIZE, including the NUL */
+
+/* Value of the last `name=value` parameter of a kernel command line, split the way the kernel
+ * does (white space separates, '"' toggles quoting and is dropped). Returns 1 when found (val
+ * holds the value), 0 when absent, -1 when the value does not fit in vallen. */
+int cmdline_param(const char *cmdline, const char *name, char *val, size_t vallen);
+
+/* Decode a bb.argv value into a NULL-terminated argv of at least one element, allocated as one
+ * block: free(*argv) releases it. Returns argc, or -1 with errno EINVAL (bad %XX, or %00,
+ * which no argument can hold) or ENOMEM. */
+int cmdline_decode_argv(const char *val, char ***argv);
+
+#endif

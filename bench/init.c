@@ -1,0 +1,265 @@
+/* boxbench-init: the guest's PID 1 (static, from the initramfs). It mounts the pseudo file
+ * systems, reports the guest's own view of boot time, loads the virtio disk drivers when the
+ * launcher attached a disk, runs /bin/boxbench-load with the argv found on the kernel command
+ * line (bench/cmdline.h) and its output on the serial console, reports the exit status and
+ * powers the guest off. It never waits for anything without a bound: every failure is reported
+ * as an `@bb` error record and followed by power-off, and should power-off itself fail, init
+ * exits, the kernel panics, and the launcher's panic=-1 + QEMU's -no-reboot end the VM. */
+#include "cmdline.h"
+#include "record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define INIT_LOAD         "/bin/boxbench-load"
+#define INIT_MODDIR       "/lib/modules"
+#define INIT_MODLIST      INIT_MODDIR "/boxbench.list" /* module file names, dependencies first */
+#define INIT_DISK         "/dev/vda"
+#define INIT_DISK_WAIT_MS 5000
+#define INIT_SUITE_MAX    64
+
+static char init_suite[INIT_SUITE_MAX] = "";
+
+static uint64_t init_boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void init_poweroff(void)
+{
+	sync();
+	reboot(RB_POWER_OFF);
+	/* Still here: report it, then exit; the kernel panics and panic=-1 ends the VM. */
+	rec_error(init_suite, "init", strerror(errno));
+	reboot(RB_AUTOBOOT);
+	_exit(1);
+}
+
+static void init_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void init_fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rec_error(init_suite, "init", msg);
+	init_poweroff();
+	_exit(1);
+}
+
+static void init_mount(const char *fstype, const char *dir, unsigned long flags, const char *data)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		init_fail("mkdir %s: %s", dir, strerror(errno));
+	if (mount(fstype, dir, fstype, flags, data) < 0)
+		init_fail("mount %s on %s: %s", fstype, dir, strerror(errno));
+}
+
+static void init_mounts(void)
+{
+	init_mount("proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	init_mount("sysfs", "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	init_mount("devtmpfs", "/dev", MS_NOSUID, "mode=0755");
+	init_mount("tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
+/* The kernel opens /dev/console for init from the initramfs; should that have failed, open it
+ * from devtmpfs so the records still reach the serial line. */
+static void init_stdio(void)
+{
+	if (fcntl(STDOUT_FILENO, F_GETFD) >= 0)
+		return;
+	int fd = open("/dev/console", O_RDWR);
+	if (fd < 0)
+		_exit(1); /* nowhere to report to: the kernel's panic=-1 ends the VM */
+	for (int i = 0; i < 3; i++)
+		if (fd != i)
+			dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+static void init_read_cmdline(char *buf, size_t len)
+{
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		init_fail("open /proc/cmdline: %s", strerror(errno));
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		init_fail("read /proc/cmdline: %s", strerror(errno));
+	buf[n] = '\0';
+}
+
+/* The serial console as a byte pipe: no "\n" -> "\r\n" rewriting of the records, and only
+ * emergencies (panics) from the kernel, whose messages would otherwise land in the middle of
+ * a record line when both write to the UART at once. */
+static void init_console(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDOUT_FILENO, &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)OPOST;
+		tcsetattr(STDOUT_FILENO, TCSANOW, &t);
+	}
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
+}
+
+static void init_load_module(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), INIT_MODDIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		init_fail("open %s: %s", path, strerror(errno));
+	if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		init_fail("load module %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void init_load_modules(void)
+{
+	FILE *f = fopen(INIT_MODLIST, "re");
+	char line[256];
+
+	if (!f)
+		init_fail("open %s: %s", INIT_MODLIST, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] && line[0] != '#')
+			init_load_module(line);
+	}
+	fclose(f);
+}
+
+/* virtio_blk registers the disk synchronously, but devtmpfs creates the node from its own
+ * thread: poll for it, with a bound. */
+static void init_wait_disk(void)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct stat st;
+
+	for (int i = 0; i < INIT_DISK_WAIT_MS; i++) {
+		if (stat(INIT_DISK, &st) == 0 && S_ISBLK(st.st_mode))
+			return;
+		nanosleep(&ms, NULL);
+	}
+	init_fail("disk %s did not appear within %d ms", INIT_DISK, INIT_DISK_WAIT_MS);
+}
+
+/* argv = { INIT_LOAD, suite, args..., NULL } from bb.argv. */
+static char **init_workload_argv(const char *cmdline)
+{
+	char val[BB_KCMD_SIZE], **enc, **argv;
+	int argc;
+
+	switch (cmdline_param(cmdline, BB_KCMD_ARGV, val, sizeof(val))) {
+	case 0:
+		init_fail("no " BB_KCMD_ARGV "= on the kernel command line");
+	case -1:
+		init_fail(BB_KCMD_ARGV "= value too long");
+	default:
+		break;
+	}
+	argc = cmdline_decode_argv(val, &enc);
+	if (argc < 0)
+		init_fail("bad " BB_KCMD_ARGV "= value: %s",
+		          errno == EINVAL ? "malformed %XX escape" : strerror(errno));
+	snprintf(init_suite, sizeof(init_suite), "%s", enc[0]);
+	argv = calloc((size_t)argc + 2, sizeof(*argv));
+	if (!argv)
+		init_fail("out of memory");
+	argv[0] = INIT_LOAD;
+	memcpy(argv + 1, enc, (size_t)argc * sizeof(*argv));
+	return argv; /* enc's strings live as long as init: never freed */
+}
+
+static pid_t init_spawn(char **argv)
+{
+	char *envp[] = { NULL }; /* the same empty environment the native launcher gives */
+	pid_t pid = fork();
+
+	if (pid < 0)
+		init_fail("fork: %s", strerror(errno));
+	if (pid > 0)
+		return pid;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
+	setsid();
+	execve(INIT_LOAD, argv, envp);
+	char msg[128];
+	snprintf(msg, sizeof(msg), "exec " INIT_LOAD ": %s", strerror(errno));
+	rec_error(init_suite, "init", msg);
+	_exit(127);
+}
+
+/* Reap until the workload ends (adopted orphans are reaped on the way), then kill whatever
+ * it left running. Returns its exit code, 128 + signal when killed (the shell's convention). */
+static int init_wait(pid_t pid)
+{
+	int st = 0, code = -1;
+
+	for (;;) {
+		pid_t r = waitpid(-1, &st, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			init_fail("wait for the workload: %s", strerror(errno));
+		if (r == pid)
+			break;
+	}
+	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	return code;
+}
+
+int main(void)
+{
+	uint64_t t_start = init_boottime_ns();
+	char cmdline[BB_KCMD_SIZE * 2];
+	char val[16];
+	char **argv;
+
+	init_mounts();
+	init_stdio();
+	init_read_cmdline(cmdline, sizeof(cmdline));
+	argv = init_workload_argv(cmdline);
+	init_console();
+	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	if (cmdline_param(cmdline, BB_KCMD_DISK, val, sizeof(val)) == 1) {
+		init_load_modules();
+		init_wait_disk();
+	}
+	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
+	int code = init_wait(init_spawn(argv));
+	rec_info_num(init_suite, "init_exit_status", code);
+	init_poweroff();
+	return 0;
+}

@@ -1,0 +1,34 @@
+# The VM guest, included by the top Makefile: Debian's cloud kernel (unpacked from its .deb
+# into the build tree, never installed on the host; vmlinux is its uncompressed ELF, which
+# the launcher boots) and an uncompressed initramfs holding boxbench-init, boxbench-load and the
+# virtio disk modules (uncompressed because it boots faster under TCG: see launchers/vm.c).
+# `make guest` builds just these.
+#
+# The kernel is fetched once and kept: it is rebuilt when guest-kernel.sh changes or its output
+# is missing (`rm -rf build/guest` to pick up a newer Debian kernel). The initramfs is rebuilt
+# when init, the workload, the script or the kernel change.
+
+GUEST_DIR    := $(BUILD)/guest
+GUEST_KERNEL := $(GUEST_DIR)/vmlinux
+GUEST_INITRD := $(GUEST_DIR)/initramfs.cpio
+
+GUEST_ALL += $(BUILD)/boxbench-init $(GUEST_KERNEL) $(GUEST_INITRD)
+
+guest: $(GUEST_KERNEL) $(GUEST_INITRD)
+
+$(GUEST_KERNEL): scripts/guest-kernel.sh | $(DEPS_STAMP)
+	@echo "  KERNEL  $@"
+	$(Q)scripts/guest-kernel.sh $(GUEST_DIR)
+
+$(GUEST_INITRD): scripts/mkinitramfs.sh $(BUILD)/boxbench-init $(BUILD)/boxbench-load \
+		 $(GUEST_KERNEL)
+	@echo "  CPIO    $@"
+	$(Q)scripts/mkinitramfs.sh $@ $(BUILD)/boxbench-init $(BUILD)/boxbench-load \
+		$(GUEST_DIR)/modules
+
+# An installed boxbench looks for the guest where it finds boxbench-load (its libexec dir).
+.PHONY: install-guest
+install: install-guest
+install-guest: $(GUEST_KERNEL) $(GUEST_INITRD)
+	install -d $(DESTDIR)$(PREFIX)/libexec/boxbench/guest
+	install -m 644 $(GUEST_KERNEL) $(GUEST_INITRD) $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
