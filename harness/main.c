@@ -11,6 +11,7 @@ extern const struct command cmd_history;
 extern const struct command cmd_export;
 
 /* The subcommand table: adding a subcommand is adding its file and one line here. */
+/* clang-format off */
 const struct command *const commands[] = {
 	&cmd_doctor,
 	&cmd_run,
@@ -21,6 +22,7 @@ const struct command *const commands[] = {
 	&cmd_export,
 	NULL,
 };
+/* clang-format on */
 
 static void usage(FILE *f)
 {
