@@ -3,11 +3,13 @@
 #include <string.h>
 
 extern const struct launcher launcher_native;
+extern const struct launcher launcher_container;
 extern const struct launcher launcher_vm;
 
 /* The environment table: adding an environment is adding its file and one line here. */
 const struct launcher *const launchers[] = {
 	&launcher_native,
+	&launcher_container,
 	&launcher_vm,
 	NULL,
 };
