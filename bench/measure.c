@@ -311,6 +311,18 @@ const struct bb_metric_def bb_metric_defs[] = {
 	{ "mem", "chase", "ns", 0 },
 	{ "io", "seq_write_fsync", "MB/s", 1 },
 	{ "io", "rand_read_4k", "us", 0 },
+	{ "limits", "cpu_share", "CPU-s/s", 1 },
+	{ "limits", "mem_reached", "MiB", 0 },
+	{ "limits", "forks", "forks", 0 },
+	/* footprint: measured by the harness from outside the box (harness/footprint.h) */
+	{ "footprint", "pss", "MiB", 0 },
+	{ "footprint", "cgroup_mem", "MiB", 0 },
+	{ "footprint", "guest_used", "MiB", 0 },
+	{ "footprint", "disk_apparent", "MiB", 0 },
+	{ "footprint", "disk_allocated", "MiB", 0 },
+	{ "footprint", "density_total", "MiB", 0 },
+	{ "footprint", "density_increment", "MiB", 0 },
+	{ "footprint", "extrapolated_fit", "instances", 1 },
 	{ NULL, NULL, NULL, 0 },
 };
 

@@ -7,6 +7,9 @@ extern const struct suite suite_syscall;
 extern const struct suite suite_cpu;
 extern const struct suite suite_mem;
 extern const struct suite suite_io;
+extern const struct suite suite_isolation;
+extern const struct suite suite_limits;
+extern const struct suite suite_footprint;
 extern const struct suite suite_selftest;
 
 /* The suite table: adding a suite is adding its file and one line here. */
@@ -17,6 +20,9 @@ const struct suite *const suites[] = {
 	&suite_cpu,
 	&suite_mem,
 	&suite_io,
+	&suite_isolation,
+	&suite_limits,
+	&suite_footprint,
 	&suite_selftest,
 	NULL,
 };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "isolation.h"
 #include "stats.h"
 
 /* Thresholds of the rules, in one place so the report can quote them. */
@@ -432,47 +433,10 @@ static bool word_in(const char *s, const char *const *words)
 	return false;
 }
 
-static const char *const hidden_words[] = { "",           "-",           "hidden", "denied",
-	                                    "unreadable", "unavailable", NULL };
-
-static bool iso_hidden(json_t *v)
-{
-	return !v || json_is_null(v) ||
-	       (json_is_string(v) && word_in(json_string_value(v), hidden_words));
-}
-
-static bool iso_equal(json_t *a, json_t *b)
-{
-	if (json_is_number(a) && json_is_number(b)) {
-		double x = json_number_value(a), y = json_number_value(b);
-		/* 1%: uptime and similar counters move between the moments each box looked. */
-		return fabs(x - y) <= 0.01 * fmax(fabs(x), fabs(y));
-	}
-	return json_equal(a, b);
-}
-
+/* The matrix's comparison rules live with the matrix (harness/isolation.c). */
 enum iso_cell claims_isolation_cell(const struct bb_result *res, const char *env, const char *key)
 {
-	static const char *const same[] = { "same", "same as host", NULL };
-	static const char *const diff[] = { "different", NULL };
-	json_t *v = fact_value(res, "isolation", env, key), *ref;
-
-	if (!v)
-		return ISO_NONE;
-	if (json_is_string(v) && word_in(json_string_value(v), same))
-		return ISO_SAME;
-	if (json_is_string(v) && word_in(json_string_value(v), diff))
-		return ISO_DIFFERENT;
-	if (iso_hidden(v))
-		return ISO_HIDDEN;
-	ref = fact_value(res, "isolation", "host", key);
-	if (!ref && claims_env_class(res, env) == ENV_NATIVE)
-		return ISO_SAME; /* native is the host's own view */
-	if (!ref)
-		ref = fact_value(res, "isolation", "native", key);
-	if (!ref || iso_hidden(ref))
-		return ISO_NONE;
-	return iso_equal(v, ref) ? ISO_SAME : ISO_DIFFERENT;
+	return isolation_cell(res, env, key);
 }
 
 /* Decomposition */
@@ -998,7 +962,7 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		       "disk cache mode (an fsync it does not pass to the host disk is cheaper)");
 }
 
-/* VM / container ratios of the footprint metrics both have; returns how many. */
+/* VM / container cost ratios of the footprint metrics both have; returns how many. */
 static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const char *ct,
                         const char *vm, double *min_r, double *max_r)
 {
@@ -1012,7 +976,12 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		k = find(res, "footprint", v->metric, ct);
 		if (!k || k->summary.median <= 0 || strcmp(k->unit, v->unit))
 			continue;
-		double ratio = v->summary.median / k->summary.median;
+		if (v->summary.median <= 0)
+			continue;
+		/* Always "how many times the VM costs": for a count that is better higher (how
+		 * many instances fit) that is the container's over the VM's. */
+		double ratio = v->better == BB_HIGHER ? k->summary.median / v->summary.median
+		                                      : v->summary.median / k->summary.median;
 		claims_format_value(a, sizeof(a), k->summary.median, k->unit);
 		claims_format_value(b, sizeof(b), v->summary.median, v->unit);
 		claims_format_ratio(r, sizeof(r), ratio);
@@ -1189,10 +1158,12 @@ static bool iso_hardware(const char *key)
 	return strstr(key, "cpu_model") || !strcmp(key, "cpu") || strstr(key, "cpu_vendor");
 }
 
-/* Release and version strings can coincide (same kernel build in the guest) without sharing. */
+/* Values that can coincide without anything shared: release and version strings (the same
+ * kernel build in the guest), the clock source and the CPU list (the same configuration). */
 static bool iso_coincidence(const char *key)
 {
-	return strstr(key, "release") || strstr(key, "version");
+	return strstr(key, "release") || strstr(key, "version") || strstr(key, "clocksource") ||
+	       !strcmp(key, "cpu_list");
 }
 
 struct iso_count {
@@ -1282,8 +1253,9 @@ static void claim_c4(const struct bb_result *res, struct claim_eval *c)
 		REASON(c, "the VM sees none of the host kernel's state");
 	} else if (k.state_same == k.coincide) {
 		c->verdict = CLAIM_HOLDS_CAVEAT;
-		REASON(c, "the VM sees none of the host kernel's state, only a release/version "
-		          "string equal to the host's (the same kernel build, not shared state)");
+		REASON(c, "the VM sees none of the host kernel's state, only values equal to the "
+		          "host's by configuration (kernel build, clock source or CPU list), not "
+		          "shared state");
 	} else {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
 		REASON(c, "the VM sees %zu facts of the host kernel's own state", k.state_same);

@@ -11,7 +11,9 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "footprint.h"
 #include "host.h"
+#include "isolation.h"
 #include "options.h"
 #include "proc.h"
 #include "run.h"
@@ -58,6 +60,8 @@ enum {
 	OPT_VM_INITRD,
 	OPT_VM_MEM,
 	OPT_VM_VCPUS,
+	OPT_BUDGET,
+	OPT_DENSITY,
 	OPT_HELP,
 };
 
@@ -79,6 +83,8 @@ static const struct option run_longopts[] = {
 	{ "vm-initrd", required_argument, NULL, OPT_VM_INITRD },
 	{ "vm-mem", required_argument, NULL, OPT_VM_MEM },
 	{ "vm-vcpus", required_argument, NULL, OPT_VM_VCPUS },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "density", required_argument, NULL, OPT_DENSITY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -97,6 +103,8 @@ static const char run_usage[] =
     "  --vm-accel kvm|tcg  override the measured choice (kvm only when hardware assisted)\n"
     "  --vm-kernel F, --vm-initrd F  guest kernel and initramfs (default: built ones)\n"
     "  --vm-mem MIB, --vm-vcpus N    guest size (default 512 MiB, 1 vCPU)\n"
+    "  --density K      footprint: instances started at once (default 3)\n"
+    "  --budget SIZE    footprint: memory budget the density is extrapolated to (default 16G)\n"
     "  -o, --output F   result file (default results/<id>.json)\n"
     "  --force          replace an existing result file\n"
     "  --load-arg ARG   pass ARG to every workload (repeatable), e.g. "
@@ -173,6 +181,14 @@ static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_
 		return cli_int("--vm-mem", arg, 64, 65536, &cli->vm.mem_mib, err);
 	case OPT_VM_VCPUS:
 		return cli_int("--vm-vcpus", arg, 1, 64, &cli->vm.vcpus, err);
+	case OPT_BUDGET:
+		return fp_parse_size(arg, &run->footprint.budget, err) < 0
+		           ? bb_wrap(err, "--budget")
+		           : 0;
+	case OPT_DENSITY:
+		if (cli_int("--density", arg, 2, FP_MAX_DENSITY, &v, err) < 0)
+			return -1;
+		return run->footprint.density = (unsigned)v, 0;
 	case OPT_SCRATCH:
 		cli->scratch_given = true;
 		snprintf(cli->scratch, sizeof(cli->scratch), "%s", arg);
@@ -222,6 +238,10 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
+	if (!run->footprint.budget)
+		run->footprint.budget = FP_DEFAULT_BUDGET;
+	if (!run->footprint.density)
+		run->footprint.density = FP_DEFAULT_DENSITY;
 	return -1;
 }
 
@@ -245,6 +265,8 @@ static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct
 			a[n++] = "--array-mib";
 			a[n++] = cli->array_mib;
 		}
+		if (!strcmp(run->suites[si], "isolation"))
+			n += isolation_suite_args(a + n, BB_MAX_SUITE_ARGS - 1 - n);
 		for (size_t i = 0; i < cli->nload_args && n + 1 < BB_MAX_SUITE_ARGS; i++)
 			a[n++] = cli->load_args[i];
 		a[n] = NULL;
@@ -372,10 +394,12 @@ static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 		json_array_append_new(envs, json_string(run->envs[i].name));
 	for (size_t i = 0; i < run->nsuites; i++)
 		json_array_append_new(suites_, json_string(run->suites[i]));
-	return json_pack("{s:o, s:o, s:i, s:i, s:I, s:b, s:{s:f}, s:s, s:i}", "envs", envs,
-	                 "suites", suites_, "reps", (int)run->reps, "warmup", (int)run->warmup,
-	                 "seed", (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s",
-	                 run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu);
+	return json_pack(
+	    "{s:o, s:o, s:i, s:i, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i}}", "envs", envs,
+	    "suites", suites_, "reps", (int)run->reps, "warmup", (int)run->warmup, "seed",
+	    (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s", run->timeout_s,
+	    "command", cli->cmdline, "pu", cli->opts.pu, "footprint", "budget_bytes",
+	    (json_int_t)run->footprint.budget, "density_k", (int)run->footprint.density);
 }
 
 static void on_signal(int sig)

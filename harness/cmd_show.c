@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "isolation.h"
 #include "show.h"
 
 static const char *host_line(const struct bb_result *res, char *buf, size_t len)
@@ -68,6 +69,8 @@ void show_table(const struct bb_result *res, FILE *f)
 		}
 		show_row(s, f);
 	}
+	isolation_show(res, f);
+	limits_show(res, f);
 	show_errors(res, f);
 }
 

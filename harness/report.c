@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "isolation.h"
 
 #define MAX_ENVS          32
 #define MAX_METRICS       64
@@ -1181,8 +1182,10 @@ static void vs_text(const struct bb_series *s, char *buf, size_t len)
 	claims_format_ratio(a, sizeof(a), slower ? v : 1 / v);
 	claims_format_ratio(b, sizeof(b), slower ? lo : 1 / hi);
 	claims_format_ratio(c, sizeof(c), slower ? hi : 1 / lo);
-	snprintf(buf, len, "%s %s [%s, %s]", a,
-	         slower ? (size ? "larger" : "slower") : (size ? "smaller" : "faster"), b, c);
+	/* a footprint count that is better higher (instances that fit) is fewer or more */
+	const char *worse = !size ? "slower" : s->better == BB_HIGHER ? "fewer" : "larger";
+	const char *better = !size ? "faster" : s->better == BB_HIGHER ? "more" : "smaller";
+	snprintf(buf, len, "%s %s [%s, %s]", a, slower ? worse : better, b, c);
 }
 
 static void series_notes(const struct bb_result *res, const struct bb_series *s, char *buf,
@@ -1597,60 +1600,67 @@ static void sec_footprint(struct doc *d, const struct report *r)
 
 static void sec_isolation(struct doc *d, const struct report *r)
 {
-	const char *keys[64], *envs[MAX_ENVS], *heads[MAX_ENVS + 1] = { "fact" };
-	size_t nk = 0, ne = 0, i, j;
-	json_t *f;
+	static const char *const cls[] = { "", "iso-same", "iso-diff", "iso-hidden" };
+	const char *keys[64], *envs[MAX_ENVS], *heads[MAX_ENVS + 2] = { "fact" };
+	size_t nk = isolation_keys(r->res, keys, 64), ne = isolation_envs(r->res, envs, MAX_ENVS);
+	const char *ref = isolation_fact(r->res, "isolation", "host", NULL) ? "host" : "native";
+	char val[128];
 
-	json_array_foreach(r->res->facts, i, f)
-	{
-		const char *k = jstr(f, "key"), *e = jstr(f, "env");
-		if (!k || !e || strcmp(jstr(f, "suite") ?: "", "isolation"))
-			continue;
-		for (j = 0; j < nk && strcmp(keys[j], k); j++)
-			;
-		if (j == nk && nk < 64)
-			keys[nk++] = k;
-		for (j = 0; j < ne && strcmp(envs[j], e); j++)
-			;
-		if (j == ne && ne < MAX_ENVS)
-			envs[ne++] = e;
-	}
-	if (!nk)
+	if (!nk || !ne)
 		return;
 	doc_heading(d, 2, "isolation", "Isolation: what each box sees of the host (C3, C4)");
 	doc_para(d, "",
 	         "Each fact as seen from inside the environment, compared with the host's "
-	         "own value: \"same as host\" means the box sees the host kernel's state.");
-	for (j = 0; j < ne; j++)
-		heads[j + 1] = envs[j];
-	doc_table(d, "isolation", heads, ne + 1);
-	for (i = 0; i < nk; i++) {
-		static const char *const cls[] = { "", "iso-same", "iso-diff", "iso-hidden" };
-		const char *cells[MAX_ENVS + 1] = { keys[i] }, *cc[MAX_ENVS + 1] = { "" };
-		for (j = 0; j < ne; j++) {
+	         "own value (%s): \"same as host\" means the box sees the host kernel's state.",
+	         strcmp(ref, "host") ? "as native sees it"
+	                             : "collected by the harness itself, in the same run");
+	heads[1] = strcmp(ref, "host") ? "native's value" : "host's value";
+	for (size_t j = 0; j < ne; j++)
+		heads[j + 2] = envs[j];
+	doc_table(d, "isolation", heads, ne + 2);
+	for (size_t i = 0; i < nk; i++) {
+		const char *cells[MAX_ENVS + 2] = { keys[i], val }, *cc[MAX_ENVS + 2] = { "", "" };
+		isolation_format(keys[i], isolation_fact(r->res, "isolation", ref, keys[i]), val,
+		                 sizeof(val));
+		for (size_t j = 0; j < ne; j++) {
 			enum iso_cell cell = claims_isolation_cell(r->res, envs[j], keys[i]);
-			cells[j + 1] = iso_cell_name(cell);
+			cells[j + 2] = iso_cell_name(cell);
 			/* native seeing the host is expected: only a box's view is highlighted */
-			cc[j + 1] =
+			cc[j + 2] =
 			    claims_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
 		}
-		doc_row_cls(d, "", cells, cc, ne + 1);
+		doc_row_cls(d, "", cells, cc, ne + 2);
 	}
 	doc_table_end(d);
 }
 
 static void sec_limits(struct doc *d, const struct report *r)
 {
-	bool series = false;
+	static const char *const heads[] = { "environment", "limit",    "set by the harness",
+		                             "seen inside", "obtained", "enforced",
+		                             "how it went" };
+	struct limits_row rows[3 * MAX_ENVS];
+	size_t n;
 
 	if (!suite_present(r->res, "limits"))
 		return;
-	for (size_t i = 0; i < r->res->nseries; i++)
-		series |= !strcmp(r->res->series[i].suite, "limits");
 	doc_heading(d, 2, "limits", "Resource limits (C2)");
-	if (series)
-		series_table(d, r->res, "limits");
-	facts_table(d, r->res, "limits");
+	n = limits_rows(r->res, rows, 3 * MAX_ENVS);
+	if (n)
+		doc_table(d, "limits", heads, 7);
+	for (size_t i = 0; i < n; i++) {
+		const char *cells[7] = { rows[i].env,   rows[i].limit,    rows[i].set,
+			                 rows[i].seen,  rows[i].measured, rows[i].enforced,
+			                 rows[i].detail };
+		doc_row(d, "", cells, 7);
+	}
+	if (n)
+		doc_table_end(d);
+	for (size_t i = 0; i < r->res->nseries; i++)
+		if (!strcmp(r->res->series[i].suite, "limits")) {
+			series_table(d, r->res, "limits");
+			break;
+		}
 }
 
 struct known {

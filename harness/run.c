@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "footprint.h"
+#include "isolation.h"
 #include "measure.h"
 #include "proc.h"
 #include "runner.h"
@@ -169,11 +171,27 @@ static void run_job(const struct bb_run *run, size_t si, struct bb_job *job)
 	job->storage = s && s->needs_storage;
 }
 
+/* Suites measured from outside while their instance idles (a live step: see runner.h). */
+static const struct bb_live *run_live(struct bb_run *run, struct bb_result *res,
+                                      const struct bb_job *job, long rep, struct bb_live *live)
+{
+	if (strcmp(job->suite, FP_SUITE))
+		return NULL;
+	run->footprint.res = res;
+	*live = (struct bb_live){
+		.trigger = FP_TRIGGER, .fn = footprint_live, .ctx = &run->footprint, .rep = rep
+	};
+	return live;
+}
+
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 {
 	size_t total = (size_t)(run->reps + run->warmup) * run->nsuites * run->nenvs, done = 0;
 	uint64_t t_start = bb_now_ns();
 
+	/* The host's own view, against which the isolation suite's facts are compared. */
+	if (isolation_record_host(res, run->suites, run->nsuites, err) < 0)
+		return -1;
 	/* Round-robin: every environment gets its turn in each repetition, so slow drift of
 	 * the machine (thermal, background load) hits all of them alike. */
 	for (long rep = -run->warmup; rep < run->reps; rep++) {
@@ -181,13 +199,16 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 			for (size_t ei = 0; ei < run->nenvs; ei++) {
 				struct bb_env *env = &run->envs[ei];
 				struct bb_sample smp;
+				struct bb_live live;
 				struct bb_job job;
 				int rc;
 
 				if (bb_interrupted)
 					return 1;
 				run_job(run, si, &job);
-				if (runner_sample(env, &job, &smp, err) < 0)
+				if (runner_sample_live(env, &job,
+				                       run_live(run, res, &job, rep, &live), &smp,
+				                       err) < 0)
 					return -1;
 				if (bb_interrupted) { /* a sample cut short is not a sample */
 					sample_free(&smp);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "footprint.h"
 #include "launcher.h"
 #include "results.h"
 
@@ -22,8 +23,9 @@ struct bb_run {
 	long reps, warmup;
 	double timeout_s;
 	bool progress_tty;
-	FILE *progress; /* NULL = quiet */
-	size_t failed;  /* samples that failed */
+	FILE *progress;          /* NULL = quiet */
+	size_t failed;           /* samples that failed */
+	struct fp_ctx footprint; /* --budget, --density (zeros: defaults) */
 };
 
 /* Better direction of a metric: from the workload's metric table when it lists it, else from

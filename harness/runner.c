@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +44,20 @@ static int sample_keep(struct bb_sample *s, const struct bb_record *rec)
 	return 0;
 }
 
-/* Handle one line; returns 1 when reading should stop (end record or a fatal problem). */
+int sample_add(struct bb_sample *s, const struct bb_record *rec, struct bb_err *err)
+{
+	int r = sample_keep(s, rec);
+
+	if (r != 0)
+		return bb_fail(err, r < 0 ? ENOMEM : 0, "sample: cannot keep record %s",
+		               rec->metric);
+	return 0;
+}
+
+/* Handle one line; returns 1 when reading should stop (end record or a fatal problem). *trig
+ * is set when the line is the info record `trigger` (a live step's cue). */
 static int sample_line(struct bb_sample *s, const char *line, size_t len, uint64_t t_line,
-                       uint64_t t0)
+                       uint64_t t0, const char *trigger, bool *trig)
 {
 	struct bb_record rec;
 	struct bb_err perr = { 0 };
@@ -75,12 +87,28 @@ static int sample_line(struct bb_sample *s, const char *line, size_t len, uint64
 		}
 		return sample_keep(s, &rec) < 0 ? -1 : 0;
 	default:
+		*trig = rec.kind == BB_REC_INFO && trigger && !strcmp(rec.metric, trigger);
 		return sample_keep(s, &rec) < 0 ? -1 : 0;
 	}
 }
 
-static int sample_read(struct bb_sample *s, struct bb_instance *inst, uint64_t t0,
-                       uint64_t deadline, struct bb_err *err)
+/* The live step, then the end of the instance: the time it took was the harness's, so the
+ * instance gets a fresh timeout to wind down. */
+static int sample_live(struct bb_sample *s, const struct bb_live *live, struct bb_env *env,
+                       const struct bb_job *job, struct bb_instance *inst, uint64_t *deadline,
+                       struct bb_err *err)
+{
+	int rc = live->fn(live, env, job, inst, s, err);
+
+	kill(inst->pid, SIGTERM);
+	s->stopped = true;
+	*deadline = bb_now_ns() + (uint64_t)(job->timeout_s * 1e9);
+	return rc;
+}
+
+static int sample_read(struct bb_sample *s, struct bb_env *env, const struct bb_job *job,
+                       const struct bb_live *live, struct bb_instance *inst, uint64_t t0,
+                       uint64_t *deadline, struct bb_err *err)
 {
 	struct bb_reader *rd = malloc(sizeof(*rd));
 	struct bb_err rerr = { 0 };
@@ -93,12 +121,17 @@ static int sample_read(struct bb_sample *s, struct bb_instance *inst, uint64_t t
 		return bb_fail(err, ENOMEM, "reader");
 	reader_init(rd, inst->out_fd);
 	for (;;) {
-		enum bb_read_result r = reader_next(rd, deadline, &line, &len, &t, &rerr);
+		enum bb_read_result r = reader_next(rd, *deadline, &line, &len, &t, &rerr);
 		if (r == BB_READ_LINE) {
-			int stop = sample_line(s, line, len, t, t0);
+			bool trig = false;
+			int stop =
+			    sample_line(s, line, len, t, t0, live ? live->trigger : NULL, &trig);
 			if (stop < 0)
 				rc = bb_fail(err, ENOMEM, "records");
 			if (stop)
+				break;
+			if (trig && !s->stopped &&
+			    (rc = sample_live(s, live, env, job, inst, deadline, err)) < 0)
 				break;
 		} else if (r == BB_READ_LONG) {
 			sample_fail(s, "%s", "workload printed a line longer than 4096 bytes");
@@ -126,10 +159,10 @@ static void sample_judge(struct bb_sample *s, const struct bb_instance *inst, bo
 		sample_fail(s, "%s", reap_msg);
 	if (!s->ready_ns)
 		sample_fail(s, "%s", "no ready record");
-	if (s->end_status < 0)
+	if (s->end_status < 0 && !s->stopped)
 		sample_fail(s, "no end record (instance %s)",
 		            proc_status_str(inst->status, st, sizeof(st)));
-	else if (s->end_status != 0) {
+	else if (s->end_status > 0) {
 		snprintf(st, sizeof(st), "%d", s->end_status);
 		sample_fail(s, "workload ended with status %s", st);
 	}
@@ -138,6 +171,12 @@ static void sample_judge(struct bb_sample *s, const struct bb_instance *inst, bo
 
 int runner_sample(struct bb_env *env, const struct bb_job *job, struct bb_sample *out,
                   struct bb_err *err)
+{
+	return runner_sample_live(env, job, NULL, out, err);
+}
+
+int runner_sample_live(struct bb_env *env, const struct bb_job *job, const struct bb_live *live,
+                       struct bb_sample *out, struct bb_err *err)
 {
 	struct bb_instance inst = { .pid = -1, .pidfd = -1, .out_fd = -1 };
 	struct bb_err lerr = { 0 };
@@ -153,7 +192,7 @@ int runner_sample(struct bb_env *env, const struct bb_job *job, struct bb_sample
 		sample_fail(out, "spawn: %s", lerr.msg);
 		return 0;
 	}
-	rc = sample_read(out, &inst, t0, deadline, err);
+	rc = sample_read(out, env, job, live, &inst, t0, &deadline, err);
 	uint64_t now = bb_now_ns();
 	/* A sample that already failed (flood, garbage, timeout) is not waited for any longer. */
 	double left = out->error[0] || now >= deadline ? 0.0 : (double)(deadline - now) / 1e9;

@@ -19,12 +19,35 @@ struct bb_sample {
 	struct bb_record *recs; /* metric, error and info records, in arrival order */
 	size_t nrecs, cap;
 	char error[768]; /* why the sample failed, one line */
+	bool stopped;    /* the harness ended it after its live step: no end record is owed */
+};
+
+struct bb_live;
+typedef int (*bb_live_fn)(const struct bb_live *live, struct bb_env *env, const struct bb_job *job,
+                          struct bb_instance *inst, struct bb_sample *smp, struct bb_err *err);
+
+/* A harness step on a live instance, for suites measured from outside (footprint): when the
+ * info record `trigger` arrives (the workload is up and idle), fn measures the instance and
+ * may append records with sample_add(); then the runner ends the instance with SIGTERM (a
+ * workload says `end`, a VMM just exits) and reads on to EOF with a fresh timeout. fn returns
+ * 0, or -1 on a harness failure (err). */
+struct bb_live {
+	const char *trigger;
+	bb_live_fn fn;
+	void *ctx;
+	long rep; /* the sample's repetition, negative in warm-up */
 };
 
 /* Returns 0 when the sample could be attempted (sample->ok says if it succeeded), -1 on a
  * harness failure (out of memory). Always reaps what it spawned. */
 int runner_sample(struct bb_env *env, const struct bb_job *job, struct bb_sample *out,
                   struct bb_err *err);
+/* runner_sample with a live step (live may be NULL). */
+int runner_sample_live(struct bb_env *env, const struct bb_job *job, const struct bb_live *live,
+                       struct bb_sample *out, struct bb_err *err);
+/* Keep one more record in the sample (a live step's measurement); -1 when out of memory or
+ * past BB_MAX_RECORDS. */
+int sample_add(struct bb_sample *s, const struct bb_record *rec, struct bb_err *err);
 void sample_free(struct bb_sample *s);
 
 #endif

@@ -326,6 +326,22 @@ static void test_c6_small_gap_does_not_hold(void **state)
 	assert_int_equal(eval(6)->verdict, CLAIM_DOES_NOT_HOLD);
 }
 
+/* A count that is better higher (how many fit a budget) is compared the other way round:
+ * the container fitting 150 times as many is the same 150x as the VM taking 150 times more. */
+static void test_c6_higher_is_better_count(void **state)
+{
+	(void)state;
+	footprint("kvm", 150);
+	add("footprint", "extrapolated_fit", "container", "instances", "", 150 * 100.0);
+	add("footprint", "extrapolated_fit", "vm", "instances", "kvm", 100.0);
+	results_series(&res, "footprint", "extrapolated_fit", "container", false)->better =
+	    BB_HIGHER;
+	results_series(&res, "footprint", "extrapolated_fit", "vm", false)->better = BB_HIGHER;
+	assert_int_equal(eval(6)->verdict, CLAIM_HOLDS);
+	assert_contains(out[5].figures, "extrapolated_fit: container 15000 instances, vm 100 "
+	                                "instances (150x)");
+}
+
 /* C1 */
 
 static void test_c1_nested_holds(void **state)
@@ -606,6 +622,7 @@ int main(void)
 		T(test_c6_holds),
 		T(test_c6_tcg_is_caveat),
 		T(test_c6_small_gap_does_not_hold),
+		T(test_c6_higher_is_better_count),
 		T(test_c1_nested_holds),
 		T(test_c1_nested_failed_does_not_hold),
 		T(test_c1_not_measured),

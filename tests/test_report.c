@@ -278,6 +278,34 @@ static void test_write_without_gnuplot(void **state)
 	free(html);
 }
 
+/* How many instances fit is better higher: the VM fits fewer, not "larger". */
+static void test_footprint_count_wording(void **state)
+{
+	struct report_opts o = { .gnuplot = "/nonexistent/gnuplot", .dir = dir };
+	const char *envs[] = { "native", "vm" };
+	const double fit[] = { 1000, 10 };
+	struct report_outcome out;
+	struct bb_err err = { 0 };
+	char path[256], *md;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct bb_series *s =
+		    results_series(&res, "footprint", "extrapolated_fit", envs[i], true);
+		strcpy(s->unit, "instances");
+		s->better = BB_HIGHER;
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(series_add_sample(s, fit[i], &err), 0);
+	}
+	assert_int_equal(results_summarize(&res, 1, &err), 0);
+	assert_int_equal(report_write(&res, &o, &out, &err), 0);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	assert_non_null(strstr(md, "| vm | extrapolated_fit | 3 | 10.0 instances |"));
+	assert_non_null(strstr(md, "100x fewer [100x, 100x]"));
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +318,8 @@ int main(void)
 		cmocka_unit_test(test_decomp_data),
 		cmocka_unit_test(test_footprint_data_and_quoting),
 		cmocka_unit_test_setup_teardown(test_write_without_gnuplot, setup_dir,
+		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(test_footprint_count_wording, setup_dir,
 		                                teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

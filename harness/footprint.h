@@ -1,0 +1,173 @@
+/* Footprint (claim C6): what each box costs on disk and in memory, measured by the harness from
+ * outside a live, idle instance of the `footprint` workload (bench/suite_footprint.c).
+ *
+ * Disk: the files an environment needs beyond the host, each counted once by (st_dev, st_ino)
+ * (hard links are one file), as apparent bytes (st_size) and allocated bytes (st_blocks * 512:
+ * a sparse file allocates less than its size, a small file a whole block). The set is the union
+ * of the files the launcher names in its description (native: the workload; container: its root
+ * file system tree; vm: guest kernel and initramfs), the files the instance's processes map
+ * (a VMM and its shared libraries; read from /proc/PID/maps, no ldd) and, where fanotify works
+ * (root), the regular files they opened while starting (firmware and option ROMs QEMU reads
+ * and closes). Files an instance can write (a disk image it keeps open read-write, a writable
+ * shared mapping) are per instance; everything else is shared by all instances.
+ *
+ * Memory: PSS from /proc/PID/smaps_rollup summed over the instance's processes (its pid, the
+ * descendants, and the members of its own cgroup): a page shared by N processes counts 1/N to
+ * each, so the sum over instances is the memory they really take, which RSS overstates (and a
+ * page also mapped outside the box, libc's or another QEMU's, counts only the box's share). A
+ * container also reports its cgroup's own accounting (kernel memory and page cache charged to
+ * it, which PSS misses); a VM the guest's own view (MemTotal - MemAvailable inside).
+ *
+ * Density: K instances at once; their total PSS, the increment per added instance, and how many
+ * would fit in a memory budget: an extrapolation from K, never a run of that many. */
+#ifndef BB_FOOTPRINT_H
+#define BB_FOOTPRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "results.h"
+#include "runner.h"
+
+#define FP_SUITE           "footprint"
+#define FP_TRIGGER         "idle" /* the workload's info record: up, idle, waiting for SIGTERM */
+#define FP_DEFAULT_BUDGET  (16LL << 30)
+#define FP_DEFAULT_DENSITY 3
+#define FP_MAX_DENSITY     64
+#define FP_MAX_PIDS        4096
+#define FP_ROLE_MAX        16
+
+/* --- disk --- */
+
+struct fp_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	long long apparent;  /* st_size */
+	long long allocated; /* st_blocks * 512 */
+	bool per_instance;   /* each instance needs its own (it writes it) */
+	char role[FP_ROLE_MAX];
+};
+
+struct fp_files {
+	struct fp_file *v;
+	size_t n, cap;
+};
+
+struct fp_disk {
+	size_t files;
+	long long apparent, allocated;               /* all of it, for one instance */
+	long long shared_apparent, shared_allocated; /* the same bytes serve every instance */
+	long long inst_apparent, inst_allocated;     /* again for every further instance */
+};
+
+void fp_files_init(struct fp_files *s);
+void fp_files_free(struct fp_files *s);
+
+/* Count one file (st from stat/lstat). Returns 1 when added, 0 when its (st_dev, st_ino) is
+ * already counted (a hard link, or the same file found another way; per_instance then only
+ * upgrades it), -1 on allocation failure. */
+int fp_files_add_stat(struct fp_files *s, const char *path, const struct stat *st, const char *role,
+                      bool per_instance, struct bb_err *err);
+/* stat(2) path (symlinks followed: the file that is used) and count it. */
+int fp_files_add_path(struct fp_files *s, const char *path, const char *role, bool per_instance,
+                      struct bb_err *err);
+/* Count every inode of the tree at root, root included, the way `du -x` does: symlinks as
+ * themselves, directories too, nothing on another file system (a mount inside). Returns the
+ * number of inodes added. */
+int fp_files_add_tree(struct fp_files *s, const char *root, const char *role, struct bb_err *err);
+void fp_files_total(const struct fp_files *s, struct fp_disk *d);
+/* Totals of the files of one role; returns how many files have it. */
+size_t fp_files_role(const struct fp_files *s, const char *role, long long *apparent,
+                     long long *allocated);
+
+/* One line of /proc/PID/maps. path points into line (NULL for an anonymous mapping). */
+struct fp_map {
+	unsigned long long start, end, inode;
+	char perms[5];
+	const char *path;
+};
+
+/* Parse one maps line (without its newline). Returns 1 for a mapping of a file (an absolute
+ * path and a non-zero inode; " (deleted)" kept in path), 0 for any other mapping ([heap],
+ * [vdso], anonymous, memfd), -1 for a malformed line. */
+int fp_maps_parse_line(char *line, struct fp_map *m);
+/* Count the files pid maps: its executable (role "binary") and the rest ("library"). Each is
+ * stat'ed through /proc/PID/map_files, which reaches the very inode even inside another mount
+ * namespace; the path from maps when that is refused. A writable shared mapping is per
+ * instance; shared memory and deleted files (no link left) are not on disk and not counted. */
+int fp_files_add_maps(struct fp_files *s, pid_t pid, struct bb_err *err);
+/* Files pid holds open for writing are per instance (a disk image): mark or add them. */
+int fp_files_add_writable_fds(struct fp_files *s, pid_t pid, struct bb_err *err);
+
+/* Regular files opened by given processes, watched with fanotify (needs CAP_SYS_ADMIN) on the
+ * file systems holding the given paths, from start() until collect(). */
+struct fp_opens {
+	int fd; /* -1: not watching */
+	bool overflow;
+	char why[256]; /* why not watching, "" when watching */
+};
+
+/* Never fails: when fanotify is refused, w->fd is -1 and w->why says why. */
+void fp_opens_start(struct fp_opens *w, const char *const *paths);
+/* Drain the events; count the regular files that pids opened (role "data" unless already
+ * counted), except host configuration and pseudo files (/etc, /proc, /sys, /dev, /run). */
+int fp_opens_collect(struct fp_opens *w, const pid_t *pids, size_t n, struct fp_files *s,
+                     struct bb_err *err);
+void fp_opens_stop(struct fp_opens *w);
+
+/* --- memory --- */
+
+struct fp_mem {
+	long long rss, pss, pss_anon, pss_file, pss_shmem, swap_pss; /* bytes */
+	size_t procs;
+};
+
+/* Parse the text of /proc/PID/smaps_rollup (kB lines) into bytes; fails without a Pss line. */
+int fp_smaps_parse(const char *text, struct fp_mem *out, struct bb_err *err);
+int fp_smaps_read(pid_t pid, struct fp_mem *out, struct bb_err *err);
+/* root and all its descendants (from /proc/PID/task/TID/children), root first. */
+int fp_proc_tree(pid_t root, pid_t *pids, size_t max, size_t *n, struct bb_err *err);
+/* Add the pids of cgroup.procs in dir that are not yet in pids. */
+int fp_cgroup_pids(const char *dir, pid_t *pids, size_t max, size_t *n, struct bb_err *err);
+/* Sum of smaps_rollup over pids (procs = how many were read). */
+int fp_pss_sum(const pid_t *pids, size_t n, struct fp_mem *total, struct bb_err *err);
+
+/* pid's memory cgroup directory when it differs from the harness's own (a cgroup of its own):
+ * returns 1 and fills dir (v2 set for the unified hierarchy), 0 when pid shares the harness's
+ * cgroup or has none with a memory controller, -1 on failure. */
+int fp_cgroup_of(pid_t pid, char *dir, size_t len, bool *v2, struct bb_err *err);
+/* The cgroup's own accounting: memory.current (v2) or memory.usage_in_bytes (v1). */
+int fp_cgroup_mem(const char *dir, bool v2, long long *bytes, struct bb_err *err);
+
+/* --- density --- */
+
+/* From the PSS of one instance alone (first) and of k instances at once (total_k): the
+ * increment per added instance, (total_k - first) / (k - 1), and how many instances fit in
+ * budget: 1 + floor((budget - first) / increment), 0 when one does not fit. Fails for k < 2 or
+ * an increment that is not positive (nothing to extrapolate from). */
+int fp_density_fit(double budget, double first, double total_k, unsigned k, double *increment,
+                   double *fit, struct bb_err *err);
+
+/* "16G", "512M", "64k", "1T", "1048576" (binary multiples; optional "iB"/"B") -> bytes. */
+int fp_parse_size(const char *s, long long *bytes, struct bb_err *err);
+
+/* --- the live step of the footprint suite (struct bb_live's fn) --- */
+
+struct fp_ctx {
+	long long budget;      /* bytes; 0 = FP_DEFAULT_BUDGET */
+	unsigned density;      /* K; 0 = FP_DEFAULT_DENSITY */
+	struct bb_result *res; /* where the full file list goes (a fact too long for a record) */
+};
+
+/* Measure the live instance: PSS (each sample), the cgroup's accounting, the guest's view; in
+ * repetition 0 also the disk and, with K-1 further instances started and torn down here, the
+ * density. Appends records to smp. Measurement failures become error records; returns -1 only
+ * on a harness failure. Every instance it starts is reaped before it returns. */
+int footprint_live(const struct bb_live *live, struct bb_env *env, const struct bb_job *job,
+                   struct bb_instance *inst, struct bb_sample *smp, struct bb_err *err);
+
+#endif

@@ -1,0 +1,216 @@
+/* Integration: the footprint suite in each environment doctor calls available (the others are
+ * skipped with a message): PSS per sample, the disk of what the box needs, the density with its
+ * extrapolation labelled as one, the environment's own extras (a container's cgroup accounting,
+ * a guest's view of its memory); and no instance is left running. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "results.h"
+
+static char dir[64];
+static char bin[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	become_subreaper();
+	snprintf(bin, sizeof(bin), "%s/boxbench", build_dir());
+	snprintf(dir, sizeof(dir), "/tmp/bb-test-fp-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+/* NULL when doctor says env can run here, else the reason it gives. */
+static char *unavailable(const char *env)
+{
+	static char why[512];
+	struct cmd_out *r = malloc(sizeof(*r));
+	char *argv[] = { bin, "doctor", "--json", NULL };
+	json_error_t je;
+	json_t *doc, *e;
+
+	assert_int_equal(run_cmd(argv, r), 0);
+	doc = json_loads(r->out, 0, &je);
+	free(r);
+	assert_non_null(doc);
+	e = json_object_get(json_object_get(doc, "environments"), env);
+	snprintf(why, sizeof(why), "%s", !e ? "not in doctor's list"
+	                                    : json_string_value(json_object_get(e, "reason")) ?: "?");
+	bool ok = e && json_is_true(json_object_get(e, "available"));
+	json_decref(doc);
+	return ok ? NULL : why;
+}
+
+static const char *fact(const struct bb_result *res, const char *env, const char *key)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(res->facts, i, f)
+	{
+		if (!strcmp(json_string_value(json_object_get(f, "env")), env) &&
+		    !strcmp(json_string_value(json_object_get(f, "suite")), "footprint") &&
+		    !strcmp(json_string_value(json_object_get(f, "key")), key) &&
+		    json_integer_value(json_object_get(f, "rep")) == 0)
+			return json_string_value(json_object_get(f, "value"));
+	}
+	return NULL;
+}
+
+static const struct bb_series *series(struct bb_result *res, const char *metric, const char *env,
+                                      size_t n)
+{
+	struct bb_series *s = results_series(res, "footprint", metric, env, false);
+
+	if (!s)
+		fail_msg("%s: no footprint/%s series", env, metric);
+	if (s->nerr)
+		fail_msg("%s/%s: %s", env, metric, s->errors[0].reason);
+	assert_int_equal(s->n, n);
+	assert_string_equal(s->unit, strcmp(metric, "extrapolated_fit") ? "MiB" : "instances");
+	assert_true(s->summary.median > 0);
+	return s;
+}
+
+static long long file_size(const char *name)
+{
+	char p[512];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", build_dir(), name);
+	assert_int_equal(stat(p, &st), 0);
+	return (long long)st.st_size;
+}
+
+/* Run the suite in env; checks what every environment has, returns the result. */
+static void run_env(char *env, char *density, struct bb_result *res)
+{
+	char out[128];
+	struct cmd_out *r = malloc(sizeof(*r));
+	struct bb_err e = { 0 };
+
+	snprintf(out, sizeof(out), "%s/%s.json", dir, env);
+	char *argv[] = { bin,         "run",    "--envs", env,        "--suites",
+		         "footprint", "--reps", "2",      "--warmup", "0",
+		         "--density", density,  "-o",     out,        NULL };
+	assert_int_equal(run_cmd(argv, r), 0);
+	if (r->code != 0)
+		fail_msg("exit %d: %s", r->code, r->err);
+	assert_int_equal(leftover_children(), 0);
+	/* show labels the extrapolation in the metric's name */
+	assert_non_null(strstr(r->out, "extrapolated_fit"));
+	assert_int_equal(results_read(out, res, &e), 0);
+	const struct bb_series *pss = series(res, "pss", env, 2);
+	const struct bb_series *total = series(res, "density_total", env, 1);
+	const struct bb_series *inc = series(res, "density_increment", env, 1);
+	const struct bb_series *fit = series(res, "extrapolated_fit", env, 1);
+	const struct bb_series *ap = series(res, "disk_apparent", env, 1);
+	const struct bb_series *al = series(res, "disk_allocated", env, 1);
+	assert_true(pss->summary.median < 4096);
+	/* K instances hold more than one, and each added one no more than one alone */
+	assert_true(total->summary.median > pss->summary.min);
+	assert_true(inc->summary.median <= pss->summary.max * 1.05);
+	assert_true(fit->better == BB_HIGHER);
+	assert_true(fit->summary.median >= 1);
+	/* at least the workload binary (+1: results keep 12 significant digits) */
+	assert_true(ap->summary.median * 1048576 + 1 >= (double)file_size("boxbench-load") ||
+	            !strcmp(env, "vm"));
+	assert_true(al->summary.median > 0);
+	const char *note = fact(res, env, "density_note");
+	assert_non_null(note);
+	assert_non_null(strstr(note, "EXTRAPOLATION"));
+	assert_non_null(fact(res, env, "disk_files"));
+	assert_non_null(fact(res, env, "disk_per_instance"));
+	const char *shared = fact(res, env, "disk_shared");
+	assert_non_null(shared);
+	assert_non_null(strstr(shared, "read only"));
+	free(r);
+}
+
+static void test_native(void **state)
+{
+	struct bb_result res;
+
+	(void)state;
+	run_env("native", "3", &res);
+	assert_non_null(strstr(fact(&res, "native", "disk_files"), "boxbench-load (workload"));
+	/* a process has no cgroup of its own and no guest */
+	assert_null(results_series(&res, "footprint", "cgroup_mem", "native", false));
+	assert_null(results_series(&res, "footprint", "guest_used", "native", false));
+	results_free(&res);
+}
+
+static void test_container(void **state)
+{
+	struct bb_result res;
+	const char *why = unavailable("container");
+
+	(void)state;
+	if (why) {
+		print_message("container unavailable here, skipped: %s\n", why);
+		skip();
+	}
+	run_env("container", "3", &res);
+	const char *files = fact(&res, "container", "disk_files");
+	assert_non_null(strstr(files, "/rootfs/bin/boxbench-load (rootfs"));
+	/* the cgroup's own accounting, beside PSS */
+	series(&res, "cgroup_mem", "container", 2);
+	results_free(&res);
+}
+
+static void test_vm(void **state)
+{
+	struct bb_result res;
+	const char *why = unavailable("vm");
+
+	(void)state;
+	if (why) {
+		print_message("vm unavailable here, skipped: %s\n", why);
+		skip();
+	}
+	/* K=2: under TCG every guest booting at once costs a core */
+	run_env("vm", "2", &res);
+	const char *files = fact(&res, "vm", "disk_files");
+	assert_non_null(strstr(files, "vmlinux (kernel"));
+	assert_non_null(strstr(files, "initramfs.cpio (initramfs"));
+	assert_non_null(strstr(files, "qemu-system-x86_64 (binary"));
+	assert_non_null(strstr(files, "libc.so.6 (library"));
+	const struct bb_series *ap = series(&res, "disk_apparent", "vm", 1);
+	assert_true(ap->summary.median * 1048576 >
+	            (double)(file_size("guest/vmlinux") + file_size("guest/initramfs.cpio")));
+	/* the guest's own view: some of its RAM, less than QEMU holds for it */
+	const struct bb_series *used = series(&res, "guest_used", "vm", 2);
+	const struct bb_series *pss = series(&res, "pss", "vm", 2);
+	assert_true(used->summary.median < 512);
+	assert_true(pss->summary.median > used->summary.median);
+	json_t *env = json_object_get(res.environments, "vm");
+	assert_int_equal(pss->emulated,
+	                 !strcmp(json_string_value(json_object_get(env, "accel")), "tcg"));
+	results_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_native),
+		cmocka_unit_test(test_container),
+		cmocka_unit_test(test_vm),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
