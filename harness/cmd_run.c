@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "footprint.h"
+#include "ns.h"
 #include "host.h"
 #include "isolation.h"
 #include "options.h"
@@ -34,6 +35,15 @@ struct run_cli {
 		const char *accel, *kernel, *initrd;
 		long mem_mib, vcpus;
 	} vm;
+	struct {
+		unsigned ns;
+		bool ns_given, no_cgroup, no_rootfs, decompose;
+		double cpu_quota;
+		long long mem_limit;
+		long pids_limit;
+	} ct;
+	struct bb_env_opts variant_opts[BB_MAX_ENVS];
+	size_t nvariants;
 	char scratch[4096];
 	bool scratch_given, scratch_made;
 	long reps, warmup, pu;
@@ -62,6 +72,13 @@ enum {
 	OPT_VM_VCPUS,
 	OPT_BUDGET,
 	OPT_DENSITY,
+	OPT_CT_NS,
+	OPT_CT_NO_CGROUP,
+	OPT_CT_NO_ROOTFS,
+	OPT_CPU_QUOTA,
+	OPT_MEM_LIMIT,
+	OPT_PIDS_LIMIT,
+	OPT_DECOMPOSE,
 	OPT_HELP,
 };
 
@@ -85,6 +102,13 @@ static const struct option run_longopts[] = {
 	{ "vm-vcpus", required_argument, NULL, OPT_VM_VCPUS },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "density", required_argument, NULL, OPT_DENSITY },
+	{ "container-ns", required_argument, NULL, OPT_CT_NS },
+	{ "container-no-cgroup", no_argument, NULL, OPT_CT_NO_CGROUP },
+	{ "container-no-rootfs", no_argument, NULL, OPT_CT_NO_ROOTFS },
+	{ "cpu-quota", required_argument, NULL, OPT_CPU_QUOTA },
+	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
+	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
+	{ "decompose", no_argument, NULL, OPT_DECOMPOSE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -100,6 +124,12 @@ static const char run_usage[] =
     "  --timeout S      seconds before a sample is killed (default 60)\n"
     "  --pu N           pin workloads to this OS processing unit (default: chosen with hwloc)\n"
     "  --scratch DIR    storage for the io suite (default: a new directory in /var/tmp)\n"
+    "  --container-ns LIST   namespaces of the container (default all: "
+    "mnt,pid,uts,ipc,net,cgroup)\n"
+    "  --container-no-cgroup, --container-no-rootfs   leave out the cgroup / the root switch\n"
+    "  --cpu-quota CPUS, --mem-limit SIZE, --pids-limit N   container limits (default 1, 512M, "
+    "256)\n"
+    "  --decompose      also run the container minus one part at a time (startup decomposition)\n"
     "  --vm-accel kvm|tcg  override the measured choice (kvm only when hardware assisted)\n"
     "  --vm-kernel F, --vm-initrd F  guest kernel and initramfs (default: built ones)\n"
     "  --vm-mem MIB, --vm-vcpus N    guest size (default 512 MiB, 1 vCPU)\n"
@@ -185,6 +215,25 @@ static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_
 		return fp_parse_size(arg, &run->footprint.budget, err) < 0
 		           ? bb_wrap(err, "--budget")
 		           : 0;
+	case OPT_CT_NS:
+		return ns_parse_list(arg, &cli->ct.ns, err) < 0 ? bb_wrap(err, "--container-ns")
+		                                                : (cli->ct.ns_given = true, 0);
+	case OPT_CT_NO_CGROUP:
+		return cli->ct.no_cgroup = true, 0;
+	case OPT_CT_NO_ROOTFS:
+		return cli->ct.no_rootfs = true, 0;
+	case OPT_CPU_QUOTA:
+		return cli_double("--cpu-quota", arg, 0.01, 1024, &cli->ct.cpu_quota, err);
+	case OPT_MEM_LIMIT:
+		if (fp_parse_size(arg, &cli->ct.mem_limit, err) < 0)
+			return bb_wrap(err, "--mem-limit");
+		if (cli->ct.mem_limit < (16ll << 20))
+			return bb_fail(err, 0, "--mem-limit: at least 16M");
+		return 0;
+	case OPT_PIDS_LIMIT:
+		return cli_int("--pids-limit", arg, 8, 4194304, &cli->ct.pids_limit, err);
+	case OPT_DECOMPOSE:
+		return cli->ct.decompose = true, 0;
 	case OPT_DENSITY:
 		if (cli_int("--density", arg, 2, FP_MAX_DENSITY, &v, err) < 0)
 			return -1;
@@ -307,6 +356,60 @@ static void run_scratch_remove(struct run_cli *cli)
 	cli->scratch_made = false;
 }
 
+static int run_add_env(struct bb_run *run, const struct launcher *l, const char *name,
+                       const struct bb_env_opts *opts)
+{
+	if (run->nenvs >= BB_MAX_ENVS)
+		return -1;
+	struct bb_env *env = &run->envs[run->nenvs++];
+	memset(env, 0, sizeof(*env));
+	env->launcher = l;
+	env->opts = opts;
+	snprintf(env->name, sizeof(env->name), "%s", name);
+	return 0;
+}
+
+/* The startup decomposition (C10): the full container minus one part at a time, so each
+ * part's cost is the full container's start minus the variant's. The root switch needs the
+ * mount namespace, so leaving out mnt leaves out the root switch too. */
+static const struct ct_variant {
+	const char *name;
+	unsigned drop_ns;
+	bool drop_cgroup, drop_rootfs;
+} ct_variants[] = {
+	{ "container-nonet", BB_NS_NET, false, false },
+	{ "container-noipc", BB_NS_IPC, false, false },
+	{ "container-nouts", BB_NS_UTS, false, false },
+	{ "container-nopid", BB_NS_PID, false, false },
+	{ "container-nocgroupns", BB_NS_CGROUP, false, false },
+	{ "container-nocgroup", 0, true, false },
+	{ "container-norootfs", 0, false, true },
+	{ "container-nomnt", BB_NS_MNT, false, true },
+	{ NULL, 0, false, false },
+};
+
+static int run_add_variants(struct run_cli *cli, struct bb_run *run, const struct launcher *l)
+{
+	for (const struct ct_variant *v = ct_variants; v->name; v++) {
+		struct bb_env_opts *o = &cli->variant_opts[cli->nvariants];
+		if (cli->nvariants >= BB_MAX_ENVS)
+			return -1;
+		*o = cli->opts;
+		o->container_ns &= ~v->drop_ns;
+		o->container_cgroup &= !v->drop_cgroup;
+		o->container_rootfs &= !v->drop_rootfs;
+		/* a part the full container does not have cannot be taken away */
+		if (o->container_ns == cli->opts.container_ns &&
+		    o->container_cgroup == cli->opts.container_cgroup &&
+		    o->container_rootfs == cli->opts.container_rootfs)
+			continue;
+		cli->nvariants++;
+		if (run_add_env(run, l, v->name, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Environments: the requested ones must all be available (else exit 3); by default every
  * available one runs and the others are recorded as unavailable, with the reason. */
 static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environments)
@@ -337,11 +440,11 @@ static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environment
 			fprintf(stderr, "boxbench: run: skipping %s: %s\n", names[i], p.reason);
 			continue;
 		}
-		struct bb_env *env = &run->envs[run->nenvs++];
-		memset(env, 0, sizeof(*env));
-		env->launcher = l;
-		env->opts = &cli->opts;
-		snprintf(env->name, sizeof(env->name), "%s", l->name);
+		if (run_add_env(run, l, l->name, &cli->opts) < 0 ||
+		    (cli->ct.decompose && !strcmp(l->name, "container") &&
+		     run_add_variants(cli, run, l) < 0))
+			return cli_error("run", BB_EXIT_USAGE, "more than %d environments",
+			                 BB_MAX_ENVS);
 	}
 	return -1;
 }
@@ -466,6 +569,22 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	return BB_EXIT_OK;
 }
 
+static void run_container_opts(struct run_cli *cli)
+{
+	if (cli->ct.ns_given)
+		cli->opts.container_ns = cli->ct.ns;
+	if (cli->ct.no_cgroup)
+		cli->opts.container_cgroup = false;
+	if (cli->ct.no_rootfs)
+		cli->opts.container_rootfs = false;
+	if (cli->ct.cpu_quota > 0)
+		cli->opts.cpu_quota = cli->ct.cpu_quota;
+	if (cli->ct.mem_limit > 0)
+		cli->opts.mem_limit = cli->ct.mem_limit;
+	if (cli->ct.pids_limit > 0)
+		cli->opts.pids_limit = cli->ct.pids_limit;
+}
+
 static void run_vm_opts(struct run_cli *cli, const struct bb_host *host)
 {
 	cli->opts.vm_accel = cli->vm.accel;
@@ -494,6 +613,7 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
 	cli->opts.pu = host->topo.pinned_pu;
 	run_vm_opts(cli, host);
+	run_container_opts(cli);
 	run_suite_args(cli, run, host);
 	if (run_scratch(cli, run, &err) < 0)
 		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);

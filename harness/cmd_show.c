@@ -29,12 +29,12 @@ static void show_row(const struct bb_series *s, FILE *f)
 	if (s->emulated)
 		snprintf(label, sizeof(label), "  EMULATED (%s)", s->accel);
 	if (!s->has_summary) {
-		fprintf(f, "%-16s %-22s %-12s %s%s\n", s->env, s->metric, "no samples",
+		fprintf(f, "%-20s %-22s %-12s %s%s\n", s->env, s->metric, "no samples",
 		        s->nerr ? "errors below" : "", label);
 		return;
 	}
 	snprintf(ci, sizeof(ci), "[%.4g, %.4g]", s->summary.ci_lo, s->summary.ci_hi);
-	fprintf(f, "%-16s %-22s %11.4g %-8s %-22s %11.4g %5zu%s  %s%s\n", s->env, s->metric,
+	fprintf(f, "%-20s %-22s %11.4g %-8s %-22s %11.4g %5zu%s  %s%s\n", s->env, s->metric,
 	        s->summary.median, s->unit, ci, s->summary.p95, s->summary.n, s->nerr ? "!" : " ",
 	        vs, label);
 }
@@ -63,7 +63,7 @@ void show_table(const struct bb_result *res, FILE *f)
 		const struct bb_series *s = &res->series[i];
 		if (strcmp(suite, s->suite)) {
 			suite = s->suite;
-			fprintf(f, "\n[%s]\n%-16s %-22s %11s %-8s %-22s %11s %5s   %s\n", suite,
+			fprintf(f, "\n[%s]\n%-20s %-22s %11s %-8s %-22s %11s %5s   %s\n", suite,
 			        "env", "metric", "median", "unit", "95% CI of median", "p95", "n",
 			        "vs native [95% CI]");
 		}
