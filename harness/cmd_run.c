@@ -406,6 +406,7 @@ static int run_add_variants(struct run_cli *cli, struct bb_run *run, const struc
 		cli->nvariants++;
 		if (run_add_env(run, l, v->name, o) < 0)
 			return -1;
+		run->envs[run->nenvs - 1].startup_only = true;
 	}
 	return 0;
 }

@@ -186,7 +186,12 @@ static const struct bb_live *run_live(struct bb_run *run, struct bb_result *res,
 
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 {
-	size_t total = (size_t)(run->reps + run->warmup) * run->nsuites * run->nenvs, done = 0;
+	size_t total = 0, done = 0;
+
+	for (size_t si = 0; si < run->nsuites; si++)
+		for (size_t ei = 0; ei < run->nenvs; ei++)
+			total += !run->envs[ei].startup_only || !strcmp(run->suites[si], "startup");
+	total *= (size_t)(run->reps + run->warmup);
 	uint64_t t_start = bb_now_ns();
 
 	/* The host's own view, against which the isolation suite's facts are compared. */
@@ -205,6 +210,8 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 
 				if (bb_interrupted)
 					return 1;
+				if (env->startup_only && strcmp(run->suites[si], "startup"))
+					continue;
 				run_job(run, si, &job);
 				if (runner_sample_live(env, &job,
 				                       run_live(run, res, &job, rep, &live), &smp,

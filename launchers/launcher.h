@@ -57,6 +57,7 @@ struct bb_env {
 	json_t *describe;  /* what defines this environment, for results' `environments` */
 	bool emulated;     /* figures are from an emulator (VM under TCG): label them */
 	const char *accel; /* "kvm" / "tcg" for VMs, NULL otherwise */
+	bool startup_only; /* a decomposition variant: it runs the startup suite only */
 };
 
 /* What to run in one instance: `boxbench-load SUITE ARGS...`. */
