@@ -113,4 +113,23 @@ static inline int leftover_children(void)
 	return n;
 }
 
+/* The integration tests' fixture: the boxbench binary under test, a scratch directory for
+ * result files, and the test as subreaper so leftover_children() sees what a run leaves. */
+static inline int integration_setup(const char *tag, char *dir, size_t dirlen, char *bin,
+                                    size_t binlen)
+{
+	become_subreaper();
+	snprintf(bin, binlen, "%s/boxbench", build_dir());
+	snprintf(dir, dirlen, "/tmp/bb-test-%s-XXXXXX", tag);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int remove_tree(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
 #endif

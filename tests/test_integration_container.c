@@ -18,19 +18,13 @@ static char bin[256];
 static int setup(void **state)
 {
 	(void)state;
-	become_subreaper();
-	snprintf(bin, sizeof(bin), "%s/boxbench", build_dir());
-	snprintf(dir, sizeof(dir), "/tmp/bb-test-ct-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return integration_setup("ct", dir, sizeof(dir), bin, sizeof(bin));
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return remove_tree(dir);
 }
 
 static int count_lines_of(const char *path)

@@ -17,19 +17,13 @@ static char bin[256];
 static int setup(void **state)
 {
 	(void)state;
-	become_subreaper();
-	snprintf(bin, sizeof(bin), "%s/boxbench", build_dir());
-	snprintf(dir, sizeof(dir), "/tmp/bb-test-vm-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return integration_setup("vm", dir, sizeof(dir), bin, sizeof(bin));
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return remove_tree(dir);
 }
 
 static bool cpu_has_virt_flags(void)
