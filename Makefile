@@ -34,7 +34,9 @@ HARNESS_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard 
 BENCH_SRC    := $(filter-out bench/main.c bench/init.c,$(wildcard bench/*.c))
 HARNESS_OBJ  := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 BENCH_OBJ    := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
-LOAD_OBJ     := $(BENCH_SRC:%.c=$(BUILD)/obj-static/%.o) $(BUILD)/obj-static/bench/main.o
+# The workload shares the harness's error helpers (bb_fail, bb_wrap).
+LOAD_OBJ     := $(BENCH_SRC:%.c=$(BUILD)/obj-static/%.o) $(BUILD)/obj-static/bench/main.o \
+		$(BUILD)/obj-static/harness/err.o
 TEST_SRC     := $(wildcard tests/test_*.c)
 TESTS        := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_STAMP   := $(BUILD)/.deps-ok
@@ -73,7 +75,8 @@ $(BUILD)/libbench.a: $(BENCH_OBJ)
 # The harness links the workload's tables (suites, metric definitions) to validate names.
 $(BUILD)/boxbench: $(BUILD)/obj/harness/main.o $(BUILD)/libboxbench.a $(BUILD)/libbench.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(BBFLAGS) $(SAN) $(CFLAGS) $^ $(PKG_LIBS) -lm -o $@
+	$(Q)$(CC) $(BBFLAGS) $(SAN) $(CFLAGS) $< -Wl,--start-group $(BUILD)/libboxbench.a \
+		$(BUILD)/libbench.a -Wl,--end-group $(PKG_LIBS) -lm -o $@
 
 # The workload is static: the same bytes run natively, as a container's only file and as a
 # guest's init payload, with no loader or shared library differing between the boxes.
@@ -88,8 +91,8 @@ $(BUILD)/boxbench-init: $(BUILD)/obj-static/bench/init.o $(BUILD)/obj-static/ben
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libboxbench.a $(BUILD)/libbench.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(BBFLAGS) $(SAN) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libboxbench.a $(BUILD)/libbench.a \
-		$(PKG_LIBS) $(CMOCKA) -lm -o $@
+	$(Q)$(CC) $(BBFLAGS) $(SAN) $(CFLAGS) $(PKG_CFLAGS) $< -Wl,--start-group \
+		$(BUILD)/libboxbench.a $(BUILD)/libbench.a -Wl,--end-group $(PKG_LIBS) $(CMOCKA) -lm -o $@
 
 test: all $(TESTS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TESTS)

@@ -163,9 +163,9 @@ int measure_run(const struct bb_clock *clk, const struct bb_measure_opts *o,
 	unsigned n = 0;
 
 	if (!b || !b->op)
-		return measure_fail(err, 0, "measure: no benchmark body");
+		return bb_fail(err, 0, "measure: no benchmark body");
 	if (o->tries == 0 || o->tries > sizeof(per_op) / sizeof(per_op[0]))
-		return measure_fail(err, 0, "measure: tries must be 1..99, not %u", o->tries);
+		return bb_fail(err, 0, "measure: tries must be 1..99, not %u", o->tries);
 	*out = (struct bb_measure_result){ 0 };
 	t_start = measure_clock_read(clk);
 	out->overhead_ns = measure_timer_overhead(clk, MEASURE_OVERHEAD_READS);
@@ -193,24 +193,6 @@ int measure_run(const struct bb_clock *clk, const struct bb_measure_opts *o,
 	return 0;
 }
 
-int measure_fail(struct bb_err *err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (!err)
-		return -1;
-	va_start(ap, fmt);
-	len = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		len = 0;
-	if (errnum && (size_t)len < sizeof(err->msg))
-		snprintf(err->msg + len, sizeof(err->msg) - (size_t)len, ": %s", strerror(errnum));
-	err->errnum = errnum;
-	return -1;
-}
-
 int measure_parse_u64(const char *arg, uint64_t min, uint64_t max, const char *what, uint64_t *out,
                       struct bb_err *err)
 {
@@ -226,8 +208,8 @@ int measure_parse_u64(const char *arg, uint64_t min, uint64_t max, const char *w
 	*out = v;
 	return 0;
 bad:
-	return measure_fail(err, 0, "%s: expected an integer %llu..%llu, got '%s'", what,
-	                    (unsigned long long)min, (unsigned long long)max, arg ? arg : "");
+	return bb_fail(err, 0, "%s: expected an integer %llu..%llu, got '%s'", what,
+	               (unsigned long long)min, (unsigned long long)max, arg ? arg : "");
 }
 
 int measure_option(struct bb_measure_opts *o, int code, const char *arg, struct bb_err *err)
@@ -252,8 +234,8 @@ int measure_option(struct bb_measure_opts *o, int code, const char *arg, struct 
 		if (measure_parse_u64(arg, 1, 99, "--tries", &v, err) < 0)
 			return -1;
 		if (v % 2 == 0)
-			return measure_fail(
-			    err, 0, "--tries: must be odd (a median of tries), got %s", arg);
+			return bb_fail(err, 0, "--tries: must be odd (a median of tries), got %s",
+			               arg);
 		o->tries = (unsigned)v;
 		return 1;
 	default:
@@ -265,7 +247,7 @@ static int measure_bad_option(int argc, char **argv, struct bb_err *err)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
-	return measure_fail(err, 0, "unknown option or missing argument: '%s'", arg);
+	return bb_fail(err, 0, "unknown option or missing argument: '%s'", arg);
 }
 
 int measure_parse_args(int argc, char **argv, const struct option *longopts,
@@ -290,7 +272,7 @@ int measure_parse_args(int argc, char **argv, const struct option *longopts,
 			return handle ? -1 : measure_bad_option(argc, argv, err);
 	}
 	if (optind < argc)
-		return measure_fail(err, 0, "unexpected argument '%s'", argv[optind]);
+		return bb_fail(err, 0, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 

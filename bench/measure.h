@@ -105,11 +105,6 @@ int measure_parse_args(int argc, char **argv, const struct option *longopts,
                        int (*handle)(void *ctx, int code, const char *arg, struct bb_err *err),
                        void *ctx, struct bb_err *err);
 
-/* bb_fail() for the workload, which does not link the harness library: fills err, adds
- * ": strerror(errnum)" when errnum != 0, returns -1. */
-int measure_fail(struct bb_err *err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 struct bb_metric_def {
 	const char *suite, *metric, *unit;
 	int higher_is_better;

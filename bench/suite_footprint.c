@@ -30,7 +30,7 @@ static int footprint_option(void *ctx, int code, const char *arg, struct bb_err 
 	uint64_t *hold_ms = ctx;
 
 	if (code != 'h')
-		return measure_fail(err, 0, "unknown option");
+		return bb_fail(err, 0, "unknown option");
 	return measure_parse_u64(arg, 1, FOOTPRINT_HOLD_MS_MAX, "--hold-ms", hold_ms, err);
 }
 

@@ -75,19 +75,19 @@ static int io_open_dir(struct io_ctx *c, const char *dir, struct bb_err *err)
 	char path[4096];
 
 	if (statfs(dir, &sf) < 0)
-		return measure_fail(err, errno, "statfs %s", dir);
+		return bb_fail(err, errno, "statfs %s", dir);
 	io_fs_name((long)sf.f_type, c->fs, sizeof(c->fs));
 	/* tmpfs accepts O_DIRECT since Linux 6.6 and ignores fsync: it would report memory
 	 * speed as disk speed. */
 	if (sf.f_type == 0x01021994 || sf.f_type == 0x858458f6)
-		return measure_fail(err, 0, "%s is on %s: memory, not storage", dir, c->fs);
+		return bb_fail(err, 0, "%s is on %s: memory, not storage", dir, c->fs);
 	c->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (c->fd >= 0)
 		return 0;
 	snprintf(path, sizeof(path), "%s/.boxbench-io.%ld", dir, (long)getpid());
 	c->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (c->fd < 0)
-		return measure_fail(err, errno, "create %s", path);
+		return bb_fail(err, errno, "create %s", path);
 	unlink(path);
 	return 0;
 }
@@ -101,18 +101,18 @@ static int io_open_device(struct io_ctx *c, const char *dev, struct bb_err *err)
 
 	snprintf(c->fs, sizeof(c->fs), "block device");
 	if (stat(dev, &st) < 0)
-		return measure_fail(err, errno, "stat %s", dev);
+		return bb_fail(err, errno, "stat %s", dev);
 	if (!S_ISBLK(st.st_mode))
-		return measure_fail(err, 0, "%s is not a block device", dev);
+		return bb_fail(err, 0, "%s is not a block device", dev);
 	c->fd = open(dev, O_RDWR | O_EXCL | O_CLOEXEC);
 	if (c->fd < 0)
-		return measure_fail(err, errno, "open %s exclusively", dev);
+		return bb_fail(err, errno, "open %s exclusively", dev);
 	if (ioctl(c->fd, BLKGETSIZE64, &bytes) < 0)
-		return measure_fail(err, errno, "%s: size", dev);
+		return bb_fail(err, errno, "%s: size", dev);
 	if (bytes < c->size)
-		return measure_fail(err, 0, "%s: %llu MiB, smaller than --size-mib %llu", dev,
-		                    (unsigned long long)(bytes / IO_MIB),
-		                    (unsigned long long)(c->size / IO_MIB));
+		return bb_fail(err, 0, "%s: %llu MiB, smaller than --size-mib %llu", dev,
+		               (unsigned long long)(bytes / IO_MIB),
+		               (unsigned long long)(c->size / IO_MIB));
 	return 0;
 }
 
@@ -180,8 +180,8 @@ static void io_measure_seq(struct io_ctx *c, const struct bb_measure_opts *o)
 		return;
 	}
 	if (c->err) {
-		measure_fail(&err, c->err, "write %llu MiB on %s",
-		             (unsigned long long)(c->size / IO_MIB), c->fs);
+		bb_fail(&err, c->err, "write %llu MiB on %s",
+		        (unsigned long long)(c->size / IO_MIB), c->fs);
 		rec_error(IO_SUITE, "seq_write_fsync", err.msg);
 		return;
 	}
@@ -200,16 +200,16 @@ static int io_rand_setup(struct io_ctx *c, struct bb_err *err)
 		c->err = 0;
 		io_seq_op(c, 1);
 		if (c->err)
-			return measure_fail(err, c->err, "pre-fill %llu MiB on %s",
-			                    (unsigned long long)(c->size / IO_MIB), c->fs);
+			return bb_fail(err, c->err, "pre-fill %llu MiB on %s",
+			               (unsigned long long)(c->size / IO_MIB), c->fs);
 	}
 	flags = fcntl(c->fd, F_GETFL);
 	if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_DIRECT) < 0)
-		return measure_fail(err, errno, "O_DIRECT not supported on %s", c->fs);
+		return bb_fail(err, errno, "O_DIRECT not supported on %s", c->fs);
 	c->err = 0;
 	io_rand_op(c, 1);
 	if (c->err)
-		return measure_fail(err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
+		return bb_fail(err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
 	return 0;
 }
 
@@ -226,7 +226,7 @@ static void io_measure_rand(struct io_ctx *c, const struct bb_measure_opts *o)
 		return;
 	}
 	if (c->err) {
-		measure_fail(&err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
+		bb_fail(&err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
 		rec_error(IO_SUITE, "rand_read_4k", err.msg);
 		return;
 	}
@@ -245,7 +245,7 @@ static int io_option(void *ctx, int code, const char *arg, struct bb_err *err)
 	else if (code == IO_OPT_SIZE_MIB)
 		return measure_parse_u64(arg, 1, IO_MAX_MIB, "--size-mib", &a->size_mib, err);
 	else
-		return measure_fail(err, 0, "unhandled option");
+		return bb_fail(err, 0, "unhandled option");
 	return 0;
 }
 
@@ -256,8 +256,8 @@ static int io_alloc_block(struct io_ctx *c, struct bb_err *err)
 	int e = posix_memalign((void **)&c->block, 4096, IO_BLOCK);
 
 	if (e)
-		return measure_fail(err, e, "allocate a %llu KiB buffer",
-		                    (unsigned long long)(IO_BLOCK / 1024));
+		return bb_fail(err, e, "allocate a %llu KiB buffer",
+		               (unsigned long long)(IO_BLOCK / 1024));
 	for (size_t i = 0; i < IO_BLOCK / sizeof(uint64_t); i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -290,7 +290,7 @@ static int io_run(int argc, char **argv)
 
 	measure_defaults(&o);
 	if (measure_parse_args(argc, argv, longopts, &o, io_option, &a, &err) < 0 ||
-	    (a.dir && a.device && measure_fail(&err, 0, "give --dir or --device, not both"))) {
+	    (a.dir && a.device && bb_fail(&err, 0, "give --dir or --device, not both"))) {
 		rec_error(IO_SUITE, "options", err.msg);
 		return 2;
 	}

@@ -84,7 +84,7 @@ static int lim_option(void *vctx, int code, const char *arg, struct bb_err *err)
 		errno = 0;
 		c->opt_cpu = strtod(arg, &end);
 		if (errno || end == arg || *end || c->opt_cpu <= 0 || c->opt_cpu > 4096)
-			return measure_fail(err, 0, "--cpu-quota: expected CPUs in (0, 4096]");
+			return bb_fail(err, 0, "--cpu-quota: expected CPUs in (0, 4096]");
 		return 0;
 	}
 	if (measure_parse_u64(arg, 1, (uint64_t)LIM_BIG,

@@ -44,7 +44,7 @@ static void *mem_map(size_t len, struct bb_err *err)
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
-		measure_fail(err, errno, "mmap %zu MiB", (size_t)(len / MEM_MIB));
+		bb_fail(err, errno, "mmap %zu MiB", (size_t)(len / MEM_MIB));
 		return NULL;
 	}
 	madvise(p, len, MADV_NOHUGEPAGE);
@@ -143,7 +143,7 @@ static int mem_chase_build(char *base, size_t pages, size_t page, void ***start,
 	uint64_t seed = MEM_CHASE_SEED;
 
 	if (!succ)
-		return measure_fail(err, ENOMEM, "chase: %zu page indices", pages);
+		return bb_fail(err, ENOMEM, "chase: %zu page indices", pages);
 	for (size_t i = 0; i < pages; i++)
 		succ[i] = (uint32_t)i;
 	for (size_t i = pages - 1; i > 0; i--) {
@@ -195,7 +195,7 @@ static int mem_option(void *ctx, int code, const char *arg, struct bb_err *err)
 		return measure_parse_u64(arg, 1, MEM_MAX_MIB, "--array-mib", &a->array_mib, err);
 	if (code == MEM_OPT_CHASE_MIB)
 		return measure_parse_u64(arg, 1, MEM_MAX_MIB, "--chase-mib", &a->chase_mib, err);
-	return measure_fail(err, 0, "unhandled option");
+	return bb_fail(err, 0, "unhandled option");
 }
 
 static int mem_run(int argc, char **argv)

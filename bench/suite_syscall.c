@@ -191,7 +191,7 @@ static int sc_open_dev(struct sc_ctx *c, const char *path, int flags, struct bb_
 {
 	c->fd = open(path, flags | O_CLOEXEC);
 	if (c->fd < 0)
-		return measure_fail(err, errno, "open %s", path);
+		return bb_fail(err, errno, "open %s", path);
 	return 0;
 }
 
@@ -212,7 +212,7 @@ static int sc_setup_cpuid(struct sc_ctx *c, struct bb_err *err)
 	(void)err;
 	return 0;
 #else
-	return measure_fail(err, 0, "cpuid: not an x86 cpu");
+	return bb_fail(err, 0, "cpuid: not an x86 cpu");
 #endif
 }
 
@@ -237,14 +237,14 @@ static int sc_setup_pipe(struct sc_ctx *c, struct bb_err *err)
 	pid_t parent = getpid();
 
 	if (pipe2(p2c, O_CLOEXEC) < 0)
-		return measure_fail(err, errno, "pipe");
+		return bb_fail(err, errno, "pipe");
 	if (pipe2(c2p, O_CLOEXEC) < 0) {
-		measure_fail(err, errno, "pipe");
+		bb_fail(err, errno, "pipe");
 		goto close_p2c;
 	}
 	c->child = fork();
 	if (c->child < 0) {
-		measure_fail(err, errno, "fork");
+		bb_fail(err, errno, "fork");
 		goto close_c2p;
 	}
 	if (c->child == 0) {
@@ -322,7 +322,7 @@ static void sc_measure(const struct sc_bench *sb, const struct bb_measure_opts *
 		goto out;
 	}
 	if (c.err) {
-		measure_fail(&err, c.err, "failed in the measured loop");
+		bb_fail(&err, c.err, "failed in the measured loop");
 		rec_error(SC_SUITE, sb->metric, err.msg);
 		goto out;
 	}

@@ -315,18 +315,6 @@ static void test_metric_defs(void **state)
 	assert_null(measure_metric_find(NULL, "null"));
 }
 
-static void test_fail_message(void **state)
-{
-	struct bb_err err = { 0 };
-
-	(void)state;
-	assert_int_equal(measure_fail(&err, 2, "open %s", "/x"), -1);
-	assert_string_equal(err.msg, "open /x: No such file or directory");
-	assert_int_equal(err.errnum, 2);
-	measure_fail(&err, 0, "plain");
-	assert_string_equal(err.msg, "plain");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,7 +330,6 @@ int main(void)
 		cmocka_unit_test(test_option),
 		cmocka_unit_test(test_parse_args),
 		cmocka_unit_test(test_metric_defs),
-		cmocka_unit_test(test_fail_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
