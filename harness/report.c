@@ -1077,6 +1077,19 @@ static int base64_file(FILE *out, const char *path)
 	return ferror(in) ? -1 : 0;
 }
 
+/* A figure's caption text, the same in both formats: "Title. Note. Caption." */
+static void doc_caption_text(struct doc *d, const struct chart *c)
+{
+	doc_inline(d, c->title, false);
+	fputs(". ", d->f);
+	if (c->note[0]) {
+		doc_inline(d, c->note, false);
+		fputs(". ", d->f);
+	}
+	doc_inline(d, c->caption, false);
+	fputc('.', d->f);
+}
+
 static void doc_figure_html(struct doc *d, const struct report *r, const struct chart *c)
 {
 	char path[PATH_MAX + 96];
@@ -1096,14 +1109,8 @@ static void doc_figure_html(struct doc *d, const struct report *r, const struct 
 		fputs("</p>\n", d->f);
 	}
 	fprintf(d->f, "<figcaption><b>Figure %d.</b> ", d->figures);
-	doc_inline(d, c->title, false);
-	fputs(". ", d->f);
-	if (c->note[0]) {
-		doc_inline(d, c->note, false);
-		fputs(". ", d->f);
-	}
-	doc_inline(d, c->caption, false);
-	fputs(". <span class=\"files\">", d->f);
+	doc_caption_text(d, c);
+	fputs(" <span class=\"files\">", d->f);
 	if (c->svg)
 		fprintf(d->f, "<a href=\"charts/%s.svg\">SVG</a> · ", c->stem);
 	if (c->png)
@@ -1131,14 +1138,8 @@ static void doc_figure(struct doc *d, const struct report *r, const struct chart
 		fputs("\n\n", d->f);
 	}
 	fprintf(d->f, "*Figure %d.* ", d->figures);
-	doc_inline(d, c->title, false);
-	fputs(". ", d->f);
-	if (c->note[0]) {
-		doc_inline(d, c->note, false);
-		fputs(". ", d->f);
-	}
-	doc_inline(d, c->caption, false);
-	fputs(". Files: ", d->f);
+	doc_caption_text(d, c);
+	fputs(" Files: ", d->f);
 	if (c->svg)
 		fprintf(d->f, "[SVG](charts/%s.svg), ", c->stem);
 	if (c->png)
