@@ -379,22 +379,23 @@ static bool env_has_facts(const struct bb_result *res, const char *suite, const 
 	return false;
 }
 
-/* Distinct keys of a suite's facts, in order of first appearance. */
-static size_t fact_keys(const struct bb_result *res, const char *suite, const char **keys,
-                        size_t max)
+/* Distinct values of one field ("key", "env") of a suite's facts, in order of first
+ * appearance. */
+static size_t fact_distinct(const struct bb_result *res, const char *suite, const char *field,
+                            const char **out, size_t max)
 {
 	size_t n = 0, i, j;
 	json_t *f;
 
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *k = json_string_value(json_object_get(f, "key"));
-		if (!k || strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite))
+		const char *v = json_string_value(json_object_get(f, field));
+		if (!v || strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite))
 			continue;
-		for (j = 0; j < n && strcmp(keys[j], k); j++)
+		for (j = 0; j < n && strcmp(out[j], v); j++)
 			;
 		if (j == n && n < max)
-			keys[n++] = k;
+			out[n++] = v;
 	}
 	return n;
 }
@@ -404,22 +405,12 @@ static const char *pick_facts(const struct bb_result *res, enum env_class cls,
                               const char *preferred, const char *suite)
 {
 	const char *names[MAX_ENVS];
-	json_t *f;
-	size_t n = 0, i, j;
+	size_t n;
 
 	if (claims_env_class(res, preferred) == cls && env_has_facts(res, suite, preferred))
 		return preferred;
-	json_array_foreach(res->facts, i, f)
-	{
-		const char *e = json_string_value(json_object_get(f, "env"));
-		if (!e || strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite))
-			continue;
-		for (j = 0; j < n && strcmp(names[j], e); j++)
-			;
-		if (j == n && n < MAX_ENVS)
-			names[n++] = e;
-	}
-	for (i = 0; i < n; i++)
+	n = fact_distinct(res, suite, "env", names, MAX_ENVS);
+	for (size_t i = 0; i < n; i++)
 		if (claims_env_class(res, names[i]) == cls)
 			return names[i];
 	return NULL;
@@ -1174,7 +1165,7 @@ struct iso_count {
 static void iso_count(const struct bb_result *res, const char *env, struct iso_count *k)
 {
 	const char *keys[64];
-	size_t n = fact_keys(res, "isolation", keys, 64);
+	size_t n = fact_distinct(res, "isolation", "key", keys, 64);
 
 	memset(k, 0, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
