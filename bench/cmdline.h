@@ -6,8 +6,14 @@
  *                          [A-Za-z0-9-._~/:+@] becomes %XX, upper-case hex), elements are
  *                          separated by commas. There is always at least one element (the
  *                          suite), so `bb.argv=` is one empty argument, `bb.argv=a,` is "a" "".
- *   bb.disk=vda            a raw disk is attached (virtio-blk over virtio-mmio): load the
- *                          virtio modules and wait for /dev/vda before starting the workload.
+ *   bb.disk=SERIAL         a raw scratch disk is attached (virtio-blk over virtio-mmio) with
+ *                          this serial: load the virtio modules, find the disk by its serial
+ *                          and make /dev/SERIAL a link to it before starting the workload.
+ *   bb.root=SERIAL         an ext4 root disk (an image: launchers/image.h) is attached with
+ *                          this serial: mount it read-only and switch to it, so the workload
+ *                          runs from the image's tree. Disks are found by serial because the
+ *                          order in which virtio-mmio devices become vda, vdb is not the order
+ *                          of QEMU's command line.
  *
  * Why this encoding: the kernel splits its command line on white space, treats '"' as a
  * quoting toggle with no escape, and passes parameters without a '.' to init's argv/envp. A
@@ -22,7 +28,11 @@
 
 #define BB_KCMD_ARGV "bb.argv"
 #define BB_KCMD_DISK "bb.disk"
-#define BB_KCMD_SIZE 2048 /* x86 COMMAND_LINE_SIZE, including the NUL */
+#define BB_KCMD_ROOT "bb.root"
+/* virtio-blk serials (at most 20 bytes): the guest finds each disk by its serial */
+#define BB_DISK_SCRATCH "bbscratch"
+#define BB_DISK_ROOT    "bbroot"
+#define BB_KCMD_SIZE    2048 /* x86 COMMAND_LINE_SIZE, including the NUL */
 
 /* Value of the last `name=value` parameter of a kernel command line, split the way the kernel
  * does (white space separates, '"' toggles quoting and is dropped). Returns 1 when found (val

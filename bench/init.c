@@ -1,6 +1,7 @@
 /* boxbench-init: the guest's PID 1 (static, from the initramfs). It mounts the pseudo file
  * systems, reports the guest's own view of boot time, loads the virtio disk drivers when the
- * launcher attached a disk, runs /bin/boxbench-load with the argv found on the kernel command
+ * launcher attached a disk, switches to the image's root disk when there is one (bb.root),
+ * runs /bin/boxbench-load with the argv found on the kernel command
  * line (bench/cmdline.h) and its output on the serial console, reports the exit status and
  * powers the guest off. It never waits for anything without a bound: every failure is reported
  * as an `@bb` error record and followed by power-off, and should power-off itself fail, init
@@ -11,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -28,8 +31,8 @@
 #define INIT_LOAD         "/bin/boxbench-load"
 #define INIT_MODDIR       "/lib/modules"
 #define INIT_MODLIST      INIT_MODDIR "/boxbench.list" /* module file names, dependencies first */
-#define INIT_DISK         "/dev/vda"
 #define INIT_DISK_WAIT_MS 5000
+#define INIT_NEWROOT      "/newroot"
 #define INIT_SUITE_MAX    64
 
 static char init_suite[INIT_SUITE_MAX] = "";
@@ -156,19 +159,103 @@ static void init_load_modules(void)
 	fclose(f);
 }
 
+/* The vdX whose virtio serial is `serial`, or 0 when none (yet). */
+static int init_disk_by_serial(const char *serial, char *name, size_t len)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	char path[300], val[64];
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (strncmp(e->d_name, "vd", 2) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, val, sizeof(val) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			continue;
+		val[n] = '\0';
+		val[strcspn(val, "\n")] = '\0';
+		if (strcmp(val, serial) == 0) {
+			snprintf(name, len, "%s", e->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 /* virtio_blk registers the disk synchronously, but devtmpfs creates the node from its own
- * thread: poll for it, with a bound. */
-static void init_wait_disk(void)
+ * thread: poll for both, with a bound. Then /dev/SERIAL names the disk for the workload. */
+static void init_wait_disk(const char *serial, char *dev, size_t len)
 {
 	struct timespec ms = { 0, 1000000 };
+	char name[64], link[96];
 	struct stat st;
 
 	for (int i = 0; i < INIT_DISK_WAIT_MS; i++) {
-		if (stat(INIT_DISK, &st) == 0 && S_ISBLK(st.st_mode))
-			return;
+		if (init_disk_by_serial(serial, name, sizeof(name))) {
+			snprintf(dev, len, "/dev/%s", name);
+			if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode)) {
+				snprintf(link, sizeof(link), "/dev/%s", serial);
+				if (symlink(name, link) < 0 && errno != EEXIST)
+					init_fail("symlink %s: %s", link, strerror(errno));
+				return;
+			}
+		}
 		nanosleep(&ms, NULL);
 	}
-	init_fail("disk %s did not appear within %d ms", INIT_DISK, INIT_DISK_WAIT_MS);
+	init_fail("disk with serial %s did not appear within %d ms", serial, INIT_DISK_WAIT_MS);
+}
+
+/* switch_root's steps: the image's ext4 on /newroot, the pseudo file systems moved into it,
+ * then it moved over / and made the root. The initramfs stays underneath (it cannot be
+ * unmounted); its two large files, which nothing runs again, are unlinked so that their pages
+ * return to the guest's free memory, where the guest's view of its memory counts them. */
+static void init_switch_root(const char *dev)
+{
+	static const char *const moved[] = { "/dev", "/proc", "/sys", "/tmp", NULL };
+	char to[64];
+
+	if (mkdir(INIT_NEWROOT, 0755) < 0 && errno != EEXIST)
+		init_fail("mkdir " INIT_NEWROOT ": %s", strerror(errno));
+	if (mount(dev, INIT_NEWROOT, "ext4", MS_RDONLY | MS_NODEV, NULL) < 0)
+		init_fail("mount %s (ext4, read-only) on " INIT_NEWROOT ": %s", dev,
+		          strerror(errno));
+	for (int i = 0; moved[i]; i++) {
+		snprintf(to, sizeof(to), INIT_NEWROOT "%s", moved[i]);
+		if (mount(moved[i], to, NULL, MS_MOVE, NULL) < 0)
+			init_fail("move %s to the image's root: %s", moved[i], strerror(errno));
+	}
+	unlink(INIT_LOAD);
+	unlink("/init");
+	if (chdir(INIT_NEWROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
+	    chroot(".") < 0 || chdir("/") < 0)
+		init_fail("switch to the image's root: %s", strerror(errno));
+}
+
+/* The disks the launcher attached: drivers, device links, the image's root. */
+static void init_disks(const char *cmdline)
+{
+	char scratch[32], root[32], dev[64];
+	bool has_scratch = cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1;
+	bool has_root = cmdline_param(cmdline, BB_KCMD_ROOT, root, sizeof(root)) == 1;
+
+	if (!has_scratch && !has_root)
+		return;
+	init_load_modules();
+	if (has_scratch)
+		init_wait_disk(scratch, dev, sizeof(dev));
+	if (has_root) {
+		init_wait_disk(root, dev, sizeof(dev));
+		init_switch_root(dev);
+		rec_info(init_suite, "guest_root", dev);
+	}
 }
 
 /* argv = { INIT_LOAD, suite, args..., NULL } from bb.argv. */
@@ -244,7 +331,6 @@ int main(void)
 {
 	uint64_t t_start = init_boottime_ns();
 	char cmdline[BB_KCMD_SIZE * 2];
-	char val[16];
 	char **argv;
 
 	init_mounts();
@@ -253,10 +339,7 @@ int main(void)
 	argv = init_workload_argv(cmdline);
 	init_console();
 	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
-	if (cmdline_param(cmdline, BB_KCMD_DISK, val, sizeof(val)) == 1) {
-		init_load_modules();
-		init_wait_disk();
-	}
+	init_disks(cmdline);
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
 	int code = init_wait(init_spawn(argv));
 	rec_info_num(init_suite, "init_exit_status", code);

@@ -1,7 +1,7 @@
 /* io: storage as the box presents it (claim C9: a VM's I/O is emulated through files on the
  * host). The storage must end on the same host file system in every box: a host directory
  * (--dir) natively, a bind-mounted scratch directory in the container, a raw image file that the
- * guest sees as a virtio-blk disk (--device /dev/vda) in the VM. */
+ * guest sees as a virtio-blk disk (--device /dev/bbscratch) in the VM. */
 #include "measure.h"
 #include "record.h"
 #include "suite.h"

@@ -14,12 +14,15 @@
 #include "footprint.h"
 #include "ns.h"
 #include "host.h"
+#include "image.h"
 #include "isolation.h"
 #include "options.h"
 #include "proc.h"
 #include "run.h"
 #include "show.h"
 #include "suite.h"
+
+#define RUN_MAX_IMAGES 4
 
 struct run_cli {
 	char *envs_buf, *suites_buf;
@@ -42,6 +45,12 @@ struct run_cli {
 		long long mem_limit;
 		long pids_limit;
 	} ct;
+	struct {
+		char *buf;
+		char *names[RUN_MAX_IMAGES];
+		size_t n;
+		const char *dir;
+	} img;
 	struct bb_env_opts variant_opts[BB_MAX_ENVS];
 	size_t nvariants;
 	char scratch[4096];
@@ -79,6 +88,8 @@ enum {
 	OPT_MEM_LIMIT,
 	OPT_PIDS_LIMIT,
 	OPT_DECOMPOSE,
+	OPT_IMAGE,
+	OPT_IMAGES_DIR,
 	OPT_HELP,
 };
 
@@ -109,6 +120,8 @@ static const struct option run_longopts[] = {
 	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "decompose", no_argument, NULL, OPT_DECOMPOSE },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "images-dir", required_argument, NULL, OPT_IMAGES_DIR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
@@ -130,6 +143,9 @@ static const char run_usage[] =
     "  --cpu-quota CPUS, --mem-limit SIZE, --pids-limit N   container limits (default 1, 512M, "
     "256)\n"
     "  --decompose      also run the container minus one part at a time (startup decomposition)\n"
+    "  --image LIST     root images of the container and the VM (default minimal): each other\n"
+    "                   image adds container-NAME and vm-NAME; `make image-debian` builds debian\n"
+    "  --images-dir DIR where images live (default: images/ beside boxbench-load)\n"
     "  --vm-accel kvm|tcg  override the measured choice (kvm only when hardware assisted)\n"
     "  --vm-kernel F, --vm-initrd F  guest kernel and initramfs (default: built ones)\n"
     "  --vm-mem MIB, --vm-vcpus N    guest size (default 512 MiB, 1 vCPU)\n"
@@ -162,6 +178,48 @@ static int run_parse_suites(struct bb_run *run, const char *arg, char **buf, str
 	}
 	run->nsuites = n;
 	return 0;
+}
+
+static int run_parse_images(struct run_cli *cli, const char *arg, struct bb_err *err)
+{
+	if (cli_list("--image", arg, cli->img.names, RUN_MAX_IMAGES, &cli->img.n, &cli->img.buf,
+	             err) < 0)
+		return -1;
+	for (size_t i = 0; i < cli->img.n; i++) {
+		if (!image_name_valid(cli->img.names[i]))
+			return bb_fail(err, 0,
+			               "--image: '%s' is not an image name (1..%d of a-z, 0-9, _)",
+			               cli->img.names[i], IMAGE_NAME_MAX);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(cli->img.names[i], cli->img.names[j]))
+				return bb_fail(err, 0, "--image: '%s' given twice",
+				               cli->img.names[i]);
+	}
+	return 0;
+}
+
+static bool run_has_image(const struct run_cli *cli, const char *name)
+{
+	for (size_t i = 0; i < cli->img.n; i++)
+		if (!strcmp(cli->img.names[i], name))
+			return true;
+	return cli->img.n == 0 && !strcmp(name, IMAGE_MINIMAL);
+}
+
+/* Flags that cannot go together with the images asked for. */
+static int run_check_images(const struct run_cli *cli)
+{
+	bool others = cli->img.n > 1 || (cli->img.n == 1 && !run_has_image(cli, IMAGE_MINIMAL));
+
+	if (cli->ct.decompose && !run_has_image(cli, IMAGE_MINIMAL))
+		return cli_error("run", BB_EXIT_USAGE,
+		                 "--decompose takes the minimal container apart: add minimal to "
+		                 "--image");
+	if (others && cli->ct.no_rootfs)
+		return cli_error("run", BB_EXIT_USAGE,
+		                 "--image: an image is the container's root; it cannot go with "
+		                 "--container-no-rootfs");
+	return -1;
 }
 
 static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_run *run,
@@ -234,6 +292,11 @@ static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_
 		return cli_int("--pids-limit", arg, 8, 4194304, &cli->ct.pids_limit, err);
 	case OPT_DECOMPOSE:
 		return cli->ct.decompose = true, 0;
+	case OPT_IMAGE:
+		free(cli->img.buf);
+		return run_parse_images(cli, arg, err);
+	case OPT_IMAGES_DIR:
+		return cli->img.dir = arg, 0;
 	case OPT_DENSITY:
 		if (cli_int("--density", arg, 2, FP_MAX_DENSITY, &v, err) < 0)
 			return -1;
@@ -282,6 +345,8 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 	}
 	if (optind < argc)
 		return cli_error("run", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if ((c = run_check_images(cli)) >= 0)
+		return c;
 	if (run->nsuites == 0)
 		run->suites[run->nsuites++] = "startup";
 	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
@@ -411,12 +476,56 @@ static int run_add_variants(struct run_cli *cli, struct bb_run *run, const struc
 	return 0;
 }
 
-/* Environments: the requested ones must all be available (else exit 3); by default every
- * available one runs and the others are recorded as unavailable, with the reason. */
+/* One environment of launcher l with root image `image` (minimal: the launcher's own name;
+ * another image: "<launcher>-<image>"). An environment asked for (by --envs, or by naming its
+ * image) must be available, else exit 3; otherwise an unavailable one is recorded with the
+ * reason and skipped. Returns an exit code, or -1 to go on. */
+static int run_add_box(struct run_cli *cli, struct bb_run *run, const struct launcher *l,
+                       const char *image, json_t *environments)
+{
+	const struct bb_env_opts *opts = &cli->opts;
+	bool minimal = !strcmp(image, IMAGE_MINIMAL);
+	struct bb_probe p = { 0 };
+	char name[sizeof(run->envs[0].name)];
+
+	snprintf(name, sizeof(name), "%s", l->name);
+	if (!minimal) {
+		if (cli->nvariants >= BB_MAX_ENVS)
+			return cli_error("run", BB_EXIT_USAGE, "more than %d environments",
+			                 BB_MAX_ENVS);
+		struct bb_env_opts *o = &cli->variant_opts[cli->nvariants++];
+		*o = cli->opts;
+		o->image = image;
+		o->images_dir = cli->img.dir;
+		opts = o;
+		snprintf(name, sizeof(name), "%s-%s", l->name, image);
+	}
+	l->probe(opts, &p);
+	if (!p.available && (cli->envs_given || !minimal))
+		return cli_error("run", BB_EXIT_UNAVAILABLE, "%s is unavailable here: %s", name,
+		                 p.reason);
+	if (!p.available) {
+		json_object_set_new(environments, name,
+		                    json_pack("{s:b, s:s}", "available", 0, "reason", p.reason));
+		fprintf(stderr, "boxbench: run: skipping %s: %s\n", name, p.reason);
+		return -1;
+	}
+	if (run_add_env(run, l, name, opts) < 0 ||
+	    (cli->ct.decompose && !strcmp(name, "container") && run_add_variants(cli, run, l) < 0))
+		return cli_error("run", BB_EXIT_USAGE, "more than %d environments", BB_MAX_ENVS);
+	return -1;
+}
+
+/* Environments: the requested ones (by default every one here), the container and the VM once
+ * per image. */
 static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environments)
 {
+	static char *const minimal_only[] = { IMAGE_MINIMAL };
+	char *const *images = cli->img.n ? cli->img.names : minimal_only;
+	size_t nimages = cli->img.n ? cli->img.n : 1;
 	const char *names[BB_MAX_ENVS];
 	size_t n = 0;
+	int rc;
 
 	if (cli->envs_given)
 		for (size_t i = 0; i < cli->nenvs; i++)
@@ -426,26 +535,14 @@ static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environment
 			names[n++] = launchers[i]->name;
 	for (size_t i = 0; i < n; i++) {
 		const struct launcher *l = launcher_find(names[i]);
-		struct bb_probe p = { 0 };
 		if (!l)
 			return cli_error("run", BB_EXIT_USAGE, "--envs: unknown environment '%s'",
 			                 names[i]);
-		l->probe(&cli->opts, &p);
-		if (!p.available && cli->envs_given)
-			return cli_error("run", BB_EXIT_UNAVAILABLE, "%s is unavailable here: %s",
-			                 names[i], p.reason);
-		if (!p.available) {
-			json_object_set_new(
-			    environments, names[i],
-			    json_pack("{s:b, s:s}", "available", 0, "reason", p.reason));
-			fprintf(stderr, "boxbench: run: skipping %s: %s\n", names[i], p.reason);
-			continue;
-		}
-		if (run_add_env(run, l, l->name, &cli->opts) < 0 ||
-		    (cli->ct.decompose && !strcmp(l->name, "container") &&
-		     run_add_variants(cli, run, l) < 0))
-			return cli_error("run", BB_EXIT_USAGE, "more than %d environments",
-			                 BB_MAX_ENVS);
+		bool boxed = !strcmp(l->name, "container") || !strcmp(l->name, "vm");
+		for (size_t k = 0; k < (boxed ? nimages : 1); k++)
+			if ((rc = run_add_box(cli, run, l, boxed ? images[k] : IMAGE_MINIMAL,
+			                      environments)) >= 0)
+				return rc;
 	}
 	return -1;
 }
@@ -675,6 +772,7 @@ out:
 	results_free(&res);
 	free(cli.envs_buf);
 	free(cli.suites_buf);
+	free(cli.img.buf);
 	return rc;
 }
 

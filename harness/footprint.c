@@ -834,6 +834,7 @@ static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_
 	const char *load = json_string_value(json_object_get(d, "workload"));
 	const char *kernel = json_string_value(json_object_get(d, "guest_kernel"));
 	const char *initrd = json_string_value(json_object_get(d, "initramfs"));
+	const char *root_disk = json_string_value(json_object_get(d, "root_disk"));
 
 	/* A container with a root of its own needs that tree, not the host's copy of the
 	 * workload (the tree holds a hard link to it: the same inode, counted once anyway). */
@@ -845,11 +846,14 @@ static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_
 		return -1;
 	if (initrd && fp_files_add_path(s, initrd, "initramfs", false, err) < 0)
 		return -1;
+	/* an image's root disk is attached read-only: one file serves every instance */
+	if (root_disk && fp_files_add_path(s, root_disk, "root disk", false, err) < 0)
+		return -1;
 	return 0;
 }
 
-static const char *const fp_roles[] = { "workload", "rootfs", "kernel",     "initramfs", "binary",
-	                                "library",  "data",   "disk image", NULL };
+static const char *const fp_roles[] = { "workload", "rootfs",  "kernel", "initramfs",  "root disk",
+	                                "binary",   "library", "data",   "disk image", NULL };
 
 /* The whole list, one fact (too long for a record): "path (role, apparent B, allocated B)". */
 static int fp_files_fact(const struct fp_ctx *c, const struct bb_env *env, const struct fp_files *s,
@@ -972,7 +976,8 @@ static int fp_disk(const struct fp_ctx *c, const struct bb_env *env, pid_t pid, 
 static size_t fp_marks(const struct bb_env *env, pid_t pid, char *exe, size_t len,
                        const char **marks, size_t max)
 {
-	static const char *const keys[] = { "guest_kernel", "initramfs", "workload", NULL };
+	static const char *const keys[] = { "guest_kernel", "initramfs", "root_disk", "workload",
+		                            NULL };
 	char link[64];
 	size_t n = 0;
 	ssize_t r;
@@ -1157,7 +1162,7 @@ static int fp_rep0(const struct fp_ctx *c, struct bb_env *env, const struct bb_j
 	unsigned k = c && c->density ? c->density : FP_DEFAULT_DENSITY;
 	size_t n = (k < 2 ? 2 : k > FP_MAX_DENSITY ? FP_MAX_DENSITY : k) - 1, nxp = 0;
 	struct fp_extra *x = calloc(n, sizeof(*x));
-	const char *marks[8];
+	const char *marks[10];
 	char exe[PATH_MAX], why[400] = "";
 	pid_t xp[FP_MAX_DENSITY];
 	struct fp_opens w;
@@ -1165,7 +1170,7 @@ static int fp_rep0(const struct fp_ctx *c, struct bb_env *env, const struct bb_j
 
 	if (!x)
 		return bb_fail(err, ENOMEM, "footprint: density");
-	fp_marks(env, inst->pid, exe, sizeof(exe), marks, 7);
+	fp_marks(env, inst->pid, exe, sizeof(exe), marks, 9);
 	fp_opens_start(&w, marks);
 	fp_extras_start(env, job, x, n);
 	for (size_t i = 0; i < n; i++)

@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "ns.h"
 #include "proc.h"
+#include "image.h"
 #include "rootfs.h"
 
 #include <errno.h>
@@ -55,6 +56,7 @@
 /* Per-run state (env->priv). */
 struct ct_env {
 	char root[PATH_MAX];    /* the rootfs directory, absolute */
+	struct bb_image img;    /* the image root comes from, img.name "" = the minimal one */
 	char load[PATH_MAX];    /* the workload on the host, absolute */
 	char scratch[PATH_MAX]; /* host directory bound to /scratch, "" = none */
 	unsigned ns;            /* enum bb_ns */
@@ -669,8 +671,13 @@ static int ct_prepare_rootfs(struct ct_env *ce, const struct bb_env_opts *opts, 
 		               "container: the root switch needs the mnt namespace "
 		               "(add mnt to --container-ns)");
 	if (rootfs_check_static(ce->load, err) < 0 ||
-	    ct_realpath("build directory", opts->build_dir, build, err) < 0)
+	    ct_realpath("build directory", opts->build_dir, build, err) < 0 ||
+	    image_open_opts(opts, &ce->img, err) < 0)
 		return bb_wrap(err, "container");
+	if (ce->img.name[0]) {
+		snprintf(ce->root, sizeof(ce->root), "%s", ce->img.root);
+		return 0;
+	}
 	if ((size_t)snprintf(ce->root, sizeof(ce->root), "%s/%s", build, ROOTFS_DIRNAME) >=
 	    sizeof(ce->root))
 		return bb_fail(err, ENAMETOOLONG, "container: rootfs path");
@@ -693,16 +700,30 @@ static json_t *ct_describe_rootfs(const struct ct_env *ce, struct bb_err *err)
 {
 	long long bytes;
 	int entries;
+	json_t *d;
 
 	if (!ce->rootfs)
 		return json_null();
-	if (rootfs_size(ce->root, &bytes, &entries, err) < 0)
+	d = json_pack("{s:s, s:b, s:s, s:s, s:b}", "path", ce->root, "read_only", 1, "dev",
+	              "tmpfs with mknod null, zero, full, urandom", "proc",
+	              "fresh; sys, sysrq-trigger, irq, bus read-only", "scratch",
+	              ce->scratch[0] != '\0');
+	if (!d)
 		return NULL;
-	return json_pack("{s:s, s:I, s:i, s:b, s:s, s:s, s:b}", "path", ce->root, "bytes",
-	                 (json_int_t)bytes, "entries", entries, "read_only", 1, "dev",
-	                 "tmpfs with mknod null, zero, full, urandom", "proc",
-	                 "fresh; sys, sysrq-trigger, irq, bus read-only", "scratch",
-	                 ce->scratch[0] != '\0');
+	if (ce->img.name[0]) {
+		/* a whole distribution tree: the footprint suite measures it, file by file */
+		json_object_set_new(d, "image", json_string(ce->img.name));
+		json_object_set_new(d, "image_source", json_string(ce->img.source));
+		return d;
+	}
+	if (rootfs_size(ce->root, &bytes, &entries, err) < 0) {
+		json_decref(d);
+		return NULL;
+	}
+	json_object_set_new(d, "image", json_string(IMAGE_MINIMAL));
+	json_object_set_new(d, "bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(d, "entries", json_integer(entries));
+	return d;
 }
 
 static json_t *ct_describe_ns(const struct ct_env *ce)
@@ -859,6 +880,7 @@ static void ct_probe(const struct bb_env_opts *opts, struct bb_probe *out)
 	bool want_cg = opts ? opts->container_cgroup : true;
 	struct bb_err err = { 0 };
 	struct cg_probe cp;
+	struct bb_image img;
 	char why[256], names[64];
 
 	out->available = false;
@@ -879,6 +901,10 @@ static void ct_probe(const struct bb_env_opts *opts, struct bb_probe *out)
 	}
 	if (opts && opts->container_rootfs && opts->load_path &&
 	    rootfs_check_static(opts->load_path, &err) < 0) {
+		snprintf(out->reason, sizeof(out->reason), "%.500s", err.msg);
+		return;
+	}
+	if (opts && opts->image && image_open_opts(opts, &img, &err) < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%.500s", err.msg);
 		return;
 	}

@@ -33,6 +33,10 @@ struct bb_env_opts {
 	const char *load_path;   /* the workload binary (static) */
 	const char *scratch_dir; /* storage for I/O suites, on the host file system */
 	int pu;                  /* OS index of the processing unit to pin to, -1 = none */
+	/* image of the container's root and the VM's root disk (image.h): NULL = the minimal,
+	 * built-in one (the rootfs.h tree; the initramfs alone) */
+	const char *image;
+	const char *images_dir; /* where images live, NULL = <build_dir>/images */
 	/* container */
 	unsigned container_ns; /* enum bb_ns mask */
 	bool container_cgroup; /* create a per-instance cgroup */

@@ -109,14 +109,16 @@ long qemu_cmdline(const struct qemu_guest *g, const char *suite, char *const *ar
 		               "kernel command line: the workload's arguments encode to over %zu "
 		               "bytes, more than the guest's limit of %d",
 		               sizeof(enc), QEMU_CMDLINE_MAX);
-	total = (size_t)base + (g->disk ? strlen(" " BB_KCMD_DISK "=vda") : 0) + 1 + (size_t)e;
+	char disks[64];
+	snprintf(disks, sizeof(disks), "%s%s", g->disk ? " " BB_KCMD_DISK "=" BB_DISK_SCRATCH : "",
+	         g->root_disk ? " " BB_KCMD_ROOT "=" BB_DISK_ROOT : "");
+	total = (size_t)base + strlen(disks) + 1 + (size_t)e;
 	if (total > QEMU_CMDLINE_MAX || total >= len)
 		return bb_fail(err, 0,
 		               "kernel command line of %zu bytes exceeds the guest's limit of %d "
 		               "(COMMAND_LINE_SIZE): shorten the workload's arguments",
 		               total, QEMU_CMDLINE_MAX);
-	snprintf(buf + base, len - (size_t)base, "%s %s", g->disk ? " " BB_KCMD_DISK "=vda" : "",
-	         enc);
+	snprintf(buf + base, len - (size_t)base, "%s %s", disks, enc);
 	return (long)total;
 }
 
@@ -175,7 +177,8 @@ static char *qemu_opt_escape(const char *s)
 	return out;
 }
 
-static void qemu_argv_disk(struct qemu_strv *a, const char *disk)
+/* One virtio-blk disk with the serial the guest finds it by (bench/cmdline.h). */
+static void qemu_argv_disk(struct qemu_strv *a, const char *disk, const char *serial, bool readonly)
 {
 	_cleanup_free_ char *file = qemu_opt_escape(disk);
 
@@ -183,15 +186,15 @@ static void qemu_argv_disk(struct qemu_strv *a, const char *disk)
 		a->failed = true;
 		return;
 	}
-	/* cache=none: the guest's O_DIRECT reaches the host file with O_DIRECT too, so the host
-	 * page cache does not flatter the VM's I/O figures. Modern virtio-mmio (not microvm's
-	 * legacy default) for the same virtio-blk driver paths a PCI guest would use. */
+	/* The scratch disk: cache=none, so the guest's O_DIRECT reaches the host file with
+	 * O_DIRECT too and the host page cache does not flatter the VM's I/O figures. The root
+	 * disk: read-only and cached by the host, one copy of its pages shared by every
+	 * instance, as a container's root is. */
 	qemu_strv_add(a, "-drive");
-	qemu_strv_add(a, "id=vda,file=%s,format=raw,if=none,cache=none", file);
+	qemu_strv_add(a, "id=%s,file=%s,format=raw,if=none,%s", serial, file,
+	              readonly ? "readonly=on" : "cache=none");
 	qemu_strv_add(a, "-device");
-	qemu_strv_add(a, "virtio-blk-device,drive=vda");
-	qemu_strv_add(a, "-global");
-	qemu_strv_add(a, "virtio-mmio.force-legacy=false");
+	qemu_strv_add(a, "virtio-blk-device,drive=%s,serial=%s", serial, serial);
 }
 
 int qemu_argv_build(const struct qemu_guest *g, const char *cmdline, char ***argv,
@@ -241,8 +244,16 @@ int qemu_argv_build(const struct qemu_guest *g, const char *cmdline, char ***arg
 	qemu_strv_add(&a, "%s", g->initrd);
 	qemu_strv_add(&a, "-append");
 	qemu_strv_add(&a, "%s", cmdline);
+	if (g->root_disk)
+		qemu_argv_disk(&a, g->root_disk, BB_DISK_ROOT, true);
 	if (g->disk)
-		qemu_argv_disk(&a, g->disk);
+		qemu_argv_disk(&a, g->disk, BB_DISK_SCRATCH, false);
+	/* Modern virtio-mmio (not microvm's legacy default): the same virtio-blk driver paths a
+	 * PCI guest would use. */
+	if (g->disk || g->root_disk) {
+		qemu_strv_add(&a, "-global");
+		qemu_strv_add(&a, "virtio-mmio.force-legacy=false");
+	}
 	if (a.failed) {
 		qemu_argv_free(a.v);
 		return bb_fail(err, ENOMEM, "qemu argv");

@@ -25,7 +25,8 @@ struct qemu_guest {
 	const char *accel;     /* "kvm" or "tcg" */
 	unsigned mem_mib;      /* 0 = QEMU_DEFAULT_MEM_MIB */
 	unsigned vcpus;        /* 0 = QEMU_DEFAULT_VCPUS */
-	const char *disk;      /* raw image the guest sees as /dev/vda, NULL = none */
+	const char *disk;      /* raw scratch image, /dev/bbscratch in the guest, NULL = none */
+	const char *root_disk; /* an image's ext4 root, attached read-only; NULL = none */
 	unsigned long tsc_khz; /* TCG: the host TSC rate handed to the guest, 0 = not known */
 };
 
@@ -38,7 +39,8 @@ long qemu_encode_argv(const char *suite, char *const *args, char *buf, size_t le
  * accelerator) with err set. */
 long qemu_cmdline_base(const struct qemu_guest *g, char *buf, size_t len, struct bb_err *err);
 
-/* The full kernel command line: base, bb.disk when g->disk, then bb.argv. Fails with E2BIG
+/* The full kernel command line: base, bb.disk when g->disk, bb.root when g->root_disk, then
+ * bb.argv. Fails with E2BIG
  * ("kernel command line of N bytes exceeds the guest's 2047") rather than let the kernel cut
  * the workload's arguments. buf should hold QEMU_CMDLINE_MAX + 1 bytes. */
 long qemu_cmdline(const struct qemu_guest *g, const char *suite, char *const *args, char *buf,

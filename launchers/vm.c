@@ -15,6 +15,8 @@
  * The disk modules are loaded only when a disk is attached (bb.disk): they cost ~0.1 s. */
 #include "launcher.h"
 #include "cleanup.h"
+#include "cmdline.h"
+#include "image.h"
 #include "kvm.h"
 #include "proc.h"
 #include "qemu.h"
@@ -44,7 +46,7 @@
 /* The io suite's disk: a raw image in the run's scratch directory, so the guest's storage
  * ends on the same host file system as the native and container runs' files. Preallocated so
  * the guest's reads hit real blocks, not holes. */
-#define VM_DISK_FILE "boxbench-vm-disk.img"
+#define VM_DISK_FILE "boxbench-%s-disk.img" /* the environment's name: one per VM environment */
 #define VM_DISK_MIB  64
 
 struct vm_env {
@@ -56,6 +58,7 @@ struct vm_env {
 	char kernel_version[256]; /* the guest kernel's */
 	const char *kvm_kind;     /* the probe's verdict, NULL when --vm-accel chose */
 	double kvm_ratio;
+	struct bb_image img; /* the root disk's image, img.name "" = the initramfs alone */
 	struct qemu_guest guest;
 };
 
@@ -117,6 +120,10 @@ static void vm_probe(const struct bb_env_opts *opts, struct bb_probe *out)
 	if (vm_paths(opts, &v, &err) < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%.400s (make guest builds it)",
 		         err.msg);
+		return;
+	}
+	if (image_open_opts(opts, &v.img, &err) < 0) {
+		snprintf(out->reason, sizeof(out->reason), "%.500s", err.msg);
 		return;
 	}
 	out->available = true;
@@ -252,6 +259,14 @@ static json_t *vm_describe(const struct bb_env_opts *opts, const struct vm_env *
 		json_object_set_new(d, "kvm_guest_speed_ratio", json_real(v->kvm_ratio));
 	if (v->guest.tsc_khz)
 		json_object_set_new(d, "guest_tsc_khz", json_integer((json_int_t)v->guest.tsc_khz));
+	json_object_set_new(d, "image", json_string(v->img.name[0] ? v->img.name : IMAGE_MINIMAL));
+	if (v->img.name[0]) {
+		json_object_set_new(d, "root_disk", json_string(v->img.disk));
+		json_object_set_new(d, "image_source", json_string(v->img.source));
+		json_object_set_new(d, "root",
+		                    json_string("the image's ext4 disk, read-only (virtio-blk), "
+		                                "switched to by the initramfs's init"));
+	}
 	return d;
 }
 
@@ -264,13 +279,14 @@ static int vm_setup(struct bb_env *env, struct vm_env *v, char *base, size_t len
 	if (vm_find_qemu(v->qemu, sizeof(v->qemu)) < 0)
 		return bb_fail(err, 0, "%s not found in PATH (Debian package qemu-system-x86)",
 		               QEMU_BINARY);
-	if (vm_paths(opts, v, err) < 0)
+	if (vm_paths(opts, v, err) < 0 || image_open_opts(opts, &v->img, err) < 0)
 		return -1;
 	if (vm_choose_accel(opts, v, err) < 0)
 		return -1;
 	v->guest.qemu = v->qemu;
 	v->guest.kernel = v->kernel;
 	v->guest.initrd = v->initrd;
+	v->guest.root_disk = v->img.name[0] ? v->img.disk : NULL;
 	v->guest.mem_mib = opts->vm_mem_mib ? opts->vm_mem_mib : QEMU_DEFAULT_MEM_MIB;
 	v->guest.vcpus = opts->vm_vcpus ? opts->vm_vcpus : QEMU_DEFAULT_VCPUS;
 	if (strcmp(v->guest.accel, "tcg") == 0)
@@ -328,8 +344,9 @@ static int vm_start(struct vm_env *v, struct bb_env *env, char **argv, int out_w
 	return proc_spawn(&ex, &inst->pid, &inst->pidfd, err);
 }
 
-static int vm_disk(struct vm_env *v, const struct bb_env_opts *opts, struct bb_err *err)
+static int vm_disk(struct vm_env *v, const struct bb_env *env, struct bb_err *err)
 {
+	const struct bb_env_opts *opts = env->opts;
 	int fd, rc;
 
 	if (v->disk[0])
@@ -337,7 +354,7 @@ static int vm_disk(struct vm_env *v, const struct bb_env_opts *opts, struct bb_e
 	if (!opts->scratch_dir)
 		return bb_fail(err, 0,
 		               "vm: the suite needs storage but no scratch directory is set");
-	snprintf(v->disk, sizeof(v->disk), "%s/" VM_DISK_FILE, opts->scratch_dir);
+	snprintf(v->disk, sizeof(v->disk), "%s/" VM_DISK_FILE, opts->scratch_dir, env->name);
 	fd = open(v->disk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = bb_fail(err, errno, "vm: disk image %s", v->disk);
@@ -354,7 +371,8 @@ static int vm_disk(struct vm_env *v, const struct bb_env_opts *opts, struct bb_e
 	return 0;
 }
 
-/* The job's arguments, plus `--device /dev/vda` when it needs storage. */
+/* The job's arguments, plus `--device /dev/bbscratch` when it needs storage (the guest's init
+ * links that name to the disk with the scratch serial). */
 static int vm_job_args(const struct bb_job *job, char **args, size_t max, struct bb_err *err)
 {
 	size_t n = 0;
@@ -366,7 +384,7 @@ static int vm_job_args(const struct bb_job *job, char **args, size_t max, struct
 	}
 	if (job->storage) {
 		args[n++] = "--device";
-		args[n++] = "/dev/vda";
+		args[n++] = "/dev/" BB_DISK_SCRATCH;
 	}
 	args[n] = NULL;
 	return 0;
@@ -385,7 +403,7 @@ static int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_inst
 
 	inst->pid = inst->pidfd = inst->out_fd = -1;
 	inst->priv = NULL;
-	if ((job->storage && vm_disk(v, env->opts, err) < 0) ||
+	if ((job->storage && vm_disk(v, env, err) < 0) ||
 	    vm_job_args(job, args, sizeof(args) / sizeof(args[0]), err) < 0)
 		return -1;
 	v->guest.disk = job->storage ? v->disk : NULL;

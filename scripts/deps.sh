@@ -18,6 +18,8 @@ xz-utils
 libxml2-utils
 kmod
 lz4
+e2fsprogs
+debootstrap
 "
 
 missing=""

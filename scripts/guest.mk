@@ -32,3 +32,24 @@ install: install-guest
 install-guest: $(GUEST_KERNEL) $(GUEST_INITRD)
 	install -d $(DESTDIR)$(PREFIX)/libexec/boxbench/guest
 	install -m 644 $(GUEST_KERNEL) $(GUEST_INITRD) $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
+
+# Root file system images (launchers/image.h) for `boxbench run --image NAME`: built only when
+# asked (`make image-debian`: debootstrap from Debian's archive, about 30 s and 200 MB), then
+# kept current by every `make`, which remakes an image's root and disk (a few seconds) when the
+# workload or the kernel changed. The base tree is made once: `rm -rf build/images/debian` for
+# a fresh one.
+IMAGES_DIR   := $(BUILD)/images
+IMAGES_BUILT := $(patsubst %/base.info,%/image.json,$(wildcard $(IMAGES_DIR)/*/base.info))
+GUEST_ALL    += $(IMAGES_BUILT)
+
+.PHONY: image-debian
+image-debian: $(IMAGES_DIR)/debian/image.json
+
+$(IMAGES_DIR)/debian/base.info: scripts/debian-base.sh | $(DEPS_STAMP)
+	@echo "  BASE    $(IMAGES_DIR)/debian/base"
+	$(Q)scripts/debian-base.sh $(IMAGES_DIR)/debian
+
+$(IMAGES_DIR)/%/image.json: $(IMAGES_DIR)/%/base.info scripts/mkimage.sh $(BUILD)/boxbench-load \
+			    $(GUEST_KERNEL)
+	@echo "  IMAGE   $(IMAGES_DIR)/$*"
+	$(Q)scripts/mkimage.sh $(IMAGES_DIR)/$* $(BUILD)/boxbench-load $(GUEST_DIR)/kernel

@@ -202,7 +202,16 @@ static void test_cmdline_accel(void **state)
 	assert_null(strstr(line, "tsc_early_khz"));
 	g.disk = "/scratch/disk.img";
 	assert_true(qemu_cmdline(&g, "io", NULL, line, sizeof(line), &err) > 0);
-	assert_non_null(strstr(line, " bb.disk=vda bb.argv=io"));
+	assert_non_null(strstr(line, " bb.disk=bbscratch bb.argv=io"));
+	assert_null(strstr(line, "bb.root"));
+	g.root_disk = "/images/debian/disk.ext4";
+	assert_true(qemu_cmdline(&g, "io", NULL, line, sizeof(line), &err) > 0);
+	assert_non_null(strstr(line, " bb.disk=bbscratch bb.root=bbroot bb.argv=io"));
+	g.disk = NULL;
+	assert_true(qemu_cmdline(&g, "startup", NULL, line, sizeof(line), &err) > 0);
+	assert_non_null(strstr(line, "8250.nr_uarts=1 bb.root=bbroot bb.argv=startup"));
+	g.root_disk = NULL;
+	g.disk = "/scratch/disk.img";
 	g.accel = "hvf";
 	assert_int_equal(qemu_cmdline(&g, "io", NULL, line, sizeof(line), &err), -1);
 	assert_string_equal(err.msg, "unknown accelerator \"hvf\" (expected kvm or tcg)");
@@ -287,8 +296,41 @@ static void test_argv_kvm_sizes_disk(void **state)
 	assert_string_equal(argv_opt(argv, "-smp"), "2");
 	/* QEMU's option syntax doubles a comma inside a value. */
 	assert_string_equal(argv_opt(argv, "-drive"),
-	                    "id=vda,file=/scratch/a,,b.img,format=raw,if=none,cache=none");
-	assert_string_equal(argv_opt(argv, "-device"), "virtio-blk-device,drive=vda");
+	                    "id=bbscratch,file=/scratch/a,,b.img,format=raw,if=none,cache=none");
+	assert_string_equal(argv_opt(argv, "-device"),
+	                    "virtio-blk-device,drive=bbscratch,serial=bbscratch");
+	assert_string_equal(argv_opt(argv, "-global"), "virtio-mmio.force-legacy=false");
+	qemu_argv_free(argv);
+}
+
+/* An image's root disk: read-only (one copy serves every instance), found by its serial, and
+ * the scratch disk keeps O_DIRECT semantics beside it. */
+static void test_argv_root_disk(void **state)
+{
+	struct qemu_guest g = tcg_guest;
+	struct bb_err err = { 0 };
+	char **argv = NULL;
+	int drives = 0, globals = 0;
+
+	(void)state;
+	g.root_disk = "/images/debian/disk.ext4";
+	assert_int_equal(qemu_argv_build(&g, "console=ttyS0", &argv, &err), 0);
+	assert_string_equal(argv_opt(argv, "-drive"),
+	                    "id=bbroot,file=/images/debian/disk.ext4,format=raw,if=none,"
+	                    "readonly=on");
+	assert_string_equal(argv_opt(argv, "-device"),
+	                    "virtio-blk-device,drive=bbroot,serial=bbroot");
+	qemu_argv_free(argv);
+	g.disk = "/scratch/d.img";
+	assert_int_equal(qemu_argv_build(&g, "console=ttyS0", &argv, &err), 0);
+	for (size_t i = 0; argv[i]; i++) {
+		drives += !strcmp(argv[i], "-drive");
+		globals += !strcmp(argv[i], "-global");
+		if (!strcmp(argv[i], "-drive") && strstr(argv[i + 1], "id=bbscratch"))
+			assert_non_null(strstr(argv[i + 1], "cache=none"));
+	}
+	assert_int_equal(drives, 2);
+	assert_int_equal(globals, 1);
 	qemu_argv_free(argv);
 }
 
@@ -411,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_limit),
 		cmocka_unit_test(test_argv_tcg),
 		cmocka_unit_test(test_argv_kvm_sizes_disk),
+		cmocka_unit_test(test_argv_root_disk),
 		cmocka_unit_test(test_argv_rejects),
 		cmocka_unit_test(test_kernel_version_bzimage),
 		cmocka_unit_test(test_kernel_version_elf),
