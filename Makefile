@@ -2,6 +2,7 @@
 #   make            build build/boxbench, build/boxbench-load (and the guest pieces)
 #   make test       install deps, build, run unit and integration tests
 #   make bench      install deps, build, run the default comparison, write result + report
+#   make bench-images  the same for minimal and Debian images (make image-debian builds it)
 #   make asan       build and test with AddressSanitizer/UBSan into build-asan/
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -41,7 +42,7 @@ TEST_SRC     := $(wildcard tests/test_*.c)
 TESTS        := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_STAMP   := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit bench asan clean install guest
+.PHONY: all deps test unit bench bench-images asan clean install guest
 .DEFAULT_GOAL := all
 
 # The guest image rules (kernel, initramfs, boxbench-init) add themselves to GUEST_ALL.
@@ -101,12 +102,23 @@ test: all $(TESTS)
 # startup decomposition, --quick sample counts (about 4 minutes here, most of it the TCG guest).
 BENCH_ARGS ?= --quick --suites all --decompose
 
-# The report is written whenever run wrote a result (0 ok, 1 some samples failed, 130
-# interrupted), so a stale results/latest.json is never reported.
-bench: all
-	@rc=0; $(BUILD)/boxbench run $(BENCH_ARGS) -o results/latest.json --force || rc=$$?; \
+# Run, then write the report whenever run wrote a result (0 ok, 1 some samples failed, 130
+# interrupted), so a stale result is never reported. $(1) run's flags, $(2) result, $(3) report.
+define run_and_report
+	@rc=0; $(BUILD)/boxbench run $(1) -o $(2) --force || rc=$$?; \
 	if [ $$rc -le 1 ] || [ $$rc -eq 130 ]; then \
-		$(BUILD)/boxbench report results/latest.json -o report || exit $$?; fi; exit $$rc
+		$(BUILD)/boxbench report $(2) -o $(3) || exit $$?; fi; exit $$rc
+endef
+
+bench: all
+	$(call run_and_report,$(BENCH_ARGS),results/latest.json,report)
+
+# Minimal and distribution boxes side by side (claim C6): the Debian image (debootstrap, made
+# once), then start-up and footprint of native, container, container-debian, vm, vm-debian.
+IMAGES_ARGS ?= --quick --suites startup,footprint --image minimal,debian
+
+bench-images: all image-debian
+	$(call run_and_report,$(IMAGES_ARGS),results/images.json,report-images)
 
 asan:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -1403,6 +1403,22 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 	        (int)json_integer_value(json_object_get(t, "harness_pu")));
 }
 
+static void ctx_container_root(char *text, size_t len, json_t *e)
+{
+	json_t *root = json_object_get(e, "rootfs");
+	const char *img = jstr(root, "image");
+
+	add_text(text, len, "; cgroup %s; root ",
+	         json_is_object(json_object_get(e, "cgroup")) ? "limits" : "none");
+	if (!json_is_object(root))
+		add_text(text, len, "host's");
+	else if (img && strcmp(img, "minimal"))
+		add_text(text, len, "image %s, read-only (%s)", img,
+		         jstr(root, "image_source") ?: "?");
+	else
+		add_text(text, len, "minimal read-only image");
+}
+
 static void ctx_envs(struct doc *d, const struct bb_result *res)
 {
 	json_t *e;
@@ -1410,7 +1426,7 @@ static void ctx_envs(struct doc *d, const struct bb_result *res)
 
 	json_object_foreach(res->environments, key, e)
 	{
-		char text[512] = "", what[64];
+		char text[1024] = "", what[64];
 		json_t *ns = json_object_get(e, "namespaces"), *v;
 		size_t i;
 		if (json_is_false(json_object_get(e, "available"))) {
@@ -1424,12 +1440,11 @@ static void ctx_envs(struct doc *d, const struct bb_result *res)
 			if (json_is_array(ns) && !json_array_size(ns))
 				add_text(text, sizeof(text), "no namespaces");
 			if (json_object_get(e, "cgroup") && json_object_get(e, "rootfs"))
-				add_text(text, sizeof(text), "; cgroup %s; root %s",
-				         json_is_object(json_object_get(e, "cgroup")) ? "limits"
-				                                                      : "none",
-				         json_is_object(json_object_get(e, "rootfs"))
-				             ? "minimal read-only image"
-				             : "host's");
+				ctx_container_root(text, sizeof(text), e);
+			if (jstr(e, "root_disk"))
+				add_text(text, sizeof(text),
+				         "; root: image %s on an ext4 disk, read-only (%s)",
+				         jstr(e, "image") ?: "?", jstr(e, "image_source") ?: "?");
 			if (jstr(e, "accel"))
 				add_text(text, sizeof(text), "; accelerator %s%s", jstr(e, "accel"),
 				         claims_env_emulated(res, key) ? " (EMULATED)" : "");

@@ -3,6 +3,7 @@
 #define BB_TEST_HELPERS_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -10,6 +11,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <jansson.h>
+
+#include "results.h"
 
 struct cmd_out {
 	int code; /* exit code, or 128+signal */
@@ -130,6 +135,47 @@ static inline int remove_tree(const char *dir)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
+}
+
+/* NULL when `bin doctor` says env can run here, else the reason it gives. The caller has
+ * included cmocka. */
+static inline const char *doctor_unavailable(const char *bin, const char *env)
+{
+	static char why[512];
+	struct cmd_out *r = malloc(sizeof(*r));
+	char *argv[] = { (char *)bin, "doctor", "--json", NULL };
+	json_error_t je;
+	json_t *doc, *e;
+
+	assert_non_null(r);
+	assert_int_equal(run_cmd(argv, r), 0);
+	doc = json_loads(r->out, 0, &je);
+	free(r);
+	assert_non_null(doc);
+	e = json_object_get(json_object_get(doc, "environments"), env);
+	snprintf(why, sizeof(why), "%s", !e ? "not in doctor's list"
+	                                    : json_string_value(json_object_get(e, "reason")) ?: "?");
+	bool ok = e && json_is_true(json_object_get(e, "available"));
+	json_decref(doc);
+	return ok ? NULL : why;
+}
+
+/* The value (a string) of the fact `key` of suite in env, from repetition 0; NULL if none. */
+static inline const char *result_fact(const struct bb_result *res, const char *suite,
+                                      const char *env, const char *key)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(res->facts, i, f)
+	{
+		if (!strcmp(json_string_value(json_object_get(f, "env")), env) &&
+		    !strcmp(json_string_value(json_object_get(f, "suite")), suite) &&
+		    !strcmp(json_string_value(json_object_get(f, "key")), key) &&
+		    json_integer_value(json_object_get(f, "rep")) == 0)
+			return json_string_value(json_object_get(f, "value"));
+	}
+	return NULL;
 }
 
 #endif

@@ -342,6 +342,28 @@ static void test_c6_higher_is_better_count(void **state)
 	                                "instances (150x)");
 }
 
+/* A distribution root on both sides (run --image debian): the disk gap shrinks to what the
+ * guest kernel and the VMM add, and the verdict says so even when the minimal pair is 150x. */
+static void test_c6_image_pair_narrows_disk_gap(void **state)
+{
+	(void)state;
+	footprint("kvm", 150);
+	env("container-debian", "{\"kind\": \"namespaces\", \"rootfs\": {\"image\": \"debian\"}}");
+	env("vm-debian", "{\"kind\": \"vm\", \"image\": \"debian\"}");
+	add("footprint", "disk_apparent", "container-debian", "bytes", "", 100e6);
+	add("footprint", "disk_apparent", "vm-debian", "bytes", "kvm", 400e6);
+	add("footprint", "pss", "container-debian", "bytes", "", 2e6);
+	add("footprint", "pss", "vm-debian", "bytes", "kvm", 300e6);
+	assert_int_equal(eval(6)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[5].figures, "pss: container 1.91 MiB, vm 286 MiB (150x)");
+	assert_contains(out[5].figures,
+	                "debian image, disk_apparent: container-debian 95.4 MiB, vm-debian 381 "
+	                "MiB (4.00x)");
+	assert_contains(out[5].figures, "debian image, pss: container-debian 1.91 MiB");
+	assert_contains(out[5].reason, "with the debian image on both sides the VM's disk is "
+	                               "4.00x the container's");
+}
+
 /* C1 */
 
 static void test_c1_nested_holds(void **state)
@@ -623,6 +645,7 @@ int main(void)
 		T(test_c6_tcg_is_caveat),
 		T(test_c6_small_gap_does_not_hold),
 		T(test_c6_higher_is_better_count),
+		T(test_c6_image_pair_narrows_disk_gap),
 		T(test_c1_nested_holds),
 		T(test_c1_nested_failed_does_not_hold),
 		T(test_c1_not_measured),

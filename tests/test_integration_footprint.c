@@ -29,43 +29,6 @@ static int teardown(void **state)
 	return remove_tree(dir);
 }
 
-/* NULL when doctor says env can run here, else the reason it gives. */
-static char *unavailable(const char *env)
-{
-	static char why[512];
-	struct cmd_out *r = malloc(sizeof(*r));
-	char *argv[] = { bin, "doctor", "--json", NULL };
-	json_error_t je;
-	json_t *doc, *e;
-
-	assert_int_equal(run_cmd(argv, r), 0);
-	doc = json_loads(r->out, 0, &je);
-	free(r);
-	assert_non_null(doc);
-	e = json_object_get(json_object_get(doc, "environments"), env);
-	snprintf(why, sizeof(why), "%s", !e ? "not in doctor's list"
-	                                    : json_string_value(json_object_get(e, "reason")) ?: "?");
-	bool ok = e && json_is_true(json_object_get(e, "available"));
-	json_decref(doc);
-	return ok ? NULL : why;
-}
-
-static const char *fact(const struct bb_result *res, const char *env, const char *key)
-{
-	size_t i;
-	json_t *f;
-
-	json_array_foreach(res->facts, i, f)
-	{
-		if (!strcmp(json_string_value(json_object_get(f, "env")), env) &&
-		    !strcmp(json_string_value(json_object_get(f, "suite")), "footprint") &&
-		    !strcmp(json_string_value(json_object_get(f, "key")), key) &&
-		    json_integer_value(json_object_get(f, "rep")) == 0)
-			return json_string_value(json_object_get(f, "value"));
-	}
-	return NULL;
-}
-
 static const struct bb_series *series(struct bb_result *res, const char *metric, const char *env,
                                       size_t n)
 {
@@ -125,12 +88,12 @@ static void run_env(char *env, char *density, struct bb_result *res)
 	assert_true(ap->summary.median * 1048576 + 1 >= (double)file_size("boxbench-load") ||
 	            !strcmp(env, "vm"));
 	assert_true(al->summary.median > 0);
-	const char *note = fact(res, env, "density_note");
+	const char *note = result_fact(res, "footprint", env, "density_note");
 	assert_non_null(note);
 	assert_non_null(strstr(note, "EXTRAPOLATION"));
-	assert_non_null(fact(res, env, "disk_files"));
-	assert_non_null(fact(res, env, "disk_per_instance"));
-	const char *shared = fact(res, env, "disk_shared");
+	assert_non_null(result_fact(res, "footprint", env, "disk_files"));
+	assert_non_null(result_fact(res, "footprint", env, "disk_per_instance"));
+	const char *shared = result_fact(res, "footprint", env, "disk_shared");
 	assert_non_null(shared);
 	assert_non_null(strstr(shared, "read only"));
 	free(r);
@@ -142,7 +105,8 @@ static void test_native(void **state)
 
 	(void)state;
 	run_env("native", "3", &res);
-	assert_non_null(strstr(fact(&res, "native", "disk_files"), "boxbench-load (workload"));
+	assert_non_null(strstr(result_fact(&res, "footprint", "native", "disk_files"),
+	                       "boxbench-load (workload"));
 	/* a process has no cgroup of its own and no guest */
 	assert_null(results_series(&res, "footprint", "cgroup_mem", "native", false));
 	assert_null(results_series(&res, "footprint", "guest_used", "native", false));
@@ -152,7 +116,7 @@ static void test_native(void **state)
 static void test_container(void **state)
 {
 	struct bb_result res;
-	const char *why = unavailable("container");
+	const char *why = doctor_unavailable(bin, "container");
 
 	(void)state;
 	if (why) {
@@ -160,7 +124,7 @@ static void test_container(void **state)
 		skip();
 	}
 	run_env("container", "3", &res);
-	const char *files = fact(&res, "container", "disk_files");
+	const char *files = result_fact(&res, "footprint", "container", "disk_files");
 	assert_non_null(strstr(files, "/rootfs/bin/boxbench-load (rootfs"));
 	/* the cgroup's own accounting, beside PSS */
 	series(&res, "cgroup_mem", "container", 2);
@@ -170,7 +134,7 @@ static void test_container(void **state)
 static void test_vm(void **state)
 {
 	struct bb_result res;
-	const char *why = unavailable("vm");
+	const char *why = doctor_unavailable(bin, "vm");
 
 	(void)state;
 	if (why) {
@@ -179,7 +143,7 @@ static void test_vm(void **state)
 	}
 	/* K=2: under TCG every guest booting at once costs a core */
 	run_env("vm", "2", &res);
-	const char *files = fact(&res, "vm", "disk_files");
+	const char *files = result_fact(&res, "footprint", "vm", "disk_files");
 	assert_non_null(strstr(files, "vmlinux (kernel"));
 	assert_non_null(strstr(files, "initramfs.cpio (initramfs"));
 	assert_non_null(strstr(files, "qemu-system-x86_64 (binary"));
