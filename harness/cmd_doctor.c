@@ -1,10 +1,12 @@
 /* boxbench doctor: what can run here, and why not. */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "host.h"
+#include "image.h"
 #include "launcher.h"
 #include "options.h"
 
@@ -22,7 +24,44 @@ static json_t *doctor_envs(const struct bb_env_opts *opts)
 	return envs;
 }
 
-static void doctor_print(const struct bb_host *h, json_t *envs)
+static json_t *doctor_image(struct bb_env_opts *opts, const char *name)
+{
+	struct bb_image img;
+	struct bb_err err = { 0 };
+
+	opts->image = name;
+	int rc = image_open_opts(opts, &img, &err);
+	opts->image = NULL;
+	return json_pack("{s:b, s:s}", "available", rc == 0, "reason",
+	                 rc == 0 ? img.source : err.msg);
+}
+
+/* Root images for `run --image`: the built ones in <build>/images, and debian, which `make
+ * image-debian` builds, whether built or not. */
+static json_t *doctor_images(struct bb_env_opts *opts)
+{
+	char dir[4200];
+	json_t *images = json_object();
+	struct dirent *e;
+	DIR *d;
+
+	json_object_set_new(images, IMAGE_MINIMAL,
+	                    json_pack("{s:b, s:s}", "available", 1, "reason",
+	                              "built in: the workload alone (container), the initramfs "
+	                              "alone (vm)"));
+	snprintf(dir, sizeof(dir), "%s/" IMAGE_DIRNAME, opts->build_dir);
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (image_name_valid(e->d_name) && strcmp(e->d_name, IMAGE_MINIMAL))
+			json_object_set_new(images, e->d_name, doctor_image(opts, e->d_name));
+	if (d)
+		closedir(d);
+	if (!json_object_get(images, "debian"))
+		json_object_set_new(images, "debian", doctor_image(opts, "debian"));
+	return images;
+}
+
+static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 {
 	const struct bb_topology *t = &h->topo;
 	const char *name;
@@ -48,6 +87,13 @@ static void doctor_print(const struct bb_host *h, json_t *envs)
 	{
 		printf("  %-10s %-13s %s\n", name,
 		       json_is_true(json_object_get(e, "available")) ? "available" : "UNAVAILABLE",
+		       json_string_value(json_object_get(e, "reason")));
+	}
+	printf("images (run --image)\n");
+	json_object_foreach(images, name, e)
+	{
+		printf("  %-10s %-13s %s\n", name,
+		       json_is_true(json_object_get(e, "available")) ? "built" : "NOT BUILT",
 		       json_string_value(json_object_get(e, "reason")));
 	}
 }
@@ -82,15 +128,17 @@ static int doctor_main(int argc, char **argv)
 		return cli_error("doctor", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
 	opts.pu = host.topo.pinned_pu;
 	json_t *envs = doctor_envs(&opts);
+	json_t *images = doctor_images(&opts);
 	if (as_json) {
-		json_t *doc =
-		    json_pack("{s:o, s:o}", "host", host_to_json(&host), "environments", envs);
+		json_t *doc = json_pack("{s:o, s:o, s:o}", "host", host_to_json(&host),
+		                        "environments", envs, "images", images);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(doc);
 	} else {
-		doctor_print(&host, envs);
+		doctor_print(&host, envs, images);
 		json_decref(envs);
+		json_decref(images);
 	}
 	return BB_EXIT_OK;
 }

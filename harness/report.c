@@ -517,29 +517,55 @@ static void report_host_line(struct report *r)
 }
 
 /* "n = 10 per environment" or "n = native 10, vm 9"; failed samples named. */
-static void caption_n(const struct bb_result *res, const char *suite, const char *metric,
-                      const char *what, char *buf, size_t len)
+/* Whether every series of suite/metric has the same n (into *n); false if none. */
+static bool caption_same_n(const struct bb_result *res, const char *suite, const char *metric,
+                           size_t *n)
 {
-	size_t n0 = 0, used;
 	bool same = true, first = true;
 
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct bb_series *s = &res->series[i];
 		if (strcmp(s->suite, suite) || (metric && strcmp(s->metric, metric)))
 			continue;
-		same &= first || s->n == n0;
-		n0 = first ? s->n : n0;
+		same &= first || s->n == *n;
+		*n = first ? s->n : *n;
 		first = false;
 	}
+	return !first && same;
+}
+
+/* Has an earlier series than i the same suite and metric? */
+static bool caption_metric_seen(const struct bb_result *res, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(res->series[j].suite, res->series[i].suite) &&
+		    !strcmp(res->series[j].metric, res->series[i].metric))
+			return true;
+	return false;
+}
+
+/* "n = 6 samples per environment", or per metric where the environments agree ("pss 6,
+ * disk_apparent 1"), or per series where they do not; then the failures. */
+static void caption_n(const struct bb_result *res, const char *suite, const char *metric,
+                      const char *what, char *buf, size_t len)
+{
+	size_t n = 0, used;
+	bool same = caption_same_n(res, suite, metric, &n);
+
 	if (same)
-		snprintf(buf, len, "n = %zu %s per environment", n0, what);
+		snprintf(buf, len, "n = %zu %s per environment", n, what);
 	else
 		snprintf(buf, len, "n = %s per environment:", what);
-	for (size_t i = 0; i < res->nseries && !same; i++) {
+	for (size_t i = 0, k = 0; i < res->nseries && !same; i++) {
 		const struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, suite) || (metric && strcmp(s->metric, metric)))
+			continue;
 		used = strlen(buf);
-		if (!strcmp(s->suite, suite) && (!metric || !strcmp(s->metric, metric)))
-			snprintf(buf + used, len - used, " %s/%s %zu", s->env, s->metric, s->n);
+		if (!caption_same_n(res, suite, s->metric, &n))
+			snprintf(buf + used, len - used, "%s %s/%s %zu", k++ ? "," : "", s->env,
+			         s->metric, s->n);
+		else if (!caption_metric_seen(res, i))
+			snprintf(buf + used, len - used, "%s %s %zu", k++ ? "," : "", s->metric, n);
 	}
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct bb_series *s = &res->series[i];

@@ -162,6 +162,30 @@ static double median(struct bb_result *res, const char *suite, const char *metri
 	return s->summary.median;
 }
 
+/* The report's context says which root each box ran on, and C6 pairs the image's boxes. */
+static void report_names_image(const char *envs)
+{
+	char in[128], out[128], md[160], text[65536];
+	struct cmd_out *r = malloc(sizeof(*r));
+	FILE *f;
+
+	snprintf(in, sizeof(in), "%s/%s.json", dir, envs);
+	snprintf(out, sizeof(out), "%s/report-%s", dir, envs);
+	snprintf(md, sizeof(md), "%s/report.md", out);
+	char *argv[] = { bin, "report", in, "-o", out, NULL };
+	assert_int_equal(run_cmd(argv, r), 0);
+	assert_int_equal(r->code, 0);
+	free(r);
+	assert_non_null(f = fopen(md, "r"));
+	text[fread(text, 1, sizeof(text) - 1, f)] = '\0';
+	fclose(f);
+	if (!strcmp(envs, "vm"))
+		assert_non_null(
+		    strstr(text, "root: image tiny on an ext4 disk, read-only (a test tree)"));
+	else
+		assert_non_null(strstr(text, "root image tiny, read-only (a test tree)"));
+}
+
 static void test_container(void **state)
 {
 	const char *why = doctor_unavailable(bin, "container");
@@ -188,6 +212,7 @@ static void test_container(void **state)
 	assert_null(strstr(files, "(binary"));
 	assert_true(median(res, "io", "rand_read_4k", "container-tiny") > 0);
 	results_free(res);
+	report_names_image("container");
 }
 
 static void test_vm(void **state)
@@ -219,6 +244,7 @@ static void test_vm(void **state)
 	double img = median(res, "footprint", "disk_apparent", "vm-tiny");
 	assert_true((img - mini) * 1048576 >= (double)apparent("disk.ext4") * 0.99);
 	results_free(res);
+	report_names_image("vm");
 }
 
 static void expect_refused(char **argv, int code, const char *want)
@@ -255,6 +281,27 @@ static void test_refused(void **state)
 	assert_int_equal(access(out, F_OK), -1);
 }
 
+/* doctor lists the images run --image can take, and how to build the Debian one. */
+static void test_doctor_lists_images(void **state)
+{
+	struct cmd_out *r = malloc(sizeof(*r));
+	char *argv[] = { bin, "doctor", "--json", NULL };
+	json_error_t je;
+
+	(void)state;
+	assert_int_equal(run_cmd(argv, r), 0);
+	json_t *doc = json_loads(r->out, 0, &je), *list = json_object_get(doc, "images");
+	free(r);
+	assert_non_null(list);
+	assert_true(json_is_true(json_object_get(json_object_get(list, "minimal"), "available")));
+	json_t *debian = json_object_get(list, "debian");
+	assert_non_null(debian);
+	if (!json_is_true(json_object_get(debian, "available")))
+		assert_non_null(strstr(json_string_value(json_object_get(debian, "reason")),
+		                       "make image-debian"));
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_vm),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_doctor_lists_images),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
