@@ -42,14 +42,53 @@ mirror=${mirror:-http://deb.debian.org/debian}
 
 mkdir -p "$dir"
 tmp=$(mktemp -d "$dir/.base.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# debootstrap mounts /proc and /sys (and may bind /dev) inside the target while it runs: an
+# interrupted run must unmount them before removing anything, and rm must not cross into a
+# mount it missed.
+cleanup() {
+	awk -v t="$tmp/" 'index($2, t) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		while read -r m; do umount -l "$m" || true; done
+	rm -rf --one-file-system "$tmp" || echo "debian-base.sh: $tmp left behind" >&2
+}
+trap cleanup EXIT
+# A signal stops debootstrap and everything it runs (dpkg in the chroot) at once: it is waited
+# for in the background, and its whole process tree is killed.
+child=
+descendants() {
+	ps -e -o pid=,ppid= | awk -v root="$1" '{ parent[$1] = $2 } END {
+		for (p in parent) {
+			q = p
+			while ((q in parent) && q != root && q > 1)
+				q = parent[q]
+			if (q == root && p != root)
+				print p
+		}
+	}'
+}
+stop() {
+	if [ -n "$child" ]; then
+		victims="$child $(descendants "$child")"
+		kill -TERM $victims 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+		# the tree's files are removed once nothing of it still writes there (5 s at most)
+		for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			kill -0 $victims 2>/dev/null || break
+			sleep 0.25
+		done
+	fi
+	exit 130
+}
+trap stop INT TERM
 
 echo "debian-base.sh: debootstrap --variant=minbase $suite from $mirror (about 30 s, 200 MB)" >&2
-if ! debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" >"$tmp/log" 2>&1; then
+debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" >"$tmp/log" 2>&1 &
+child=$!
+if ! wait "$child"; then
 	tail -n 20 "$tmp/log" >&2
-	echo "debian-base.sh: debootstrap failed (full log above, last 20 lines)" >&2
+	echo "debian-base.sh: debootstrap failed (its last 20 lines above)" >&2
 	exit 1
 fi
+child=
 # What Debian's official container images leave out too: the package cache and lists.
 rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/cache/apt/"*.bin \
 	"$tmp/root/var/lib/apt/lists/"*
