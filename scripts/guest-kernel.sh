@@ -38,7 +38,8 @@ ver=${pkg#linux-image-}
 
 mkdir -p "$out"
 tmp=$(mktemp -d "$out/.kernel.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM # then the EXIT trap cleans up; the script does not go on
 
 echo "guest-kernel.sh: fetching $pkg" >&2
 # apt's download sandbox user cannot write into a root-owned build tree: download as is.

@@ -25,7 +25,8 @@ done
 command -v mkfs.ext4 >/dev/null || { echo "mkimage.sh: mkfs.ext4 missing (e2fsprogs)" >&2; exit 1; }
 
 tmp=$(mktemp -d "$dir/.image.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM # then the EXIT trap cleans up; the script does not go on
 root=$tmp/root
 cp -al "$dir/base" "$root"
 

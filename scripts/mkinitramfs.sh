@@ -32,7 +32,8 @@ if [ ! -f "$moddir/modules.dep" ]; then
 fi
 
 tmp=$(mktemp -d "$(dirname "$out")/.initramfs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM # then the EXIT trap cleans up; the script does not go on
 root=$tmp/root
 mkdir -p "$root/bin" "$root/lib/modules" "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
 cp "$init" "$root/init"
