@@ -1,14 +1,15 @@
 /* boxbench-init: the guest's PID 1 (static, from the initramfs). It mounts the pseudo file
  * systems, reports the guest's own view of boot time, loads the virtio disk drivers when the
  * launcher attached a disk, switches to the image's root disk when there is one (bb.root),
- * runs /bin/boxbench-load with the argv found on the kernel command
- * line (bench/cmdline.h) and its output on the serial console, reports the exit status and
- * powers the guest off. It never waits for anything without a bound: every failure is reported
- * as an `@bb` error record and followed by power-off, and should power-off itself fail, init
- * exits, the kernel panics, and the launcher's panic=-1 + QEMU's -no-reboot end the VM. */
+ * runs /bin/boxbench-load with the argv found on the kernel command line (bench/cmdline.h)
+ * and its output on the serial console, reports the exit status and powers the guest off. It
+ * never waits for anything without a bound: every failure is reported as an `@bb` error record
+ * and followed by power-off, and should power-off itself fail, init exits, the kernel panics,
+ * and the launcher's panic=-1 + QEMU's -no-reboot end the VM. */
 #include "cmdline.h"
 #include "record.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>

@@ -953,16 +953,19 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		       "disk cache mode (an fsync it does not pass to the host disk is cheaper)");
 }
 
-/* VM / container cost ratios of the footprint metrics both have; returns how many. */
+/* VM / container cost ratios of the footprint metrics both have (only that one metric when
+ * `only`), each figure led by `label`; returns how many. */
 static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const char *ct,
-                        const char *vm, double *min_r, double *max_r)
+                        const char *vm, const char *only, const char *label, double *min_r,
+                        double *max_r)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct bb_series *v = &res->series[i], *k;
 		char a[48], b[48], r[32];
-		if (strcmp(v->suite, "footprint") || strcmp(v->env, vm) || !v->has_summary)
+		if (strcmp(v->suite, "footprint") || strcmp(v->env, vm) || !v->has_summary ||
+		    (only && strcmp(v->metric, only)))
 			continue;
 		k = find(res, "footprint", v->metric, ct);
 		if (!k || k->summary.median <= 0 || strcmp(k->unit, v->unit))
@@ -976,8 +979,8 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		claims_format_value(a, sizeof(a), k->summary.median, k->unit);
 		claims_format_value(b, sizeof(b), v->summary.median, v->unit);
 		claims_format_ratio(r, sizeof(r), ratio);
-		FIG(c, "%s%s: %s %s, %s %s (%s)", c->figures[0] ? "; " : "", v->metric, ct, a, vm,
-		    b, r);
+		FIG(c, "%s%s%s: %s %s, %s %s (%s)", c->figures[0] ? "; " : "", label, v->metric, ct,
+		    a, vm, b, r);
 		*min_r = n ? fmin(*min_r, ratio) : ratio;
 		*max_r = n ? fmax(*max_r, ratio) : ratio;
 		n++;
@@ -1001,30 +1004,25 @@ static const char *c6_image(const struct bb_result *res, const char *env)
 static void c6_image_pairs(const struct bb_result *res, const char *ct, struct claim_eval *c,
                            double *lo, double *hi)
 {
+	static const char *const metrics[] = { "disk_apparent", "pss", NULL };
 	const char *names[MAX_ENVS], *img;
 	size_t n = env_list(res, names, MAX_ENVS);
-	char vm[48], a[48], b[48], r[32];
+	char vm[48], label[48], r[32];
+	double l, h;
 
 	for (size_t i = 0; i < n; i++) {
 		if (claims_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
 		    !(img = c6_image(res, names[i])) || !strcmp(img, "minimal"))
 			continue;
 		snprintf(vm, sizeof(vm), "vm-%s", img);
-		for (int m = 0; m < 2; m++) {
-			const char *metric = m ? "pss" : "disk_apparent";
-			const struct bb_series *k = find(res, "footprint", metric, names[i]);
-			const struct bb_series *v = find(res, "footprint", metric, vm);
-			if (!k || !v || strcmp(k->unit, v->unit) || k->summary.median <= 0)
+		snprintf(label, sizeof(label), "%s image, ", img);
+		for (size_t m = 0; metrics[m]; m++) {
+			if (!c6_ratios(res, c, names[i], vm, metrics[m], label, &l, &h))
 				continue;
-			double ratio = v->summary.median / k->summary.median;
-			claims_format_value(a, sizeof(a), k->summary.median, k->unit);
-			claims_format_value(b, sizeof(b), v->summary.median, v->unit);
-			claims_format_ratio(r, sizeof(r), ratio);
-			FIG(c, "; %s image, %s: %s %s, %s %s (%s)", img, metric, names[i], a, vm, b,
-			    r);
-			*lo = fmin(*lo, ratio);
-			*hi = fmax(*hi, ratio);
-			if (m == 0 && ratio < C6_GREAT_DEAL)
+			*lo = fmin(*lo, l);
+			*hi = fmax(*hi, h);
+			claims_format_ratio(r, sizeof(r), l);
+			if (m == 0 && l < C6_GREAT_DEAL)
 				REASON(c,
 				       "; with the %s image on both sides the VM's disk is %s the "
 				       "container's: what the container saves is the guest kernel, "
@@ -1060,7 +1058,7 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 			return;
 		}
 	}
-	if (!c6_ratios(res, c, ct, vm, &lo, &hi)) {
+	if (!c6_ratios(res, c, ct, vm, NULL, "", &lo, &hi)) {
 		not_measured(c,
 		             "the footprint suite recorded no metric in the same unit for "
 		             "both %s and %s",
@@ -1069,7 +1067,8 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 	}
 	struct claim_eval pairs = { 0 };
 	c6_image_pairs(res, ct, &pairs, &lo, &hi);
-	FIG(c, "%s", pairs.figures);
+	if (pairs.figures[0])
+		FIG(c, "; %s", pairs.figures);
 	if (lo >= C6_GREAT_DEAL) {
 		c->verdict = CLAIM_HOLDS;
 		REASON(c, "the VM needs at least ten times what the container needs on every "

@@ -24,21 +24,21 @@ static json_t *doctor_envs(const struct bb_env_opts *opts)
 	return envs;
 }
 
-static json_t *doctor_image(struct bb_env_opts *opts, const char *name)
+static json_t *doctor_image(const struct bb_env_opts *opts, const char *name)
 {
+	struct bb_env_opts o = *opts;
 	struct bb_image img;
 	struct bb_err err = { 0 };
 
-	opts->image = name;
-	int rc = image_open_opts(opts, &img, &err);
-	opts->image = NULL;
+	o.image = name;
+	int rc = image_open_opts(&o, &img, &err);
 	return json_pack("{s:b, s:s}", "available", rc == 0, "reason",
 	                 rc == 0 ? img.source : err.msg);
 }
 
 /* Root images for `run --image`: the built ones in <build>/images, and debian, which `make
  * image-debian` builds, whether built or not. */
-static json_t *doctor_images(struct bb_env_opts *opts)
+static json_t *doctor_images(const struct bb_env_opts *opts)
 {
 	char dir[4200];
 	json_t *images = json_object();

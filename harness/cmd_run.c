@@ -209,7 +209,8 @@ static bool run_has_image(const struct run_cli *cli, const char *name)
 /* Flags that cannot go together with the images asked for. */
 static int run_check_images(const struct run_cli *cli)
 {
-	bool others = cli->img.n > 1 || (cli->img.n == 1 && !run_has_image(cli, IMAGE_MINIMAL));
+	/* names are distinct: more names than the minimal one means another image */
+	bool others = cli->img.n > (run_has_image(cli, IMAGE_MINIMAL) ? 1u : 0u);
 
 	if (cli->ct.decompose && !run_has_image(cli, IMAGE_MINIMAL))
 		return cli_error("run", BB_EXIT_USAGE,

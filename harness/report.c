@@ -516,7 +516,6 @@ static void report_host_line(struct report *r)
 	         hv ? "itself a VM (" : "bare metal", hv ?: "", hv ? ")" : "");
 }
 
-/* "n = 10 per environment" or "n = native 10, vm 9"; failed samples named. */
 /* Whether every series of suite/metric has the same n (into *n); false if none. */
 static bool caption_same_n(const struct bb_result *res, const char *suite, const char *metric,
                            size_t *n)

@@ -137,27 +137,47 @@ static inline int remove_tree(const char *dir)
 	return system(cmd);
 }
 
-/* NULL when `bin doctor` says env can run here, else the reason it gives. The caller has
- * included cmocka. */
-static inline const char *doctor_unavailable(const char *bin, const char *env)
+/* `bin doctor --json`, parsed (it must exit 0); json_decref() it. The caller has included
+ * cmocka. */
+static inline json_t *doctor_json(const char *bin)
 {
-	static char why[512];
 	struct cmd_out *r = malloc(sizeof(*r));
 	char *argv[] = { (char *)bin, "doctor", "--json", NULL };
 	json_error_t je;
-	json_t *doc, *e;
+	json_t *doc;
 
 	assert_non_null(r);
 	assert_int_equal(run_cmd(argv, r), 0);
+	assert_int_equal(r->code, 0);
 	doc = json_loads(r->out, 0, &je);
 	free(r);
 	assert_non_null(doc);
-	e = json_object_get(json_object_get(doc, "environments"), env);
+	return doc;
+}
+
+/* NULL when `bin doctor` says env can run here, else the reason it gives. */
+static inline const char *doctor_unavailable(const char *bin, const char *env)
+{
+	static char why[512];
+	json_t *doc = doctor_json(bin);
+	json_t *e = json_object_get(json_object_get(doc, "environments"), env);
+
 	snprintf(why, sizeof(why), "%s", !e ? "not in doctor's list"
 	                                    : json_string_value(json_object_get(e, "reason")) ?: "?");
 	bool ok = e && json_is_true(json_object_get(e, "available"));
 	json_decref(doc);
 	return ok ? NULL : why;
+}
+
+/* Skip the calling test (cmocka's skip) when doctor says env cannot run here, saying why. */
+static inline void skip_unless_available(const char *bin, const char *env)
+{
+	const char *why = doctor_unavailable(bin, env);
+
+	if (why) {
+		print_message("%s unavailable here, skipped: %s\n", env, why);
+		skip();
+	}
 }
 
 /* The value (a string) of the fact `key` of suite in env, from repetition 0; NULL if none. */

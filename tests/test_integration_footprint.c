@@ -116,13 +116,9 @@ static void test_native(void **state)
 static void test_container(void **state)
 {
 	struct bb_result res;
-	const char *why = doctor_unavailable(bin, "container");
 
 	(void)state;
-	if (why) {
-		print_message("container unavailable here, skipped: %s\n", why);
-		skip();
-	}
+	skip_unless_available(bin, "container");
 	run_env("container", "3", &res);
 	const char *files = result_fact(&res, "footprint", "container", "disk_files");
 	assert_non_null(strstr(files, "/rootfs/bin/boxbench-load (rootfs"));
@@ -134,13 +130,9 @@ static void test_container(void **state)
 static void test_vm(void **state)
 {
 	struct bb_result res;
-	const char *why = doctor_unavailable(bin, "vm");
 
 	(void)state;
-	if (why) {
-		print_message("vm unavailable here, skipped: %s\n", why);
-		skip();
-	}
+	skip_unless_available(bin, "vm");
 	/* K=2: under TCG every guest booting at once costs a core */
 	run_env("vm", "2", &res);
 	const char *files = result_fact(&res, "footprint", "vm", "disk_files");

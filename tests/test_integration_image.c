@@ -188,13 +188,8 @@ static void report_names_image(const char *envs)
 
 static void test_container(void **state)
 {
-	const char *why = doctor_unavailable(bin, "container");
-
 	(void)state;
-	if (why) {
-		print_message("container unavailable here, skipped: %s\n", why);
-		skip();
-	}
+	skip_unless_available(bin, "container");
 	struct bb_result *res = run_images("container");
 	json_t *rootfs =
 	    json_object_get(json_object_get(res->environments, "container-tiny"), "rootfs");
@@ -217,13 +212,8 @@ static void test_container(void **state)
 
 static void test_vm(void **state)
 {
-	const char *why = doctor_unavailable(bin, "vm");
-
 	(void)state;
-	if (why) {
-		print_message("vm unavailable here, skipped: %s\n", why);
-		skip();
-	}
+	skip_unless_available(bin, "vm");
 	struct bb_result *res = run_images("vm");
 	json_t *env = json_object_get(res->environments, "vm-tiny");
 	assert_string_equal(json_string_value(json_object_get(env, "image")), "tiny");
@@ -292,14 +282,8 @@ static void test_refused(void **state)
 /* doctor lists the images run --image can take, and how to build the Debian one. */
 static void test_doctor_lists_images(void **state)
 {
-	struct cmd_out *r = malloc(sizeof(*r));
-	char *argv[] = { bin, "doctor", "--json", NULL };
-	json_error_t je;
-
 	(void)state;
-	assert_int_equal(run_cmd(argv, r), 0);
-	json_t *doc = json_loads(r->out, 0, &je), *list = json_object_get(doc, "images");
-	free(r);
+	json_t *doc = doctor_json(bin), *list = json_object_get(doc, "images");
 	assert_non_null(list);
 	assert_true(json_is_true(json_object_get(json_object_get(list, "minimal"), "available")));
 	json_t *debian = json_object_get(list, "debian");

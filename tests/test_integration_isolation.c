@@ -37,18 +37,11 @@ static void doctor_env(json_t *doc, const char *name, bool *avail, char *why, si
 
 static void doctor(void)
 {
-	struct cmd_out *r = malloc(sizeof(*r));
-	char *argv[] = { bin, "doctor", "--json", NULL };
-	json_error_t jerr;
-	json_t *doc;
+	json_t *doc = doctor_json(bin);
 
-	assert_int_equal(run_cmd(argv, r), 0);
-	doc = json_loads(r->out, 0, &jerr);
-	assert_non_null(doc);
 	doctor_env(doc, "container", &avail_container, why_container, sizeof(why_container));
 	doctor_env(doc, "vm", &avail_vm, why_vm, sizeof(why_vm));
 	json_decref(doc);
-	free(r);
 }
 
 /* Container limits on the command line, when `run` has the flags (the launcher defaults
