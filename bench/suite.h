@@ -10,6 +10,7 @@ struct suite {
 	int (*run)(int argc, char **argv);
 	int internal;      /* not part of `--suites all` (test suites) */
 	int needs_storage; /* the harness must pass --dir/--device (see struct bb_job) */
+	int measure_opts;  /* takes measure.h's options: --quick, --target-ms, ... */
 };
 
 extern const struct suite *const suites[];

@@ -129,4 +129,5 @@ const struct suite suite_cpu = {
 	.name = "cpu",
 	.summary = "GFLOP/s of a 128x128 dgemm (GSL BLAS), Mops/s of an integer hash loop",
 	.run = cpu_run,
+	.measure_opts = 1,
 };

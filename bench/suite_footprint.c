@@ -123,4 +123,5 @@ const struct suite suite_footprint = {
 	.name = "footprint",
 	.summary = "idle while the harness measures disk, memory (PSS) and density from outside",
 	.run = footprint_run,
+	.measure_opts = 1,
 };

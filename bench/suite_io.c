@@ -320,4 +320,5 @@ const struct suite suite_io = {
 	.summary = "MB/s of a sequential write with fsync, us per random 4 KiB O_DIRECT read",
 	.run = io_run,
 	.needs_storage = 1,
+	.measure_opts = 1,
 };

@@ -60,4 +60,5 @@ const struct suite suite_isolation = {
 	.name = "isolation",
 	.summary = "what of the host is visible: kernel, boot id, pids, net, log, mounts, ...",
 	.run = isolation_run,
+	.measure_opts = 1,
 };

@@ -691,4 +691,5 @@ const struct suite suite_limits = {
 	.name = "limits",
 	.summary = "cpu quota, memory and pids limits: enforced? visible inside?",
 	.run = limits_run,
+	.measure_opts = 1,
 };

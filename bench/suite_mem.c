@@ -226,4 +226,5 @@ const struct suite suite_mem = {
 	.name = "mem",
 	.summary = "GB/s of a STREAM triad beyond the LLC, ns per access of a page-spanning chase",
 	.run = mem_run,
+	.measure_opts = 1,
 };

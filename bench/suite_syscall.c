@@ -352,4 +352,5 @@ const struct suite suite_syscall = {
 	.name = "syscall",
 	.summary = "ns per null syscall, read, write, open, stat, page fault, fork, pipe, cpuid",
 	.run = syscall_run,
+	.measure_opts = 1,
 };

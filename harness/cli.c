@@ -1,11 +1,13 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int cli_int(const char *opt, const char *s, long min, long max, long *out, struct bb_err *err)
 {
@@ -36,6 +38,38 @@ int cli_double(const char *opt, const char *s, double min, double max, double *o
 		return bb_fail(err, 0, "%s: %g is out of range %g..%g", opt, v, min, max);
 	*out = v;
 	return 0;
+}
+
+int cli_size(const char *s, long long *bytes, struct bb_err *err)
+{
+	static const char units[] = "kmgt";
+	char *end;
+	double v;
+	int shift = 0;
+
+	errno = 0;
+	v = s && isdigit((unsigned char)*s) ? strtod(s, &end) : -1;
+	if (v < 0 || errno)
+		goto bad;
+	if (*end) {
+		const char *u = strchr(units, tolower((unsigned char)*end));
+		if (!u)
+			goto bad;
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (!strcasecmp(end, "ib") || !strcasecmp(end, "b"))
+			end += strlen(end);
+		if (*end)
+			goto bad;
+	}
+	v = ldexp(v, shift);
+	if (v < 1 || v > 9.0e18)
+		goto bad;
+	*bytes = (long long)v;
+	return 0;
+bad:
+	return bb_fail(err, 0, "size: expected bytes or a number with K, M, G or T, got '%s'",
+	               s ? s : "");
 }
 
 int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,

@@ -30,6 +30,8 @@ extern const struct command *const commands[];
 int cli_int(const char *opt, const char *s, long min, long max, long *out, struct bb_err *err);
 int cli_double(const char *opt, const char *s, double min, double max, double *out,
                struct bb_err *err);
+/* "512M", "16G", "1.5G", "64KiB", "4096" (bytes); K, M, G, T are powers of 1024. */
+int cli_size(const char *s, long long *bytes, struct bb_err *err);
 /* Split "a,b,c" into at most max items (pointers into a copy the caller frees via *buf). */
 int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
              struct bb_err *err);

@@ -17,9 +17,10 @@ static json_t *doctor_envs(const struct bb_env_opts *opts)
 	for (size_t i = 0; launchers[i]; i++) {
 		struct bb_probe p = { 0 };
 		launchers[i]->probe(opts, &p);
-		json_object_set_new(
-		    envs, launchers[i]->name,
-		    json_pack("{s:b, s:s}", "available", p.available, "reason", p.reason));
+		json_object_set_new(envs, launchers[i]->name,
+		                    json_pack("{s:s, s:b, s:s}", "class",
+		                              envdesc_class_name(launchers[i]->class), "available",
+		                              p.available, "reason", p.reason));
 	}
 	return envs;
 }
@@ -85,7 +86,8 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 	printf("environments\n");
 	json_object_foreach(envs, name, e)
 	{
-		printf("  %-10s %-13s %s\n", name,
+		printf("  %-10s %-10s %-13s %s\n", name,
+		       json_string_value(json_object_get(e, "class")),
 		       json_is_true(json_object_get(e, "available")) ? "available" : "UNAVAILABLE",
 		       json_string_value(json_object_get(e, "reason")));
 	}

@@ -1,6 +1,6 @@
 /* boxbench run: measure the requested suites in the requested environments. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,159 +17,185 @@
 #include "image.h"
 #include "isolation.h"
 #include "options.h"
+#include "opttab.h"
 #include "proc.h"
 #include "run.h"
+#include "runsuite.h"
 #include "show.h"
 #include "suite.h"
 
 #define RUN_MAX_IMAGES 4
 
+/* --load-arg ARG, repeatable */
+struct run_load_args {
+	char *v[BB_MAX_SUITE_ARGS];
+	size_t n;
+};
+
 struct run_cli {
-	char *envs_buf, *suites_buf;
+	/* run's own options (run_options) */
+	const char *envs_arg, *suites_arg, *image_arg, *images_dir, *out, *scratch_arg;
+	bool force, quick, decompose;
+	long reps, warmup, pu, seed;
+	double timeout_s;
+	struct run_load_args load;
+	/* what they say */
+	char *envs_buf, *suites_buf, *img_buf;
 	char *envs[BB_MAX_ENVS];
 	size_t nenvs;
-	bool envs_given;
-	const char *out;
-	bool force, quick;
-	char *load_args[BB_MAX_SUITE_ARGS];
-	size_t nload_args;
-	char array_mib[24];
-	struct {
-		const char *accel, *kernel, *initrd;
-		long mem_mib, vcpus;
-	} vm;
-	struct {
-		unsigned ns;
-		bool ns_given, no_cgroup, no_rootfs, decompose;
-		double cpu_quota;
-		long long mem_limit;
-		long pids_limit;
-	} ct;
-	struct {
-		char *buf;
-		char *names[RUN_MAX_IMAGES];
-		size_t n;
-		const char *dir;
-	} img;
+	char *images[RUN_MAX_IMAGES];
+	size_t nimages;
+	/* the launchers' options (their tables) and the boxes' copies of them */
+	struct bb_env_opts opts;
 	struct bb_env_opts variant_opts[BB_MAX_ENVS];
 	size_t nvariants;
 	char scratch[4096];
-	bool scratch_given, scratch_made;
-	long reps, warmup, pu;
-	unsigned long seed;
-	double timeout_s;
-	struct bb_env_opts opts;
+	bool scratch_made;
 	char cmdline[2048];
 };
 
-enum {
-	OPT_ENVS = 256,
-	OPT_SUITES,
-	OPT_REPS,
-	OPT_WARMUP,
-	OPT_QUICK,
-	OPT_SEED,
-	OPT_TIMEOUT,
-	OPT_FORCE,
-	OPT_PU,
-	OPT_LOAD_ARG,
-	OPT_SCRATCH,
-	OPT_VM_ACCEL,
-	OPT_VM_KERNEL,
-	OPT_VM_INITRD,
-	OPT_VM_MEM,
-	OPT_VM_VCPUS,
-	OPT_BUDGET,
-	OPT_DENSITY,
-	OPT_CT_NS,
-	OPT_CT_NO_CGROUP,
-	OPT_CT_NO_ROOTFS,
-	OPT_CPU_QUOTA,
-	OPT_MEM_LIMIT,
-	OPT_PIDS_LIMIT,
-	OPT_DECOMPOSE,
-	OPT_IMAGE,
-	OPT_IMAGES_DIR,
-	OPT_HELP,
+static int run_parse_load_arg(void *field, const char *arg, struct bb_err *err)
+{
+	struct run_load_args *a = field;
+
+	if (a->n + 1 >= BB_MAX_SUITE_ARGS)
+		return bb_fail(err, 0, "at most %d", BB_MAX_SUITE_ARGS - 2);
+	a->v[a->n++] = (char *)arg;
+	return 0;
+}
+
+#define RUN_OPT(f) offsetof(struct run_cli, f)
+
+static const struct bb_option run_options[] = {
+	{ .name = "envs",
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(envs_arg),
+	  .arg = "LIST",
+	  .help = "environments, comma-separated (default: every one available here)" },
+	{ .name = "suites",
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(suites_arg),
+	  .arg = "LIST",
+	  .help = "workload suites (default: startup; 'all' for every suite)" },
+	{ .name = "reps",
+	  .type = BB_OPT_LONG,
+	  .field = RUN_OPT(reps),
+	  .min = 1,
+	  .max = 100000,
+	  .arg = "N",
+	  .help = "measured samples per suite and environment (default 10, --quick 6)" },
+	{ .name = "warmup",
+	  .type = BB_OPT_LONG,
+	  .field = RUN_OPT(warmup),
+	  .min = 0,
+	  .max = 100000,
+	  .arg = "N",
+	  .help = "discarded samples first (default 2, --quick 1)" },
+	{ .name = "quick",
+	  .type = BB_OPT_SET,
+	  .field = RUN_OPT(quick),
+	  .help = "fewer samples and shorter measurements" },
+	{ .name = "seed",
+	  .type = BB_OPT_LONG,
+	  .field = RUN_OPT(seed),
+	  .min = 0,
+	  .max = 0x7fffffff,
+	  .arg = "N",
+	  .help = "seed of the bootstrap (default 1; recorded)" },
+	{ .name = "timeout",
+	  .type = BB_OPT_DOUBLE,
+	  .field = RUN_OPT(timeout_s),
+	  .min = 0.1,
+	  .max = 86400,
+	  .arg = "S",
+	  .help = "seconds before a sample is killed (default 60)" },
+	{ .name = "pu",
+	  .type = BB_OPT_LONG,
+	  .field = RUN_OPT(pu),
+	  .min = 0,
+	  .max = 4095,
+	  .arg = "N",
+	  .help = "pin workloads to this OS processing unit (default: chosen with hwloc)" },
+	{ .name = "scratch",
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(scratch_arg),
+	  .arg = "DIR",
+	  .help = "storage for the io suite (default: a new directory in /var/tmp)" },
+	{ .name = "decompose",
+	  .type = BB_OPT_SET,
+	  .field = RUN_OPT(decompose),
+	  .help = "also run each box that can be taken apart minus one part at a time" },
+	{ .name = "image",
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(image_arg),
+	  .arg = "LIST",
+	  .help = "root images (default minimal); each other one adds a BOX-IMAGE box" },
+	{ .name = "images-dir",
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(images_dir),
+	  .arg = "DIR",
+	  .help = "where images live (default: images/ beside boxbench-load)" },
+	{ .name = "output",
+	  .short_name = 'o',
+	  .type = BB_OPT_STRING,
+	  .field = RUN_OPT(out),
+	  .arg = "FILE",
+	  .help = "result file (default results/<id>.json)" },
+	{ .name = "force",
+	  .type = BB_OPT_SET,
+	  .field = RUN_OPT(force),
+	  .help = "replace an existing result file" },
+	{ .name = "load-arg",
+	  .type = BB_OPT_CUSTOM,
+	  .field = RUN_OPT(load),
+	  .parse = run_parse_load_arg,
+	  .arg = "ARG",
+	  .help = "pass ARG to every workload (repeatable; --load-arg=--inject-delay-us ...)" },
+	BB_OPTIONS_END,
 };
 
-static const struct option run_longopts[] = {
-	{ "envs", required_argument, NULL, OPT_ENVS },
-	{ "suites", required_argument, NULL, OPT_SUITES },
-	{ "reps", required_argument, NULL, OPT_REPS },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "quick", no_argument, NULL, OPT_QUICK },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "output", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "pu", required_argument, NULL, OPT_PU },
-	{ "load-arg", required_argument, NULL, OPT_LOAD_ARG },
-	{ "scratch", required_argument, NULL, OPT_SCRATCH },
-	{ "vm-accel", required_argument, NULL, OPT_VM_ACCEL },
-	{ "vm-kernel", required_argument, NULL, OPT_VM_KERNEL },
-	{ "vm-initrd", required_argument, NULL, OPT_VM_INITRD },
-	{ "vm-mem", required_argument, NULL, OPT_VM_MEM },
-	{ "vm-vcpus", required_argument, NULL, OPT_VM_VCPUS },
-	{ "budget", required_argument, NULL, OPT_BUDGET },
-	{ "density", required_argument, NULL, OPT_DENSITY },
-	{ "container-ns", required_argument, NULL, OPT_CT_NS },
-	{ "container-no-cgroup", no_argument, NULL, OPT_CT_NO_CGROUP },
-	{ "container-no-rootfs", no_argument, NULL, OPT_CT_NO_ROOTFS },
-	{ "cpu-quota", required_argument, NULL, OPT_CPU_QUOTA },
-	{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
-	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
-	{ "decompose", no_argument, NULL, OPT_DECOMPOSE },
-	{ "image", required_argument, NULL, OPT_IMAGE },
-	{ "images-dir", required_argument, NULL, OPT_IMAGES_DIR },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ 0 },
-};
+/* The option groups: run's own, then every launcher's and every suite's that has options. */
+static size_t run_groups(struct run_cli *cli, struct bb_run *run, struct bb_opt_group *g,
+                         size_t max)
+{
+	static char titles[BB_MAX_ENVS + BB_MAX_SUITES][96];
+	size_t n = 0, t = 0;
 
-static const char run_usage[] =
-    "usage: boxbench run [options]\n"
-    "  --envs LIST      environments, comma-separated (default: every one available here)\n"
-    "  --suites LIST    workload suites (default: startup; 'all' for every suite)\n"
-    "  --reps N         measured samples per suite and environment (default 10, --quick 6)\n"
-    "  --warmup N       discarded samples first (default 2, --quick 1)\n"
-    "  --quick          fewer samples and shorter measurements\n"
-    "  --seed N         seed of the bootstrap (default 1; recorded)\n"
-    "  --timeout S      seconds before a sample is killed (default 60)\n"
-    "  --pu N           pin workloads to this OS processing unit (default: chosen with hwloc)\n"
-    "  --scratch DIR    storage for the io suite (default: a new directory in /var/tmp)\n"
-    "  --container-ns LIST   namespaces of the container (default all: "
-    "mnt,pid,uts,ipc,net,cgroup)\n"
-    "  --container-no-cgroup, --container-no-rootfs   leave out the cgroup / the root switch\n"
-    "  --cpu-quota CPUS, --mem-limit SIZE, --pids-limit N   container limits (default 1, 512M, "
-    "256)\n"
-    "  --decompose      also run the container minus one part at a time (startup decomposition)\n"
-    "  --image LIST     root images of the container and the VM (default minimal): each other\n"
-    "                   image adds container-NAME and vm-NAME; `make image-debian` builds debian\n"
-    "  --images-dir DIR where images live (default: images/ beside boxbench-load)\n"
-    "  --vm-accel kvm|tcg  override the measured choice (kvm only when hardware assisted)\n"
-    "  --vm-kernel F, --vm-initrd F  guest kernel and initramfs (default: built ones)\n"
-    "  --vm-mem MIB, --vm-vcpus N    guest size (default 512 MiB, 1 vCPU)\n"
-    "  --density K      footprint: instances started at once (default 3)\n"
-    "  --budget SIZE    footprint: memory budget the density is extrapolated to (default 16G)\n"
-    "  -o, --output F   result file (default results/<id>.json)\n"
-    "  --force          replace an existing result file\n"
-    "  --load-arg ARG   pass ARG to every workload (repeatable), e.g. "
-    "--load-arg=--inject-delay-us\n"
-    "                   --load-arg=500 slows each start by 0.5 ms to test a regression gate\n";
+	g[n++] = (struct bb_opt_group){ "run", run_options, cli };
+	for (size_t i = 0; launchers[i] && n < max && t < BB_MAX_ENVS; i++) {
+		if (!launchers[i]->options)
+			continue;
+		snprintf(titles[t], sizeof(titles[t]), "%s: %s", launchers[i]->name,
+		         launchers[i]->summary);
+		g[n++] = (struct bb_opt_group){ titles[t++], launchers[i]->options, &cli->opts };
+	}
+	for (size_t i = 0; run_suites[i] && n < max && t < BB_MAX_ENVS + BB_MAX_SUITES; i++) {
+		if (!run_suites[i]->options)
+			continue;
+		snprintf(titles[t], sizeof(titles[t]), "suite %s: %s", run_suites[i]->suite->name,
+		         run_suites[i]->suite->summary);
+		g[n++] = (struct bb_opt_group){ titles[t++], run_suites[i]->options, run };
+	}
+	return n;
+}
 
-static int run_parse_suites(struct bb_run *run, const char *arg, char **buf, struct bb_err *err)
+static int run_parse_suites(struct run_cli *cli, struct bb_run *run, struct bb_err *err)
 {
 	char *items[BB_MAX_SUITES];
 	size_t n;
 
-	if (!strcmp(arg, "all")) {
-		run->nsuites = 0;
+	if (!cli->suites_arg) {
+		run->suites[run->nsuites++] = "startup";
+		return 0;
+	}
+	if (!strcmp(cli->suites_arg, "all")) {
 		for (n = 0; suites[n] && run->nsuites < BB_MAX_SUITES; n++)
 			if (!suites[n]->internal)
 				run->suites[run->nsuites++] = suites[n]->name;
 		return 0;
 	}
-	if (cli_list("--suites", arg, items, BB_MAX_SUITES, &n, buf, err) < 0)
+	if (cli_list("--suites", cli->suites_arg, items, BB_MAX_SUITES, &n, &cli->suites_buf, err) <
+	    0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!suite_find(items[i]))
@@ -180,139 +206,52 @@ static int run_parse_suites(struct bb_run *run, const char *arg, char **buf, str
 	return 0;
 }
 
-static int run_parse_images(struct run_cli *cli, const char *arg, struct bb_err *err)
+static int run_parse_images(struct run_cli *cli, struct bb_err *err)
 {
-	if (cli_list("--image", arg, cli->img.names, RUN_MAX_IMAGES, &cli->img.n, &cli->img.buf,
-	             err) < 0)
+	static char *const minimal_only[] = { IMAGE_MINIMAL };
+
+	if (!cli->image_arg) {
+		cli->images[0] = minimal_only[0];
+		cli->nimages = 1;
+		return 0;
+	}
+	if (cli_list("--image", cli->image_arg, cli->images, RUN_MAX_IMAGES, &cli->nimages,
+	             &cli->img_buf, err) < 0)
 		return -1;
-	for (size_t i = 0; i < cli->img.n; i++) {
-		if (!image_name_valid(cli->img.names[i]))
+	for (size_t i = 0; i < cli->nimages; i++)
+		if (!image_name_valid(cli->images[i]))
 			return bb_fail(err, 0,
 			               "--image: '%s' is not an image name (1..%d of a-z, 0-9, _)",
-			               cli->img.names[i], IMAGE_NAME_MAX);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(cli->img.names[i], cli->img.names[j]))
-				return bb_fail(err, 0, "--image: '%s' given twice",
-				               cli->img.names[i]);
-	}
+			               cli->images[i], IMAGE_NAME_MAX);
 	return 0;
 }
 
 static bool run_has_image(const struct run_cli *cli, const char *name)
 {
-	for (size_t i = 0; i < cli->img.n; i++)
-		if (!strcmp(cli->img.names[i], name))
+	for (size_t i = 0; i < cli->nimages; i++)
+		if (!strcmp(cli->images[i], name))
 			return true;
-	return cli->img.n == 0 && !strcmp(name, IMAGE_MINIMAL);
+	return false;
 }
 
-/* Flags that cannot go together with the images asked for. */
-static int run_check_images(const struct run_cli *cli)
+/* Options that cannot go together: run's own, then each launcher's with every image. */
+static int run_check(struct run_cli *cli, struct bb_err *err)
 {
-	/* names are distinct: more names than the minimal one means another image */
-	bool others = cli->img.n > (run_has_image(cli, IMAGE_MINIMAL) ? 1u : 0u);
+	struct bb_env_opts o = cli->opts;
 
-	if (cli->ct.decompose && !run_has_image(cli, IMAGE_MINIMAL))
-		return cli_error("run", BB_EXIT_USAGE,
-		                 "--decompose takes the minimal container apart: add minimal to "
-		                 "--image");
-	if (others && cli->ct.no_rootfs)
-		return cli_error("run", BB_EXIT_USAGE,
-		                 "--image: an image is the container's root; it cannot go with "
-		                 "--container-no-rootfs");
-	return -1;
-}
-
-static int run_parse_opt(int c, const char *arg, struct run_cli *cli, struct bb_run *run,
-                         struct bb_err *err)
-{
-	long v;
-	double d;
-
-	switch (c) {
-	case OPT_ENVS:
-		cli->envs_given = true;
-		free(cli->envs_buf);
-		return cli_list("--envs", arg, cli->envs, BB_MAX_ENVS, &cli->nenvs, &cli->envs_buf,
-		                err);
-	case OPT_SUITES:
-		free(cli->suites_buf);
-		return run_parse_suites(run, arg, &cli->suites_buf, err);
-	case OPT_REPS:
-		return cli_int("--reps", arg, 1, 100000, &cli->reps, err);
-	case OPT_WARMUP:
-		return cli_int("--warmup", arg, 0, 100000, &cli->warmup, err);
-	case OPT_QUICK:
-		return cli->quick = true, 0;
-	case OPT_SEED:
-		if (cli_int("--seed", arg, 0, 0x7fffffffL, &v, err) < 0)
-			return -1;
-		return cli->seed = (unsigned long)v, 0;
-	case OPT_TIMEOUT:
-		if (cli_double("--timeout", arg, 0.1, 86400, &d, err) < 0)
-			return -1;
-		return cli->timeout_s = d, 0;
-	case 'o':
-		return cli->out = arg, 0;
-	case OPT_FORCE:
-		return cli->force = true, 0;
-	case OPT_PU:
-		return cli_int("--pu", arg, 0, 4095, &cli->pu, err);
-	case OPT_VM_ACCEL:
-		if (strcmp(arg, "kvm") && strcmp(arg, "tcg"))
-			return bb_fail(err, 0, "--vm-accel: expected kvm or tcg, got '%s'", arg);
-		return cli->vm.accel = arg, 0;
-	case OPT_VM_KERNEL:
-		return cli->vm.kernel = arg, 0;
-	case OPT_VM_INITRD:
-		return cli->vm.initrd = arg, 0;
-	case OPT_VM_MEM:
-		return cli_int("--vm-mem", arg, 64, 65536, &cli->vm.mem_mib, err);
-	case OPT_VM_VCPUS:
-		return cli_int("--vm-vcpus", arg, 1, 64, &cli->vm.vcpus, err);
-	case OPT_BUDGET:
-		return fp_parse_size(arg, &run->footprint.budget, err) < 0
-		           ? bb_wrap(err, "--budget")
-		           : 0;
-	case OPT_CT_NS:
-		return ns_parse_list(arg, &cli->ct.ns, err) < 0 ? bb_wrap(err, "--container-ns")
-		                                                : (cli->ct.ns_given = true, 0);
-	case OPT_CT_NO_CGROUP:
-		return cli->ct.no_cgroup = true, 0;
-	case OPT_CT_NO_ROOTFS:
-		return cli->ct.no_rootfs = true, 0;
-	case OPT_CPU_QUOTA:
-		return cli_double("--cpu-quota", arg, 0.01, 1024, &cli->ct.cpu_quota, err);
-	case OPT_MEM_LIMIT:
-		if (fp_parse_size(arg, &cli->ct.mem_limit, err) < 0)
-			return bb_wrap(err, "--mem-limit");
-		if (cli->ct.mem_limit < (16ll << 20))
-			return bb_fail(err, 0, "--mem-limit: at least 16M");
-		return 0;
-	case OPT_PIDS_LIMIT:
-		return cli_int("--pids-limit", arg, 8, 4194304, &cli->ct.pids_limit, err);
-	case OPT_DECOMPOSE:
-		return cli->ct.decompose = true, 0;
-	case OPT_IMAGE:
-		free(cli->img.buf);
-		return run_parse_images(cli, arg, err);
-	case OPT_IMAGES_DIR:
-		return cli->img.dir = arg, 0;
-	case OPT_DENSITY:
-		if (cli_int("--density", arg, 2, FP_MAX_DENSITY, &v, err) < 0)
-			return -1;
-		return run->footprint.density = (unsigned)v, 0;
-	case OPT_SCRATCH:
-		cli->scratch_given = true;
-		snprintf(cli->scratch, sizeof(cli->scratch), "%s", arg);
-		return 0;
-	case OPT_LOAD_ARG:
-		if (cli->nload_args + 1 >= BB_MAX_SUITE_ARGS)
-			return bb_fail(err, 0, "--load-arg: at most %d", BB_MAX_SUITE_ARGS - 2);
-		cli->load_args[cli->nload_args++] = (char *)arg;
-		return 0;
+	if (cli->decompose && !run_has_image(cli, IMAGE_MINIMAL))
+		return bb_fail(err, 0,
+		               "--decompose takes the minimal boxes apart: add minimal to --image");
+	o.images_dir = cli->images_dir;
+	for (size_t k = 0; k < cli->nimages; k++) {
+		o.image = strcmp(cli->images[k], IMAGE_MINIMAL) ? cli->images[k] : NULL;
+		for (size_t i = 0; launchers[i]; i++)
+			if (launchers[i]->check &&
+			    (!o.image || launchers[i]->caps & BB_CAP_IMAGE) &&
+			    launchers[i]->check(&o, err) < 0)
+				return -1;
 	}
-	return bb_fail(err, 0, "internal: unhandled option %d", c);
+	return 0;
 }
 
 static void run_cmdline(struct run_cli *cli, int argc, char **argv)
@@ -324,32 +263,18 @@ static void run_cmdline(struct run_cli *cli, int argc, char **argv)
 		o += (size_t)snprintf(cli->cmdline + o, sizeof(cli->cmdline) - o, " %s", argv[i]);
 }
 
-/* Returns an exit code, or -1 to go on. */
-static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *run)
+static int run_parse_lists(struct run_cli *cli, struct bb_run *run, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
-	int c;
+	if (cli->envs_arg && cli_list("--envs", cli->envs_arg, cli->envs, BB_MAX_ENVS, &cli->nenvs,
+	                              &cli->envs_buf, err) < 0)
+		return -1;
+	if (run_parse_suites(cli, run, err) < 0 || run_parse_images(cli, err) < 0)
+		return -1;
+	return run_check(cli, err);
+}
 
-	cli->reps = cli->warmup = cli->pu = -1;
-	cli->seed = 1;
-	cli->timeout_s = 60;
-	run_cmdline(cli, argc, argv);
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:", run_longopts, NULL)) != -1) {
-		if (c == OPT_HELP)
-			return fputs(run_usage, stdout), BB_EXIT_OK;
-		if (c == '?' || c == ':')
-			return cli_bad_option("run", c, argv[optind - 1]);
-		if (run_parse_opt(c, optarg, cli, run, &err) < 0)
-			return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
-	}
-	if (optind < argc)
-		return cli_error("run", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-	if ((c = run_check_images(cli)) >= 0)
-		return c;
-	if (run->nsuites == 0)
-		run->suites[run->nsuites++] = "startup";
+static void run_defaults(struct run_cli *cli, struct bb_run *run)
+{
 	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
@@ -357,33 +282,49 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 		run->footprint.budget = FP_DEFAULT_BUDGET;
 	if (!run->footprint.density)
 		run->footprint.density = FP_DEFAULT_DENSITY;
-	return -1;
+}
+
+/* Fills cli and run; *done is set when there is nothing to run (--help). */
+static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *run, bool *done,
+                     struct bb_err *err)
+{
+	struct bb_opt_group groups[1 + BB_MAX_ENVS + BB_MAX_SUITES];
+	size_t ng = run_groups(cli, run, groups, sizeof(groups) / sizeof(groups[0]));
+
+	cli->reps = cli->warmup = cli->pu = -1;
+	cli->seed = 1;
+	cli->timeout_s = 60;
+	options_defaults(&cli->opts);
+	run_cmdline(cli, argc, argv);
+	if (opttab_parse(groups, ng, argc, argv, done, err) < 0)
+		return -1;
+	if (*done) {
+		opttab_help(stdout, "boxbench run [options]", groups, ng);
+		return 0;
+	}
+	if (run_parse_lists(cli, run, err) < 0)
+		return -1;
+	run_defaults(cli, run);
+	return 0;
 }
 
 /* Arguments every environment passes alike: --quick first (it resets the suite's timing
- * options), the memory suite's array size from the host's LLC, then --load-arg ones. */
+ * options), then each suite's own (runsuite.h), then --load-arg ones. */
 static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct bb_host *host)
 {
-	unsigned long long llc_mib = host->topo.llc_bytes >> 20, mib;
+	struct run_suite_ctx ctx = { .quick = cli->quick, .llc_bytes = host->topo.llc_bytes };
 
-	/* Far larger than the LLC (8x), capped so the default guest and cgroup still hold it. */
-	mib = llc_mib ? 8 * llc_mib : 64;
-	mib = mib < 16 ? 16 : mib > 256 ? 256 : mib;
-	snprintf(cli->array_mib, sizeof(cli->array_mib), "%llu", mib);
 	for (size_t si = 0; si < run->nsuites; si++) {
 		const struct suite *s = suite_find(run->suites[si]);
+		const struct run_suite *rs = run_suite_find(s);
 		char **a = run->suite_args[si];
 		size_t n = 0;
-		if (cli->quick && s && !s->internal && strcmp(s->name, "startup"))
+		if (cli->quick && s && s->measure_opts)
 			a[n++] = "--quick";
-		if (!strcmp(run->suites[si], "mem")) {
-			a[n++] = "--array-mib";
-			a[n++] = cli->array_mib;
-		}
-		if (!strcmp(run->suites[si], "isolation"))
-			n += isolation_suite_args(a + n, BB_MAX_SUITE_ARGS - 1 - n);
-		for (size_t i = 0; i < cli->nload_args && n + 1 < BB_MAX_SUITE_ARGS; i++)
-			a[n++] = cli->load_args[i];
+		if (rs && rs->args)
+			n += rs->args(&ctx, a + n, BB_MAX_SUITE_ARGS - 1 - n);
+		for (size_t i = 0; i < cli->load.n && n + 1 < BB_MAX_SUITE_ARGS; i++)
+			a[n++] = cli->load.v[i];
 		a[n] = NULL;
 	}
 }
@@ -400,10 +341,10 @@ static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_
 	}
 	if (!needed)
 		return 0;
-	if (cli->scratch_given) {
-		if (access(cli->scratch, W_OK | X_OK) < 0)
-			return bb_fail(err, errno, "--scratch %s", cli->scratch);
-		cli->opts.scratch_dir = cli->scratch;
+	if (cli->scratch_arg) {
+		if (access(cli->scratch_arg, W_OK | X_OK) < 0)
+			return bb_fail(err, errno, "--scratch %s", cli->scratch_arg);
+		cli->opts.scratch_dir = cli->scratch_arg;
 		return 0;
 	}
 	snprintf(cli->scratch, sizeof(cli->scratch), "/var/tmp/boxbench-scratch-XXXXXX");
@@ -422,113 +363,121 @@ static void run_scratch_remove(struct run_cli *cli)
 	cli->scratch_made = false;
 }
 
-static int run_add_env(struct bb_run *run, const struct launcher *l, const char *name,
-                       const struct bb_env_opts *opts)
+/* A copy of the options for one box (an image, a variant): they live as long as the run. */
+static struct bb_env_opts *run_opts_copy(struct run_cli *cli, struct bb_err *err)
 {
-	if (run->nenvs >= BB_MAX_ENVS)
-		return -1;
-	struct bb_env *env = &run->envs[run->nenvs++];
+	if (cli->nvariants >= BB_MAX_ENVS) {
+		bb_fail(err, 0, "more than %d environments", BB_MAX_ENVS);
+		return NULL;
+	}
+	cli->variant_opts[cli->nvariants] = cli->opts;
+	return &cli->variant_opts[cli->nvariants++];
+}
+
+static struct bb_env *run_add_env(struct bb_run *run, const struct launcher *l, const char *name,
+                                  const struct bb_env_opts *opts, struct bb_err *err)
+{
+	struct bb_env *env;
+
+	if (run->nenvs >= BB_MAX_ENVS) {
+		bb_fail(err, 0, "more than %d environments", BB_MAX_ENVS);
+		return NULL;
+	}
+	env = &run->envs[run->nenvs++];
 	memset(env, 0, sizeof(*env));
 	env->launcher = l;
 	env->opts = opts;
 	snprintf(env->name, sizeof(env->name), "%s", name);
-	return 0;
+	envdesc_init(&env->desc, name);
+	env->desc.class = l->class;
+	env->desc.caps = l->caps;
+	return env;
 }
 
-/* The startup decomposition (C10): the full container minus one part at a time, so each
- * part's cost is the full container's start minus the variant's. The root switch needs the
- * mount namespace, so leaving out mnt leaves out the root switch too. */
-static const struct ct_variant {
-	const char *name;
-	unsigned drop_ns;
-	bool drop_cgroup, drop_rootfs;
-} ct_variants[] = {
-	{ "container-nonet", BB_NS_NET, false, false },
-	{ "container-noipc", BB_NS_IPC, false, false },
-	{ "container-nouts", BB_NS_UTS, false, false },
-	{ "container-nopid", BB_NS_PID, false, false },
-	{ "container-nocgroupns", BB_NS_CGROUP, false, false },
-	{ "container-nocgroup", 0, true, false },
-	{ "container-norootfs", 0, false, true },
-	{ "container-nomnt", BB_NS_MNT, false, true },
-	{ NULL, 0, false, false },
-};
-
-static int run_add_variants(struct run_cli *cli, struct bb_run *run, const struct launcher *l)
+/* The decomposition (C10): the full box minus one part at a time, each part priced as the
+ * full box's start minus the variant's. */
+static int run_add_variants(struct run_cli *cli, struct bb_run *run, const struct bb_env *full,
+                            struct bb_err *err)
 {
-	for (const struct ct_variant *v = ct_variants; v->name; v++) {
-		struct bb_env_opts *o = &cli->variant_opts[cli->nvariants];
-		if (cli->nvariants >= BB_MAX_ENVS)
+	for (const struct bb_variant *v = full->launcher->variants; v && v->suffix; v++) {
+		struct bb_env_opts o = *full->opts, *copy;
+		char name[ENVDESC_NAME];
+		struct bb_env *env;
+		if (!v->apply(&o, v))
+			continue; /* a part the full box does not have cannot be taken away */
+		if (!(copy = run_opts_copy(cli, err)))
 			return -1;
-		*o = cli->opts;
-		o->container_ns &= ~v->drop_ns;
-		o->container_cgroup &= !v->drop_cgroup;
-		o->container_rootfs &= !v->drop_rootfs;
-		/* a part the full container does not have cannot be taken away */
-		if (o->container_ns == cli->opts.container_ns &&
-		    o->container_cgroup == cli->opts.container_cgroup &&
-		    o->container_rootfs == cli->opts.container_rootfs)
-			continue;
-		cli->nvariants++;
-		if (run_add_env(run, l, v->name, o) < 0)
+		*copy = o;
+		snprintf(name, sizeof(name), "%s-%s", full->name, v->suffix);
+		if (!(env = run_add_env(run, full->launcher, name, copy, err)))
 			return -1;
-		run->envs[run->nenvs - 1].startup_only = true;
+		snprintf(env->desc.variant_of, sizeof(env->desc.variant_of), "%s", full->name);
+		snprintf(env->desc.removed, sizeof(env->desc.removed), "%s", v->removed);
 	}
 	return 0;
 }
 
-/* One environment of launcher l with root image `image` (minimal: the launcher's own name;
- * another image: "<launcher>-<image>"). An environment asked for (by --envs, or by naming its
- * image) must be available, else exit 3; otherwise an unavailable one is recorded with the
- * reason and skipped. Returns an exit code, or -1 to go on. */
-static int run_add_box(struct run_cli *cli, struct bb_run *run, const struct launcher *l,
-                       const char *image, json_t *environments)
+/* A box that cannot run here is recorded with the reason and skipped. */
+static int run_unavailable(struct bb_result *res, const struct launcher *l, const char *name,
+                           const char *reason, struct bb_err *err)
 {
-	const struct bb_env_opts *opts = &cli->opts;
-	bool minimal = !strcmp(image, IMAGE_MINIMAL);
-	struct bb_probe p = { 0 };
-	char name[sizeof(run->envs[0].name)];
-
-	snprintf(name, sizeof(name), "%s", l->name);
-	if (!minimal) {
-		if (cli->nvariants >= BB_MAX_ENVS)
-			return cli_error("run", BB_EXIT_USAGE, "more than %d environments",
-			                 BB_MAX_ENVS);
-		struct bb_env_opts *o = &cli->variant_opts[cli->nvariants++];
-		*o = cli->opts;
-		o->image = image;
-		o->images_dir = cli->img.dir;
-		opts = o;
-		snprintf(name, sizeof(name), "%s-%s", l->name, image);
-	}
-	l->probe(opts, &p);
-	if (!p.available && (cli->envs_given || !minimal))
-		return cli_error("run", BB_EXIT_UNAVAILABLE, "%s is unavailable here: %s", name,
-		                 p.reason);
-	if (!p.available) {
-		json_object_set_new(environments, name,
-		                    json_pack("{s:b, s:s}", "available", 0, "reason", p.reason));
-		fprintf(stderr, "boxbench: run: skipping %s: %s\n", name, p.reason);
-		return -1;
-	}
-	if (run_add_env(run, l, name, opts) < 0 ||
-	    (cli->ct.decompose && !strcmp(name, "container") && run_add_variants(cli, run, l) < 0))
-		return cli_error("run", BB_EXIT_USAGE, "more than %d environments", BB_MAX_ENVS);
-	return -1;
-}
-
-/* Environments: the requested ones (by default every one here), the container and the VM once
- * per image. */
-static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environments)
-{
-	static char *const minimal_only[] = { IMAGE_MINIMAL };
-	char *const *images = cli->img.n ? cli->img.names : minimal_only;
-	size_t nimages = cli->img.n ? cli->img.n : 1;
-	const char *names[BB_MAX_ENVS];
-	size_t n = 0;
+	struct bb_envdesc d;
 	int rc;
 
-	if (cli->envs_given)
+	envdesc_init(&d, name);
+	d.class = l->class;
+	d.caps = l->caps;
+	snprintf(d.reason, sizeof(d.reason), "%s", reason);
+	rc = results_add_env(res, &d, err);
+	envdesc_free(&d);
+	fprintf(stderr, "boxbench: run: skipping %s: %s\n", name, reason);
+	return rc;
+}
+
+/* One box of launcher l with root image `image` (minimal: the launcher's own name; another
+ * image: "<launcher>-<image>"). A box asked for (by --envs, or by naming its image) must be
+ * available: else *code is BB_EXIT_UNAVAILABLE. */
+static int run_add_box(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
+                       const struct launcher *l, const char *image, int *code, struct bb_err *err)
+{
+	bool minimal = !strcmp(image, IMAGE_MINIMAL);
+	const struct bb_env_opts *opts = &cli->opts;
+	struct bb_probe p = { 0 };
+	char name[ENVDESC_NAME];
+	struct bb_env *env;
+
+	snprintf(name, sizeof(name), minimal ? "%s" : "%s-%s", l->name, image);
+	if (!minimal) {
+		struct bb_env_opts *o = run_opts_copy(cli, err);
+		if (!o)
+			return -1;
+		o->image = image;
+		o->images_dir = cli->images_dir;
+		opts = o;
+	}
+	l->probe(opts, &p);
+	if (!p.available && (cli->envs_arg || !minimal)) {
+		*code = BB_EXIT_UNAVAILABLE;
+		return bb_fail(err, 0, "%s is unavailable here: %s", name, p.reason);
+	}
+	if (!p.available)
+		return run_unavailable(res, l, name, p.reason, err);
+	if (!(env = run_add_env(run, l, name, opts, err)))
+		return -1;
+	if (cli->decompose && minimal && (l->caps & BB_CAP_DECOMPOSE))
+		return run_add_variants(cli, run, env, err);
+	return 0;
+}
+
+/* Environments: the requested ones (by default every one here); a box that runs on an image
+ * once per image. */
+static int run_envs(struct run_cli *cli, struct bb_run *run, struct bb_result *res, int *code,
+                    struct bb_err *err)
+{
+	const char *names[BB_MAX_ENVS];
+	size_t n = 0;
+
+	if (cli->envs_arg)
 		for (size_t i = 0; i < cli->nenvs; i++)
 			names[n++] = cli->envs[i];
 	else
@@ -537,45 +486,38 @@ static int run_envs(struct run_cli *cli, struct bb_run *run, json_t *environment
 	for (size_t i = 0; i < n; i++) {
 		const struct launcher *l = launcher_find(names[i]);
 		if (!l)
-			return cli_error("run", BB_EXIT_USAGE, "--envs: unknown environment '%s'",
-			                 names[i]);
-		bool boxed = !strcmp(l->name, "container") || !strcmp(l->name, "vm");
-		for (size_t k = 0; k < (boxed ? nimages : 1); k++)
-			if ((rc = run_add_box(cli, run, l, boxed ? images[k] : IMAGE_MINIMAL,
-			                      environments)) >= 0)
-				return rc;
+			return bb_fail(err, 0, "--envs: unknown environment '%s'", names[i]);
+		bool imaged = l->caps & BB_CAP_IMAGE;
+		for (size_t k = 0; k < (imaged ? cli->nimages : 1); k++)
+			if (run_add_box(cli, run, res, l, imaged ? cli->images[k] : IMAGE_MINIMAL,
+			                code, err) < 0)
+				return -1;
 	}
-	return -1;
+	return 0;
 }
 
-static int run_prepare(struct bb_run *run, json_t *environments)
+static int run_prepare(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
-
 	for (size_t i = 0; i < run->nenvs; i++) {
 		struct bb_env *env = &run->envs[i];
-		if (env->launcher->prepare(env, &err) < 0) {
+		if (env->launcher->prepare(env, err) < 0) {
 			for (size_t j = 0; j <= i; j++)
 				run->envs[j].launcher->cleanup(&run->envs[j]);
-			return cli_error("run", BB_EXIT_UNAVAILABLE, "%s: prepare: %s", env->name,
-			                 err.msg);
+			run->nenvs = 0;
+			return bb_wrap(err, "%s: prepare", env->name);
 		}
-		json_t *d = env->describe ? json_incref(env->describe) : json_object();
-		json_object_set_new(d, "available", json_true());
-		if (env->accel) {
-			json_object_set_new(d, "accel", json_string(env->accel));
-			json_object_set_new(d, "emulated", json_boolean(env->emulated));
-		}
-		json_object_set_new(environments, env->name, d);
+		env->desc.available = true;
+		if (results_add_env(res, &env->desc, err) < 0)
+			return -1;
 	}
-	return -1;
+	return 0;
 }
 
 static void run_cleanup(struct bb_run *run)
 {
 	for (size_t i = 0; i < run->nenvs; i++) {
 		run->envs[i].launcher->cleanup(&run->envs[i]);
-		json_decref(run->envs[i].describe);
+		envdesc_free(&run->envs[i].desc);
 	}
 }
 
@@ -636,12 +578,12 @@ static int run_header(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	return res->tool && res->host && res->config ? 0 : -1;
 }
 
-static int run_default_path(struct bb_result *res, char *buf, size_t len)
+static int run_default_path(struct bb_result *res, char *buf, size_t len, struct bb_err *err)
 {
 	if (mkdir("results", 0755) < 0 && errno != EEXIST)
-		return cli_error("run", BB_EXIT_USAGE, "mkdir results: %s", strerror(errno));
+		return bb_fail(err, errno, "mkdir results");
 	snprintf(buf, len, "results/%s.json", res->id);
-	return -1;
+	return 0;
 }
 
 /* Finish, summarize, write; returns the exit code. */
@@ -668,32 +610,11 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	return BB_EXIT_OK;
 }
 
-static void run_container_opts(struct run_cli *cli)
+static void run_warn_accel(const struct run_cli *cli, const struct bb_host *host)
 {
-	if (cli->ct.ns_given)
-		cli->opts.container_ns = cli->ct.ns;
-	if (cli->ct.no_cgroup)
-		cli->opts.container_cgroup = false;
-	if (cli->ct.no_rootfs)
-		cli->opts.container_rootfs = false;
-	if (cli->ct.cpu_quota > 0)
-		cli->opts.cpu_quota = cli->ct.cpu_quota;
-	if (cli->ct.mem_limit > 0)
-		cli->opts.mem_limit = cli->ct.mem_limit;
-	if (cli->ct.pids_limit > 0)
-		cli->opts.pids_limit = cli->ct.pids_limit;
-}
+	const char *accel = cli->opts.vm_accel;
 
-static void run_vm_opts(struct run_cli *cli, const struct bb_host *host)
-{
-	cli->opts.vm_accel = cli->vm.accel;
-	cli->opts.vm_kernel = cli->vm.kernel;
-	cli->opts.vm_initrd = cli->vm.initrd;
-	if (cli->vm.mem_mib > 0)
-		cli->opts.vm_mem_mib = (unsigned)cli->vm.mem_mib;
-	if (cli->vm.vcpus > 0)
-		cli->opts.vm_vcpus = (unsigned)cli->vm.vcpus;
-	if (cli->vm.accel && !strcmp(cli->vm.accel, "kvm") && host->kvm.kind != BB_KVM_HARDWARE)
+	if (accel && !strcmp(accel, "kvm") && host->kvm.kind != BB_KVM_HARDWARE)
 		fprintf(
 		    stderr,
 		    "boxbench: run: warning: --vm-accel kvm, but KVM here is %s (%s): guests will "
@@ -701,54 +622,71 @@ static void run_vm_opts(struct run_cli *cli, const struct bb_host *host)
 		    kvm_kind_name(host->kvm.kind), host->kvm.reason);
 }
 
+/* Host, boxes, scratch storage; the boxes prepared. Fills *code with the exit code when it
+ * fails (bad usage unless a box is unavailable). */
 static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
-                     struct bb_host *host)
+                     struct bb_host *host, int *code, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
-	int rc;
-
-	options_defaults(&cli->opts);
-	if (host_probe((int)cli->pu, host, &err) < 0)
-		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	*code = BB_EXIT_USAGE;
+	if (host_probe((int)cli->pu, host, err) < 0)
+		return -1;
 	cli->opts.pu = host->topo.pinned_pu;
-	run_vm_opts(cli, host);
-	run_container_opts(cli);
+	run_warn_accel(cli, host);
 	run_suite_args(cli, run, host);
-	if (run_scratch(cli, run, &err) < 0)
-		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
-	if (kvm_probe(&host->kvm, &err) < 0)
-		return cli_error("run", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
+	if (run_scratch(cli, run, err) < 0)
+		return -1;
+	if (kvm_probe(&host->kvm, err) < 0)
+		return *code = BB_EXIT_FAIL, bb_wrap(err, "kvm probe");
 	/* The harness sits on another core than the workload, so its reading and parsing do
 	 * not take cycles from what is measured. */
 	if (host->topo.harness_pu >= 0)
 		proc_pin(0, host->topo.harness_pu, NULL);
-	res->environments = json_object();
-	if ((rc = run_envs(cli, run, res->environments)) >= 0)
-		return rc;
+	if (run_envs(cli, run, res, code, err) < 0)
+		return -1;
+	*code = BB_EXIT_UNAVAILABLE;
 	if (run->nenvs == 0)
-		return cli_error("run", BB_EXIT_UNAVAILABLE, "no environment can run here");
-	if ((rc = run_prepare(run, res->environments)) >= 0)
-		return rc;
+		return bb_fail(err, 0, "no environment can run here");
+	if (run_prepare(run, res, err) < 0)
+		return -1;
 	if (run_header(cli, run, res, host) < 0) {
-		run_cleanup(run);
-		return cli_error("run", BB_EXIT_FAIL, "out of memory");
+		*code = BB_EXIT_FAIL;
+		return bb_fail(err, ENOMEM, "result header");
 	}
-	return -1;
+	return 0;
+}
+
+static int run_measure(struct run_cli *cli, struct bb_run *run, struct bb_result *res)
+{
+	struct bb_err err = { 0 };
+	char pathbuf[512];
+	const char *path = cli->out;
+	int rc;
+
+	if (!path && run_default_path(res, pathbuf, sizeof(pathbuf), &err) < 0)
+		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	path = path ? path : pathbuf;
+	run->progress = stderr;
+	run->progress_tty = isatty(STDERR_FILENO);
+	rc = run_samples(run, res, &err);
+	return run_finish(cli, run, res, path, rc, &err);
 }
 
 static int run_main(int argc, char **argv)
 {
 	struct run_cli cli = { 0 };
 	struct bb_run run = { 0 };
+	struct bb_err err = { 0 };
 	struct bb_result res;
 	struct bb_host host;
-	struct bb_err err = { 0 };
-	char pathbuf[512];
-	const char *path;
-	int rc;
+	bool help = false;
+	int rc = BB_EXIT_OK, code;
 
 	results_init(&res);
-	if ((rc = run_parse(argc, argv, &cli, &run)) >= 0)
+	if (run_parse(argc, argv, &cli, &run, &help, &err) < 0) {
+		rc = cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+		goto out;
+	}
+	if (help)
 		goto out;
 	if (cli.out && !cli.force && access(cli.out, F_OK) == 0) {
 		rc = cli_error("run", BB_EXIT_USAGE, "%s exists (use --force to replace it)",
@@ -756,24 +694,17 @@ static int run_main(int argc, char **argv)
 		goto out;
 	}
 	run_signals();
-	if ((rc = run_setup(&cli, &run, &res, &host)) >= 0)
-		goto out;
-	path = cli.out;
-	if (!path && (rc = run_default_path(&res, pathbuf, sizeof(pathbuf))) >= 0)
-		goto cleanup;
-	path = path ? path : pathbuf;
-	run.progress = stderr;
-	run.progress_tty = isatty(STDERR_FILENO);
-	rc = run_samples(&run, &res, &err);
-	rc = run_finish(&cli, &run, &res, path, rc, &err);
-cleanup:
+	if (run_setup(&cli, &run, &res, &host, &code, &err) < 0)
+		rc = cli_error("run", code, "%s", err.msg);
+	else
+		rc = run_measure(&cli, &run, &res);
 	run_cleanup(&run);
 out:
 	run_scratch_remove(&cli);
 	results_free(&res);
 	free(cli.envs_buf);
 	free(cli.suites_buf);
-	free(cli.img.buf);
+	free(cli.img_buf);
 	return rc;
 }
 

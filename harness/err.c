@@ -47,15 +47,3 @@ void bb_err_clear(struct bb_err *err)
 	err->errnum = 0;
 	err->msg[0] = '\0';
 }
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("boxbench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	_exit(2);
-}

@@ -1,11 +1,11 @@
 /* Error reporting: library functions return an int (negative on failure) and fill a
  * struct bb_err; callers add context as the error travels up ("vm: prepare: ...").
- * die() is for main() and for a child after fork. */
+ * Commands turn an error into a one-line message and an exit code (cli_error); a child after
+ * fork reports its failure to the parent through a pipe or an error record, then _exits. */
 #ifndef BB_ERR_H
 #define BB_ERR_H
 
 #include <stdarg.h>
-#include <stdnoreturn.h>
 
 #define BB_ERR_MSG 1024
 
@@ -24,6 +24,5 @@ int bb_wrap(struct bb_err *err, const char *fmt, ...) __attribute__((format(prin
 
 void bb_err_clear(struct bb_err *err);
 
-noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

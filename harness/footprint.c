@@ -657,38 +657,6 @@ int fp_density_fit(double budget, double first, double total_k, unsigned k, doub
 	return 0;
 }
 
-int fp_parse_size(const char *s, long long *bytes, struct bb_err *err)
-{
-	static const char units[] = "kmgt";
-	char *end;
-	double v;
-	int shift = 0;
-
-	errno = 0;
-	v = s && isdigit((unsigned char)*s) ? strtod(s, &end) : -1;
-	if (v < 0 || errno)
-		goto bad;
-	if (*end) {
-		const char *u = strchr(units, tolower((unsigned char)*end));
-		if (!u)
-			goto bad;
-		shift = 10 * (int)(u - units + 1);
-		end++;
-		if (!strcasecmp(end, "ib") || !strcasecmp(end, "b"))
-			end += strlen(end);
-		if (*end)
-			goto bad;
-	}
-	v = ldexp(v, shift);
-	if (v < 1 || v > 9.0e18)
-		goto bad;
-	*bytes = (long long)v;
-	return 0;
-bad:
-	return bb_fail(err, 0, "size: expected bytes or a number with K, M, G or T, got '%s'",
-	               s ? s : "");
-}
-
 /* --- the live step --- */
 
 static int fp_rec(struct bb_sample *smp, enum bb_rec_kind kind, const char *metric, double value,
@@ -739,10 +707,10 @@ static int fp_textf(struct bb_sample *smp, enum bb_rec_kind kind, const char *ke
 #define fp_info(smp, key, err, ...)  fp_textf(smp, BB_REC_INFO, key, err, __VA_ARGS__)
 #define fp_error(smp, key, err, ...) fp_textf(smp, BB_REC_ERROR, key, err, __VA_ARGS__)
 
-/* A VM environment: the only kind whose launcher names an accelerator. */
+/* A box with a kernel of its own: its guest reports its own view of memory. */
 static bool fp_is_vm(const struct bb_env *env)
 {
-	return env->accel != NULL;
+	return env->desc.caps & BB_CAP_OWN_KERNEL;
 }
 
 struct fp_inst {
@@ -829,12 +797,12 @@ static int fp_sample_mem(struct bb_env *env, struct bb_instance *inst, struct bb
 /* What the launcher says the environment is made of. */
 static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_err *err)
 {
-	json_t *d = env->describe;
-	const char *root = json_string_value(json_object_get(json_object_get(d, "rootfs"), "path"));
-	const char *load = json_string_value(json_object_get(d, "workload"));
-	const char *kernel = json_string_value(json_object_get(d, "guest_kernel"));
-	const char *initrd = json_string_value(json_object_get(d, "initramfs"));
-	const char *root_disk = json_string_value(json_object_get(d, "root_disk"));
+	const struct bb_envdesc *d = &env->desc;
+	const char *root = d->rootfs.on && d->rootfs.path[0] ? d->rootfs.path : NULL;
+	const char *load = d->workload[0] ? d->workload : NULL;
+	const char *kernel = d->guest_kernel[0] ? d->guest_kernel : NULL;
+	const char *initrd = d->initramfs[0] ? d->initramfs : NULL;
+	const char *root_disk = d->root_disk[0] ? d->root_disk : NULL;
 
 	/* A container with a root of its own needs that tree, not the host's copy of the
 	 * workload (the tree holds a hard link to it: the same inode, counted once anyway). */
@@ -976,8 +944,8 @@ static int fp_disk(const struct fp_ctx *c, const struct bb_env *env, pid_t pid, 
 static size_t fp_marks(const struct bb_env *env, pid_t pid, char *exe, size_t len,
                        const char **marks, size_t max)
 {
-	static const char *const keys[] = { "guest_kernel", "initramfs", "root_disk", "workload",
-		                            NULL };
+	const struct bb_envdesc *d = &env->desc;
+	const char *const files[] = { d->guest_kernel, d->initramfs, d->root_disk, d->workload };
 	char link[64];
 	size_t n = 0;
 	ssize_t r;
@@ -986,11 +954,9 @@ static size_t fp_marks(const struct bb_env *env, pid_t pid, char *exe, size_t le
 	marks[n++] = "/usr";
 	if (env->opts && env->opts->build_dir)
 		marks[n++] = env->opts->build_dir;
-	for (size_t i = 0; keys[i] && n < max; i++) {
-		const char *p = json_string_value(json_object_get(env->describe, keys[i]));
-		if (p)
-			marks[n++] = p;
-	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && n < max; i++)
+		if (files[i][0])
+			marks[n++] = files[i];
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	r = readlink(link, exe, len - 1);
 	if (r > 0 && n < max) {

@@ -152,9 +152,6 @@ int fp_cgroup_mem(const char *dir, bool v2, long long *bytes, struct bb_err *err
 int fp_density_fit(double budget, double first, double total_k, unsigned k, double *increment,
                    double *fit, struct bb_err *err);
 
-/* "16G", "512M", "64k", "1T", "1048576" (binary multiples; optional "iB"/"B") -> bytes. */
-int fp_parse_size(const char *s, long long *bytes, struct bb_err *err);
-
 /* --- the live step of the footprint suite (struct bb_live's fn) --- */
 
 struct fp_ctx {

@@ -42,6 +42,9 @@ void results_free(struct bb_result *res)
 	json_decref(res->config);
 	json_decref(res->environments);
 	json_decref(res->facts);
+	for (size_t i = 0; i < res->nenvs; i++)
+		envdesc_free(&res->envs[i]);
+	free(res->envs);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -64,6 +67,24 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 static bool fits(const char *s, size_t max)
 {
 	return s && strlen(s) < max;
+}
+
+int results_add_env(struct bb_result *res, const struct bb_envdesc *d, struct bb_err *err)
+{
+	if (results_env(res, d->name))
+		return bb_fail(err, 0, "environment %s described twice", d->name);
+	if (grow((void **)&res->envs, &res->envcap, res->nenvs + 1, sizeof(*res->envs)) < 0)
+		return bb_fail(err, ENOMEM, "environment %s", d->name);
+	envdesc_copy(&res->envs[res->nenvs++], d);
+	return 0;
+}
+
+const struct bb_envdesc *results_env(const struct bb_result *res, const char *name)
+{
+	for (size_t i = 0; name && i < res->nenvs; i++)
+		if (!strcmp(res->envs[i].name, name))
+			return &res->envs[i];
+	return NULL;
 }
 
 struct bb_series *results_series(struct bb_result *res, const char *suite, const char *metric,
@@ -175,6 +196,19 @@ static json_t *obj_or_empty(json_t *o)
 	return o ? json_incref(o) : json_object();
 }
 
+/* The typed descriptions when the result has them (a run's), else the object as read. */
+static json_t *results_envs_json(const struct bb_result *res)
+{
+	json_t *o;
+
+	if (!res->nenvs)
+		return obj_or_empty(res->environments);
+	o = json_object();
+	for (size_t i = 0; o && i < res->nenvs; i++)
+		json_object_set_new(o, res->envs[i].name, envdesc_to_json(&res->envs[i]));
+	return o;
+}
+
 json_t *results_to_json(const struct bb_result *res)
 {
 	json_t *doc = json_object(), *arr = json_array();
@@ -188,7 +222,7 @@ json_t *results_to_json(const struct bb_result *res)
 	json_object_set_new(doc, "tool", obj_or_empty(res->tool));
 	json_object_set_new(doc, "host", obj_or_empty(res->host));
 	json_object_set_new(doc, "config", obj_or_empty(res->config));
-	json_object_set_new(doc, "environments", obj_or_empty(res->environments));
+	json_object_set_new(doc, "environments", results_envs_json(res));
 	for (size_t i = 0; i < res->nseries; i++)
 		json_array_append_new(arr, series_to_json(&res->series[i]));
 	json_object_set_new(doc, "results", arr);
@@ -398,6 +432,25 @@ static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
 	return read_vs(o, s, err);
 }
 
+static int read_envs(struct bb_result *res, struct bb_err *err)
+{
+	struct bb_envdesc d;
+	const char *name;
+	json_t *v;
+
+	json_object_foreach(res->environments, name, v)
+	{
+		if (envdesc_from_json(name, v, &d, err) < 0)
+			return -1;
+		if (results_add_env(res, &d, err) < 0) {
+			envdesc_free(&d);
+			return -1;
+		}
+		envdesc_free(&d);
+	}
+	return 0;
+}
+
 static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 {
 	const char *objs[] = { "tool", "host", "config", "environments" };
@@ -417,6 +470,8 @@ static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 			return -1;
 		*dst[i] = json_incref(v);
 	}
+	if (read_envs(res, err) < 0)
+		return -1;
 	v = json_object_get(doc, "facts");
 	if (v && !json_is_array(v))
 		return bb_fail(err, 0, "\"facts\" is not an array");

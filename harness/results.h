@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "envdesc.h"
 #include "err.h"
 #include "stats.h"
 
@@ -40,6 +41,8 @@ struct bb_result {
 	bool complete;
 	json_t *tool, *host, *config, *environments; /* owned objects */
 	json_t *facts; /* owned array of {env, suite, key, value, rep}: non-numeric observations */
+	struct bb_envdesc *envs; /* what each environment is (envdesc.h), in the run's order */
+	size_t nenvs, envcap;
 	struct bb_series *series;
 	size_t nseries, cap;
 };
@@ -50,6 +53,11 @@ void results_free(struct bb_result *res);
 /* Find the (suite, metric, env) series, creating it when create is set (NULL: not found / OOM). */
 struct bb_series *results_series(struct bb_result *res, const char *suite, const char *metric,
                                  const char *env, bool create);
+/* Add (a copy of) an environment's description; its name must be new. */
+int results_add_env(struct bb_result *res, const struct bb_envdesc *d, struct bb_err *err);
+/* The description of environment `name`, NULL when the result has none. */
+const struct bb_envdesc *results_env(const struct bb_result *res, const char *name);
+
 int series_add_sample(struct bb_series *s, double value, struct bb_err *err);
 int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err);
 

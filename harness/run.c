@@ -5,11 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "footprint.h"
-#include "isolation.h"
 #include "measure.h"
 #include "proc.h"
 #include "runner.h"
+#include "runsuite.h"
 #include "suite.h"
 
 enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit)
@@ -38,9 +37,8 @@ static struct bb_series *run_series(struct bb_result *res, const struct bb_env *
 	if (!s->unit[0]) {
 		snprintf(s->unit, sizeof(s->unit), "%s", unit);
 		s->better = run_metric_better(suite, metric, unit);
-		if (env->accel)
-			snprintf(s->accel, sizeof(s->accel), "%s", env->accel);
-		s->emulated = env->emulated;
+		snprintf(s->accel, sizeof(s->accel), "%s", env->desc.accel);
+		s->emulated = env->desc.emulated;
 	}
 	return s;
 }
@@ -171,17 +169,33 @@ static void run_job(const struct bb_run *run, size_t si, struct bb_job *job)
 	job->storage = s && s->needs_storage;
 }
 
+/* Does env run suite si? A decomposition variant exists to price a start: it runs only the
+ * suites that say variants run them. */
+static bool run_wants(const struct bb_run *run, const struct bb_env *env, size_t si)
+{
+	const struct run_suite *rs = run_suite_find(suite_find(run->suites[si]));
+
+	return !envdesc_is_variant(&env->desc) || (rs && rs->variants_run);
+}
+
+/* Each suite's step before the first sample (the isolation suite records the host's view). */
+static int run_begin(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+{
+	for (size_t si = 0; si < run->nsuites; si++) {
+		const struct run_suite *rs = run_suite_find(suite_find(run->suites[si]));
+		if (rs && rs->begin && rs->begin(run, res, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Suites measured from outside while their instance idles (a live step: see runner.h). */
 static const struct bb_live *run_live(struct bb_run *run, struct bb_result *res,
                                       const struct bb_job *job, long rep, struct bb_live *live)
 {
-	if (strcmp(job->suite, FP_SUITE))
-		return NULL;
-	run->footprint.res = res;
-	*live = (struct bb_live){
-		.trigger = FP_TRIGGER, .fn = footprint_live, .ctx = &run->footprint, .rep = rep
-	};
-	return live;
+	const struct run_suite *rs = run_suite_find(suite_find(job->suite));
+
+	return rs && rs->live ? rs->live(run, res, rep, live) : NULL;
 }
 
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
@@ -190,12 +204,11 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 
 	for (size_t si = 0; si < run->nsuites; si++)
 		for (size_t ei = 0; ei < run->nenvs; ei++)
-			total += !run->envs[ei].startup_only || !strcmp(run->suites[si], "startup");
+			total += run_wants(run, &run->envs[ei], si);
 	total *= (size_t)(run->reps + run->warmup);
 	uint64_t t_start = bb_now_ns();
 
-	/* The host's own view, against which the isolation suite's facts are compared. */
-	if (isolation_record_host(res, run->suites, run->nsuites, err) < 0)
+	if (run_begin(run, res, err) < 0)
 		return -1;
 	/* Round-robin: every environment gets its turn in each repetition, so slow drift of
 	 * the machine (thermal, background load) hits all of them alike. */
@@ -210,7 +223,7 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 
 				if (bb_interrupted)
 					return 1;
-				if (env->startup_only && strcmp(run->suites[si], "startup"))
+				if (!run_wants(run, env, si))
 					continue;
 				run_job(run, si, &job);
 				if (runner_sample_live(env, &job,

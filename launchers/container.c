@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -686,88 +687,77 @@ static int ct_prepare_rootfs(struct ct_env *ce, const struct bb_env_opts *opts, 
 	return 0;
 }
 
-static json_t *ct_describe_cgroup(const struct ct_env *ce)
+static void ct_describe_cgroup(const struct ct_env *ce, struct bb_envdesc_cgroup *c)
 {
-	if (!ce->use_cg)
-		return json_null();
-	return json_pack("{s:s, s:b, s:f, s:i, s:I, s:I}", "mode", cg_mode_name(ce->cg.mode),
-	                 "hybrid", ce->cg.hybrid, "cpu_quota", ce->lim.cpu_quota, "cpu_period_us",
-	                 (int)CG_CPU_PERIOD_US, "mem_limit", (json_int_t)ce->lim.mem_limit,
-	                 "pids_limit", (json_int_t)ce->lim.pids_limit);
+	c->on = ce->use_cg;
+	if (!c->on)
+		return;
+	snprintf(c->mode, sizeof(c->mode), "%s", cg_mode_name(ce->cg.mode));
+	c->hybrid = ce->cg.hybrid;
+	c->cpu_quota = ce->lim.cpu_quota;
+	c->cpu_period_us = CG_CPU_PERIOD_US;
+	c->mem_limit = ce->lim.mem_limit;
+	c->pids_limit = ce->lim.pids_limit;
 }
 
-static json_t *ct_describe_rootfs(const struct ct_env *ce, struct bb_err *err)
+static int ct_describe_rootfs(const struct ct_env *ce, struct bb_envdesc *d, struct bb_err *err)
 {
-	long long bytes;
-	int entries;
-	json_t *d;
+	struct bb_envdesc_rootfs *r = &d->rootfs;
 
-	if (!ce->rootfs)
-		return json_null();
-	d = json_pack("{s:s, s:b, s:s, s:s, s:b}", "path", ce->root, "read_only", 1, "dev",
-	              "tmpfs with mknod null, zero, full, urandom", "proc",
-	              "fresh; sys, sysrq-trigger, irq, bus read-only", "scratch",
-	              ce->scratch[0] != '\0');
-	if (!d)
-		return NULL;
+	r->on = ce->rootfs;
+	if (!r->on)
+		return 0;
+	snprintf(r->path, sizeof(r->path), "%s", ce->root);
+	json_object_set_new(d->extra, "rootfs",
+	                    json_pack("{s:b, s:s, s:s, s:b}", "read_only", 1, "dev",
+	                              "tmpfs with mknod null, zero, full, urandom", "proc",
+	                              "fresh; sys, sysrq-trigger, irq, bus read-only", "scratch",
+	                              ce->scratch[0] != '\0'));
 	if (ce->img.name[0]) {
 		/* a whole distribution tree: the footprint suite measures it, file by file */
-		json_object_set_new(d, "image", json_string(ce->img.name));
-		json_object_set_new(d, "image_source", json_string(ce->img.source));
-		return d;
+		snprintf(d->image, sizeof(d->image), "%s", ce->img.name);
+		snprintf(r->image_source, sizeof(r->image_source), "%s", ce->img.source);
+		return 0;
 	}
-	if (rootfs_size(ce->root, &bytes, &entries, err) < 0) {
-		json_decref(d);
-		return NULL;
-	}
-	json_object_set_new(d, "image", json_string(IMAGE_MINIMAL));
-	json_object_set_new(d, "bytes", json_integer((json_int_t)bytes));
-	json_object_set_new(d, "entries", json_integer(entries));
-	return d;
+	snprintf(d->image, sizeof(d->image), "%s", IMAGE_MINIMAL);
+	return rootfs_size(ce->root, &r->bytes, &r->entries, err);
 }
 
-static json_t *ct_describe_ns(const struct ct_env *ce)
+static void ct_describe_extra(const struct ct_env *ce, json_t *x)
 {
-	json_t *ns = json_array();
-
-	for (const struct ns_kind *k = ns_kinds; ns && k->name; k++)
-		if (ce->ns & k->bit)
-			json_array_append_new(ns, json_string(k->name));
-	return ns;
-}
-
-static json_t *ct_describe(const struct ct_env *ce, struct bb_err *err)
-{
-	json_t *rootfs = ct_describe_rootfs(ce, err);
-	json_t *d = rootfs ? json_pack("{s:s, s:o, s:o, s:o}", "kind", "namespaces", "namespaces",
-	                               ct_describe_ns(ce), "cgroup", ct_describe_cgroup(ce),
-	                               "rootfs", rootfs)
-	                   : NULL;
-
-	if (!d)
-		return NULL;
 	if (ce->ns & BB_NS_UTS)
-		json_object_set_new(d, "hostname", json_string(ROOTFS_HOSTNAME));
+		json_object_set_new(x, "hostname", json_string(ROOTFS_HOSTNAME));
 	if (ce->ns & BB_NS_NET)
-		json_object_set_new(d, "network",
+		json_object_set_new(x, "network",
 		                    json_string("new namespace, loopback only, down"));
 	if (ce->helper_ns)
 		json_object_set_new(
-		    d, "ns_helper",
+		    x, "ns_helper",
 		    json_string((ce->helper_ns & BB_NS_IPC)
 		                    ? "net and ipc namespaces made by a helper thread "
 		                      "in parallel with the rest of the start"
 		                    : "net namespace made by a helper thread in "
 		                      "parallel with the rest of the start"));
-	json_object_set_new(d, "workload", json_string(ce->load));
-	json_object_set_new(d, "user", json_string("uid 0 without capabilities"));
-	json_object_set_new(d, "capabilities",
+	json_object_set_new(x, "user", json_string("uid 0 without capabilities"));
+	json_object_set_new(x, "capabilities",
 	                    json_string("all dropped (bounding, ambient, effective, permitted, "
 	                                "inheritable)"));
-	json_object_set_new(d, "no_new_privs", json_true());
-	json_object_set_new(d, "seccomp", json_string("none"));
-	json_object_set_new(d, "pu", json_integer(ce->pu));
-	return d;
+	json_object_set_new(x, "no_new_privs", json_true());
+	json_object_set_new(x, "seccomp", json_string("none"));
+}
+
+static int ct_describe(const struct ct_env *ce, struct bb_envdesc *d, struct bb_err *err)
+{
+	snprintf(d->kind, sizeof(d->kind), "namespaces");
+	snprintf(d->workload, sizeof(d->workload), "%s", ce->load);
+	d->pu = ce->pu;
+	d->has_namespaces = true;
+	d->namespaces = ce->ns;
+	ct_describe_cgroup(ce, &d->cgroup);
+	if (!(d->extra = json_object()))
+		return bb_fail(err, ENOMEM, "container: describe");
+	ct_describe_extra(ce, d->extra);
+	return ct_describe_rootfs(ce, d, err);
 }
 
 static int ct_prepare_cgroup(struct ct_env *ce, const struct bb_env_opts *opts, struct bb_err *err)
@@ -804,11 +794,8 @@ static int ct_prepare(struct bb_env *env, struct bb_err *err)
 	    (ce->rootfs && ct_prepare_rootfs(ce, opts, err) < 0) ||
 	    ct_prepare_cgroup(ce, opts, err) < 0)
 		goto fail;
-	env->describe = ct_describe(ce, err);
-	if (!env->describe) {
-		bb_fail(err, ENOMEM, "container: describe");
+	if (ct_describe(ce, &env->desc, err) < 0)
 		goto fail;
-	}
 	env->priv = ce;
 	return 0;
 fail:
@@ -914,9 +901,95 @@ static void ct_probe(const struct bb_env_opts *opts, struct bb_probe *out)
 	         ct_userns_state());
 }
 
+static int ct_parse_ns(void *field, const char *arg, struct bb_err *err)
+{
+	return ns_parse_list(arg, field, err);
+}
+
+static int ct_check(const struct bb_env_opts *opts, struct bb_err *err)
+{
+	if (opts->image && !opts->container_rootfs)
+		return bb_fail(err, 0,
+		               "--image: an image is the container's root; it cannot go with "
+		               "--container-no-rootfs");
+	return 0;
+}
+
+#define CT_OPT(f) offsetof(struct bb_env_opts, f)
+
+static const struct bb_option ct_options[] = {
+	{ .name = "container-ns",
+	  .type = BB_OPT_CUSTOM,
+	  .field = CT_OPT(container_ns),
+	  .parse = ct_parse_ns,
+	  .arg = "LIST",
+	  .help = "namespaces of the container (default all: mnt,pid,uts,ipc,net,cgroup)" },
+	{ .name = "container-no-cgroup",
+	  .type = BB_OPT_CLEAR,
+	  .field = CT_OPT(container_cgroup),
+	  .help = "leave out the container's cgroup" },
+	{ .name = "container-no-rootfs",
+	  .type = BB_OPT_CLEAR,
+	  .field = CT_OPT(container_rootfs),
+	  .help = "leave out the root switch (the container sees the host's files)" },
+	{ .name = "cpu-quota",
+	  .type = BB_OPT_DOUBLE,
+	  .field = CT_OPT(cpu_quota),
+	  .min = 0.01,
+	  .max = 1024,
+	  .arg = "CPUS",
+	  .help = "container CPU limit (default 1)" },
+	{ .name = "mem-limit",
+	  .type = BB_OPT_SIZE,
+	  .field = CT_OPT(mem_limit),
+	  .min = 16 << 20,
+	  .arg = "SIZE",
+	  .help = "container memory limit, at least 16M (default 512M)" },
+	{ .name = "pids-limit",
+	  .type = BB_OPT_LONG,
+	  .field = CT_OPT(pids_limit),
+	  .min = 8,
+	  .max = 4194304,
+	  .arg = "N",
+	  .help = "container pids limit (default 256)" },
+	BB_OPTIONS_END,
+};
+
+enum { CT_DROP_CGROUP = 1 << 8, CT_DROP_ROOTFS = 1 << 9 };
+
+static bool ct_variant_apply(struct bb_env_opts *o, const struct bb_variant *v)
+{
+	struct bb_env_opts full = *o;
+
+	o->container_ns &= ~(unsigned)(v->what & BB_NS_ALL);
+	o->container_cgroup &= !(v->what & CT_DROP_CGROUP);
+	o->container_rootfs &= !(v->what & CT_DROP_ROOTFS);
+	return o->container_ns != full.container_ns ||
+	       o->container_cgroup != full.container_cgroup ||
+	       o->container_rootfs != full.container_rootfs;
+}
+
+/* The root switch needs the mount namespace: leaving out mnt leaves out the root switch. */
+static const struct bb_variant ct_variants[] = {
+	{ "nonet", "net", BB_NS_NET, ct_variant_apply },
+	{ "noipc", "ipc", BB_NS_IPC, ct_variant_apply },
+	{ "nouts", "uts", BB_NS_UTS, ct_variant_apply },
+	{ "nopid", "pid", BB_NS_PID, ct_variant_apply },
+	{ "nocgroupns", "cgroupns", BB_NS_CGROUP, ct_variant_apply },
+	{ "nocgroup", "cgroup", CT_DROP_CGROUP, ct_variant_apply },
+	{ "norootfs", "rootfs", CT_DROP_ROOTFS, ct_variant_apply },
+	{ "nomnt", "mnt+rootfs", BB_NS_MNT | CT_DROP_ROOTFS, ct_variant_apply },
+	{ NULL, NULL, 0, NULL },
+};
+
 const struct launcher launcher_container = {
 	.name = "container",
 	.summary = "namespaces, a cgroup and a read-only minimal root, made with clone()",
+	.class = BB_CLASS_CONTAINER,
+	.caps = BB_CAP_IMAGE | BB_CAP_DECOMPOSE | BB_CAP_LIMITS,
+	.options = ct_options,
+	.variants = ct_variants,
+	.check = ct_check,
 	.probe = ct_probe,
 	.prepare = ct_prepare,
 	.spawn = ct_spawn,

@@ -14,7 +14,9 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "envdesc.h"
 #include "err.h"
+#include "opttab.h"
 
 /* Container namespace kinds, switchable one by one for the startup decomposition. */
 enum bb_ns {
@@ -56,12 +58,11 @@ struct bb_env_opts {
 struct bb_env {
 	const struct launcher *launcher;
 	const struct bb_env_opts *opts;
-	char name[32]; /* name in results ("native", "container", "vm", "container-nonet", ...) */
-	void *priv;    /* launcher-owned; freed by cleanup() */
-	json_t *describe;  /* what defines this environment, for results' `environments` */
-	bool emulated;     /* figures are from an emulator (VM under TCG): label them */
-	const char *accel; /* "kvm" / "tcg" for VMs, NULL otherwise */
-	bool startup_only; /* a decomposition variant: it runs the startup suite only */
+	char name[ENVDESC_NAME]; /* in results: "native", "container-debian", "container-nonet" */
+	void *priv;              /* launcher-owned; freed by cleanup() */
+	/* What defines this environment, for results' `environments`: run sets name, class,
+	 * caps, image and the variant fields; prepare() fills in the rest. */
+	struct bb_envdesc desc;
 };
 
 /* What to run in one instance: `boxbench-load SUITE ARGS...`. */
@@ -89,12 +90,28 @@ struct bb_probe {
 	char reason[512]; /* why not, or a short description of what will be used */
 };
 
+/* A decomposition variant (BB_CAP_DECOMPOSE): the full box minus one part, for pricing that
+ * part (C10). apply() turns the full box's options into the variant's; it returns false when
+ * the full box does not have the part, so there is nothing to take away. */
+struct bb_variant {
+	const char *suffix;  /* "nonet": the variant is named "<box>-<suffix>" */
+	const char *removed; /* "net": what it leaves out, in results */
+	unsigned long what;  /* the launcher's own code for the part */
+	bool (*apply)(struct bb_env_opts *opts, const struct bb_variant *v);
+};
+
 struct launcher {
 	const char *name;
 	const char *summary;
+	enum bb_class class;
+	unsigned caps;                     /* enum bb_cap */
+	const struct bb_option *options;   /* its own `run` options (fields of bb_env_opts) */
+	const struct bb_variant *variants; /* NULL-terminated by suffix; BB_CAP_DECOMPOSE */
+	/* Options that cannot go together, found before anything runs (a usage error). */
+	int (*check)(const struct bb_env_opts *opts, struct bb_err *err);
 	/* Can it run here? Never fails: fills out->available and out->reason. */
 	void (*probe)(const struct bb_env_opts *opts, struct bb_probe *out);
-	/* Once per run: build images, check binaries, fill env->describe. */
+	/* Once per run: build images, check binaries, fill env->desc. */
 	int (*prepare)(struct bb_env *env, struct bb_err *err);
 	/* Start a fresh instance running the job. */
 	int (*spawn)(struct bb_env *env, const struct bb_job *job, struct bb_instance *inst,

@@ -28,10 +28,9 @@ static int native_prepare(struct bb_env *env, struct bb_err *err)
 {
 	if (access(env->opts->load_path, X_OK) < 0)
 		return bb_fail(err, errno, "workload %s", env->opts->load_path);
-	env->describe = json_pack("{s:s, s:s, s:i}", "kind", "process", "workload",
-	                          env->opts->load_path, "pu", env->opts->pu);
-	if (!env->describe)
-		return bb_fail(err, ENOMEM, "describe");
+	snprintf(env->desc.kind, sizeof(env->desc.kind), "process");
+	snprintf(env->desc.workload, sizeof(env->desc.workload), "%s", env->opts->load_path);
+	env->desc.pu = env->opts->pu;
 	return 0;
 }
 
@@ -119,6 +118,7 @@ static void native_cleanup(struct bb_env *env)
 const struct launcher launcher_native = {
 	.name = "native",
 	.summary = "a plain process on the host",
+	.class = BB_CLASS_NATIVE,
 	.probe = native_probe,
 	.prepare = native_prepare,
 	.spawn = native_spawn,

@@ -22,6 +22,7 @@
 #include "qemu.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -240,34 +241,40 @@ static int vm_qemu_version(struct vm_env *v, struct bb_err *err)
 	return 0;
 }
 
-static json_t *vm_describe(const struct bb_env_opts *opts, const struct vm_env *v,
-                           const char *cmdline)
+static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, const char *cmdline,
+                        struct bb_envdesc *d)
 {
-	json_t *d = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "kind", "vm",
-	    "vmm", QEMU_BINARY, "vmm_version", v->version, "machine", QEMU_MACHINE, "accel",
-	    v->guest.accel, "emulated", strcmp(v->guest.accel, "tcg") == 0, "cpu_model",
-	    strcmp(v->guest.accel, "kvm") == 0 ? "host" : QEMU_TCG_CPU, "guest_kernel", v->kernel,
-	    "guest_kernel_version", v->kernel_version, "initramfs", v->initrd, "mem_mib",
-	    (int)v->guest.mem_mib, "vcpus", (int)v->guest.vcpus, "kernel_cmdline", cmdline);
+	json_t *x = d->extra;
 
-	if (!d)
-		return NULL;
-	json_object_set_new(d, "pu", json_integer(opts->pu));
-	json_object_set_new(d, "kvm_kind", v->kvm_kind ? json_string(v->kvm_kind) : json_null());
+	snprintf(d->kind, sizeof(d->kind), "vm");
+	snprintf(d->vmm, sizeof(d->vmm), "%s", QEMU_BINARY);
+	snprintf(d->vmm_version, sizeof(d->vmm_version), "%s", v->version);
+	snprintf(d->machine, sizeof(d->machine), "%s", QEMU_MACHINE);
+	snprintf(d->accel, sizeof(d->accel), "%s", v->guest.accel);
+	d->emulated = strcmp(v->guest.accel, "tcg") == 0;
+	snprintf(d->guest_kernel, sizeof(d->guest_kernel), "%s", v->kernel);
+	snprintf(d->guest_kernel_version, sizeof(d->guest_kernel_version), "%s", v->kernel_version);
+	snprintf(d->initramfs, sizeof(d->initramfs), "%s", v->initrd);
+	d->mem_mib = v->guest.mem_mib;
+	d->vcpus = v->guest.vcpus;
+	d->pu = opts->pu;
+	snprintf(d->image, sizeof(d->image), "%s", v->img.name[0] ? v->img.name : IMAGE_MINIMAL);
+	json_object_set_new(
+	    x, "cpu_model",
+	    json_string(strcmp(v->guest.accel, "kvm") == 0 ? "host" : QEMU_TCG_CPU));
+	json_object_set_new(x, "kernel_cmdline", json_string(cmdline));
+	json_object_set_new(x, "kvm_kind", v->kvm_kind ? json_string(v->kvm_kind) : json_null());
 	if (v->kvm_kind && v->kvm_ratio > 0)
-		json_object_set_new(d, "kvm_guest_speed_ratio", json_real(v->kvm_ratio));
+		json_object_set_new(x, "kvm_guest_speed_ratio", json_real(v->kvm_ratio));
 	if (v->guest.tsc_khz)
-		json_object_set_new(d, "guest_tsc_khz", json_integer((json_int_t)v->guest.tsc_khz));
-	json_object_set_new(d, "image", json_string(v->img.name[0] ? v->img.name : IMAGE_MINIMAL));
+		json_object_set_new(x, "guest_tsc_khz", json_integer((json_int_t)v->guest.tsc_khz));
 	if (v->img.name[0]) {
-		json_object_set_new(d, "root_disk", json_string(v->img.disk));
-		json_object_set_new(d, "image_source", json_string(v->img.source));
-		json_object_set_new(d, "root",
+		snprintf(d->root_disk, sizeof(d->root_disk), "%s", v->img.disk);
+		json_object_set_new(x, "image_source", json_string(v->img.source));
+		json_object_set_new(x, "root",
 		                    json_string("the image's ext4 disk, read-only (virtio-blk), "
 		                                "switched to by the initramfs's init"));
 	}
-	return d;
 }
 
 static int vm_setup(struct bb_env *env, struct vm_env *v, char *base, size_t len,
@@ -313,14 +320,12 @@ static int vm_prepare(struct bb_env *env, struct bb_err *err)
 		free(v);
 		return -1;
 	}
-	env->describe = vm_describe(env->opts, v, base);
-	if (!env->describe) {
+	if (!(env->desc.extra = json_object())) {
 		free(v);
 		return bb_fail(err, ENOMEM, "describe");
 	}
+	vm_describe(env->opts, v, base, &env->desc);
 	env->priv = v;
-	env->accel = v->guest.accel;
-	env->emulated = strcmp(v->guest.accel, "tcg") == 0;
 	return 0;
 }
 
@@ -505,9 +510,48 @@ static void vm_cleanup(struct bb_env *env)
 	env->priv = NULL;
 }
 
+#define VM_OPT(f) offsetof(struct bb_env_opts, f)
+
+static const struct bb_option vm_options[] = {
+	{ .name = "vm-accel",
+	  .type = BB_OPT_CHOICE,
+	  .field = VM_OPT(vm_accel),
+	  .choices = "kvm|tcg",
+	  .arg = "kvm|tcg",
+	  .help = "override the measured choice (kvm only when hardware assisted)" },
+	{ .name = "vm-kernel",
+	  .type = BB_OPT_STRING,
+	  .field = VM_OPT(vm_kernel),
+	  .arg = "FILE",
+	  .help = "guest kernel (default: the one built from Debian's cloud kernel)" },
+	{ .name = "vm-initrd",
+	  .type = BB_OPT_STRING,
+	  .field = VM_OPT(vm_initrd),
+	  .arg = "FILE",
+	  .help = "guest initramfs (default: the built one)" },
+	{ .name = "vm-mem",
+	  .type = BB_OPT_UINT,
+	  .field = VM_OPT(vm_mem_mib),
+	  .min = 64,
+	  .max = 65536,
+	  .arg = "MIB",
+	  .help = "guest memory (default 512 MiB)" },
+	{ .name = "vm-vcpus",
+	  .type = BB_OPT_UINT,
+	  .field = VM_OPT(vm_vcpus),
+	  .min = 1,
+	  .max = 64,
+	  .arg = "N",
+	  .help = "guest vCPUs (default 1)" },
+	BB_OPTIONS_END,
+};
+
 const struct launcher launcher_vm = {
 	.name = "vm",
 	.summary = "a Linux guest under QEMU microvm (KVM when hardware assisted, else TCG)",
+	.class = BB_CLASS_VM,
+	.caps = BB_CAP_IMAGE | BB_CAP_GUEST_CLOCK | BB_CAP_LIMITS | BB_CAP_OWN_KERNEL,
+	.options = vm_options,
 	.probe = vm_probe,
 	.prepare = vm_prepare,
 	.spawn = vm_spawn,

@@ -83,6 +83,31 @@ static void test_parsers(void **state)
 	free(buf);
 }
 
+static void test_parse_size(void **state)
+{
+	long long b;
+	struct bb_err err = { 0 };
+	const char *bad[] = { "", "G", "-1", "12X", "1GX", "0", "1.5.2G", NULL };
+
+	(void)state;
+	assert_int_equal(cli_size("16G", &b, &err), 0);
+	assert_true(b == 16LL << 30);
+	assert_int_equal(cli_size("512m", &b, &err), 0);
+	assert_true(b == 512LL << 20);
+	assert_int_equal(cli_size("64KiB", &b, &err), 0);
+	assert_true(b == 64LL << 10);
+	assert_int_equal(cli_size("1.5G", &b, &err), 0);
+	assert_true(b == 3LL << 29);
+	assert_int_equal(cli_size("1T", &b, &err), 0);
+	assert_true(b == 1LL << 40);
+	assert_int_equal(cli_size("4096", &b, &err), 0);
+	assert_true(b == 4096);
+	for (size_t i = 0; bad[i]; i++) {
+		assert_int_equal(cli_size(bad[i], &b, &err), -1);
+		assert_non_null(strstr(err.msg, "size:"));
+	}
+}
+
 static void test_help_and_version(void **state)
 {
 	char bin[256];
@@ -104,9 +129,8 @@ static void test_help_and_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_usage),
-		cmocka_unit_test(test_foreign_json),
-		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_bad_usage),        cmocka_unit_test(test_foreign_json),
+		cmocka_unit_test(test_parsers),          cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_help_and_version),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

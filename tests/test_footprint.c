@@ -387,31 +387,6 @@ static void test_density_fit(void **state)
 	assert_int_equal(fp_density_fit(100, 10, 30, 1, &inc, &fit, &err), -1);
 }
 
-static void test_parse_size(void **state)
-{
-	long long b;
-	struct bb_err err = { 0 };
-	const char *bad[] = { "", "G", "-1", "12X", "1GX", "0", "1.5.2G", NULL };
-
-	(void)state;
-	assert_int_equal(fp_parse_size("16G", &b, &err), 0);
-	assert_true(b == 16LL << 30);
-	assert_int_equal(fp_parse_size("512m", &b, &err), 0);
-	assert_true(b == 512LL << 20);
-	assert_int_equal(fp_parse_size("64KiB", &b, &err), 0);
-	assert_true(b == 64LL << 10);
-	assert_int_equal(fp_parse_size("1.5G", &b, &err), 0);
-	assert_true(b == 3LL << 29);
-	assert_int_equal(fp_parse_size("1T", &b, &err), 0);
-	assert_true(b == 1LL << 40);
-	assert_int_equal(fp_parse_size("4096", &b, &err), 0);
-	assert_true(b == 4096);
-	for (size_t i = 0; bad[i]; i++) {
-		assert_int_equal(fp_parse_size(bad[i], &b, &err), -1);
-		assert_non_null(strstr(err.msg, "size:"));
-	}
-}
-
 /* fanotify sees what a watched process opened, not what others did (root only). */
 static void test_opens(void **state)
 {
@@ -464,7 +439,6 @@ int main(void)
 		cmocka_unit_test(test_proc_tree_and_pss),
 		cmocka_unit_test(test_cgroup_of_self),
 		cmocka_unit_test(test_density_fit),
-		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_opens),
 	};
 

@@ -1,0 +1,106 @@
+/* What an environment is: one typed description per box, filled by its launcher's prepare()
+ * (or, for a box that cannot run here, by `run` with the probe's reason), written to the
+ * result's `environments` object by one writer and read back by one reader. The harness
+ * (claims, footprint, isolation, report, compare) reads these fields, never free-form keys and
+ * never the box's name.
+ *
+ * JSON mapping (results `environments.NAME`), every key optional on reading:
+ *   class        "native" | "container" | "vm" | "nested"   (older results: from `kind`)
+ *   caps         ["image", "decompose", "guest_clock", "daemon", "limits", "own_kernel"]
+ *   kind         the mechanism: "process", "namespaces", "vm"
+ *   available, reason
+ *   variant_of, removed   a decomposition variant: the full box and what it leaves out
+ *   image, workload, pu
+ *   namespaces   ["mnt", "pid", ...]
+ *   cgroup       {mode, hybrid, cpu_quota, cpu_period_us, mem_limit, pids_limit} | null
+ *   rootfs       {path, image, image_source, bytes, entries} | null
+ *   vmm, vmm_version, machine, accel, emulated, guest_kernel, guest_kernel_version, initramfs,
+ *   root_disk, image_source, mem_mib, vcpus
+ * Launcher-specific details that no rule reads (a VM's kernel command line, how a container's
+ * /dev is made) travel in `extra` and are merged into the same object when written. */
+#ifndef BB_ENVDESC_H
+#define BB_ENVDESC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "err.h"
+
+#define ENVDESC_NAME 32
+#define ENVDESC_PATH 1024
+
+enum bb_class {
+	BB_CLASS_UNKNOWN, /* an older or foreign result that does not say */
+	BB_CLASS_NATIVE,  /* a plain process on the host */
+	BB_CLASS_CONTAINER,
+	BB_CLASS_VM,
+	BB_CLASS_NESTED, /* a box inside a box (a container inside a VM) */
+};
+
+/* What a box can do or needs; the harness decides by these, never by a name. */
+enum bb_cap {
+	BB_CAP_IMAGE = 1 << 0,       /* runs on a root image: one box per --image */
+	BB_CAP_DECOMPOSE = 1 << 1,   /* its parts can be left out one at a time (C10) */
+	BB_CAP_GUEST_CLOCK = 1 << 2, /* a guest kernel with its own clock (guest_boot) */
+	BB_CAP_DAEMON = 1 << 3,      /* needs a daemon that outlives the instances */
+	BB_CAP_LIMITS = 1 << 4,      /* enforces CPU, memory and pids limits */
+	BB_CAP_OWN_KERNEL = 1 << 5, /* runs its own kernel: the host kernel's state is not shared */
+};
+
+struct bb_envdesc_cgroup {
+	bool on; /* the box has a cgroup of its own */
+	char mode[8];
+	bool hybrid;
+	double cpu_quota; /* CPUs worth of time */
+	long cpu_period_us;
+	long long mem_limit; /* bytes */
+	long pids_limit;
+};
+
+struct bb_envdesc_rootfs {
+	bool on; /* the box switches to a root of its own */
+	char path[ENVDESC_PATH];
+	char image_source[ENVDESC_PATH];
+	long long bytes; /* of the minimal tree; -1 = not measured (an image's tree) */
+	int entries;
+};
+
+struct bb_envdesc {
+	char name[ENVDESC_NAME];
+	enum bb_class class;
+	unsigned caps; /* enum bb_cap */
+	bool available;
+	char reason[512];
+	char kind[16];
+	char variant_of[ENVDESC_NAME]; /* "" unless a decomposition variant */
+	char removed[96];              /* what the variant leaves out: "net", "mnt+rootfs" */
+	char image[ENVDESC_NAME];      /* root image, "" when the box has none */
+	char workload[ENVDESC_PATH];   /* the workload binary the box runs, "" = inside an image */
+	int pu;
+	bool has_namespaces;
+	unsigned namespaces; /* enum bb_ns */
+	struct bb_envdesc_cgroup cgroup;
+	struct bb_envdesc_rootfs rootfs;
+	/* a guest */
+	char vmm[32], vmm_version[64], machine[32], accel[8];
+	bool emulated; /* figures come from an emulator (TCG): never read them as hardware cost */
+	char guest_kernel[ENVDESC_PATH], guest_kernel_version[64];
+	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];
+	unsigned mem_mib, vcpus;
+	json_t *extra; /* owned: launcher-specific details, an object or NULL */
+};
+
+void envdesc_init(struct bb_envdesc *d, const char *name);
+void envdesc_free(struct bb_envdesc *d);
+/* Deep copy (extra is shared by reference count). */
+void envdesc_copy(struct bb_envdesc *dst, const struct bb_envdesc *src);
+
+json_t *envdesc_to_json(const struct bb_envdesc *d);
+/* Read one `environments` entry; a wrong type is an error naming the key. */
+int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struct bb_err *err);
+
+const char *envdesc_class_name(enum bb_class c);
+bool envdesc_is_variant(const struct bb_envdesc *d);
+
+#endif

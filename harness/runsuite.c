@@ -1,0 +1,110 @@
+#include "runsuite.h"
+
+#include <stdio.h>
+
+#include "footprint.h"
+#include "isolation.h"
+
+extern const struct suite suite_mem;
+extern const struct suite suite_isolation;
+extern const struct suite suite_footprint;
+extern const struct suite suite_startup;
+
+/* mem: an array far larger than the LLC (8x), so that its random walk misses the caches; capped
+ * so that the default guest and cgroup still hold it. */
+static size_t mem_args(const struct run_suite_ctx *ctx, char **argv, size_t max)
+{
+	static char mib_text[24];
+	unsigned long long llc_mib = ctx->llc_bytes >> 20;
+	unsigned long long mib = llc_mib ? 8 * llc_mib : 64;
+
+	if (max < 2)
+		return 0;
+	mib = mib < 16 ? 16 : mib > 256 ? 256 : mib;
+	snprintf(mib_text, sizeof(mib_text), "%llu", mib);
+	argv[0] = "--array-mib";
+	argv[1] = mib_text;
+	return 2;
+}
+
+static const struct run_suite run_mem = {
+	.suite = &suite_mem,
+	.args = mem_args,
+};
+
+static size_t isolation_args(const struct run_suite_ctx *ctx, char **argv, size_t max)
+{
+	(void)ctx;
+	return isolation_suite_args(argv, max);
+}
+
+/* The host's own view, against which the suite's facts from inside each box are compared. */
+static int isolation_begin(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+{
+	return isolation_record_host(res, run->suites, run->nsuites, err);
+}
+
+static const struct run_suite run_isolation = {
+	.suite = &suite_isolation,
+	.args = isolation_args,
+	.begin = isolation_begin,
+};
+
+#define FP_OPT(f) (offsetof(struct bb_run, footprint) + offsetof(struct fp_ctx, f))
+
+static const struct bb_option footprint_options[] = {
+	{ .name = "density",
+	  .type = BB_OPT_UINT,
+	  .field = FP_OPT(density),
+	  .min = 2,
+	  .max = FP_MAX_DENSITY,
+	  .arg = "K",
+	  .help = "instances started at once (default 3)" },
+	{ .name = "budget",
+	  .type = BB_OPT_SIZE,
+	  .field = FP_OPT(budget),
+	  .min = 1,
+	  .arg = "SIZE",
+	  .help = "memory budget the density is extrapolated to (default 16G)" },
+	BB_OPTIONS_END,
+};
+
+static const struct bb_live *footprint_step(struct bb_run *run, struct bb_result *res, long rep,
+                                            struct bb_live *live)
+{
+	run->footprint.res = res;
+	*live = (struct bb_live){
+		.trigger = FP_TRIGGER, .fn = footprint_live, .ctx = &run->footprint, .rep = rep
+	};
+	return live;
+}
+
+static const struct run_suite run_footprint = {
+	.suite = &suite_footprint,
+	.options = footprint_options,
+	.live = footprint_step,
+};
+
+static const struct run_suite run_startup = {
+	.suite = &suite_startup,
+	.variants_run = true,
+};
+
+/* The table: a suite that needs the harness for more than running it adds one line here. */
+/* clang-format off */
+const struct run_suite *const run_suites[] = {
+	&run_startup,
+	&run_mem,
+	&run_isolation,
+	&run_footprint,
+	NULL,
+};
+/* clang-format on */
+
+const struct run_suite *run_suite_find(const struct suite *s)
+{
+	for (size_t i = 0; s && run_suites[i]; i++)
+		if (run_suites[i]->suite == s)
+			return run_suites[i];
+	return NULL;
+}

@@ -1,0 +1,43 @@
+/* What the harness does for a workload suite beyond running it, declared per suite (fio's
+ * engine options, stress-ng's per-stressor hooks): the suite's own `run` options, the
+ * arguments every box passes it, a step before the first sample and a step while an instance
+ * idles. The workload's table (bench/suite.h) says what a suite is; this one, keyed by the
+ * same `struct suite`, says what `run` does around it. A suite with nothing to add has no
+ * entry. */
+#ifndef BB_RUNSUITE_H
+#define BB_RUNSUITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "opttab.h"
+#include "run.h"
+#include "suite.h"
+
+/* What argument hooks may use: the run's choices and the host. */
+struct run_suite_ctx {
+	bool quick;
+	unsigned long long llc_bytes; /* last-level cache of the host, 0 = unknown */
+};
+
+struct run_suite {
+	const struct suite *suite;
+	/* its own options, fields of struct bb_run */
+	const struct bb_option *options;
+	/* arguments for the workload; returns how many it wrote (at most max) */
+	size_t (*args)(const struct run_suite_ctx *ctx, char **argv, size_t max);
+	/* once before the first sample */
+	int (*begin)(struct bb_run *run, struct bb_result *res, struct bb_err *err);
+	/* measured from outside while the instance idles (runner.h's live step) */
+	const struct bb_live *(*live)(struct bb_run *run, struct bb_result *res, long rep,
+	                              struct bb_live *live);
+	/* decomposition variants run this suite (they exist to price a start) */
+	bool variants_run;
+};
+
+extern const struct run_suite *const run_suites[];
+
+/* The entry of suite s, or NULL when the harness adds nothing to it. */
+const struct run_suite *run_suite_find(const struct suite *s);
+
+#endif

@@ -1,0 +1,185 @@
+/* The typed description of an environment: what is written is read back the same, launcher
+ * details ride along without overriding typed fields, older results get their class from the
+ * mechanism they name, and a wrong type is an error naming the key. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "envdesc.h"
+#include "launcher.h"
+
+static void fill_container(struct bb_envdesc *d)
+{
+	envdesc_init(d, "container-nonet");
+	d->class = BB_CLASS_CONTAINER;
+	d->caps = BB_CAP_IMAGE | BB_CAP_DECOMPOSE;
+	d->available = true;
+	snprintf(d->kind, sizeof(d->kind), "namespaces");
+	snprintf(d->variant_of, sizeof(d->variant_of), "container");
+	snprintf(d->removed, sizeof(d->removed), "net");
+	snprintf(d->image, sizeof(d->image), "minimal");
+	d->pu = 1;
+	d->has_namespaces = true;
+	d->namespaces = BB_NS_MNT | BB_NS_PID;
+	d->cgroup = (struct bb_envdesc_cgroup){ .on = true,
+		                                .mode = "v1",
+		                                .cpu_quota = 0.5,
+		                                .cpu_period_us = 100000,
+		                                .mem_limit = 1 << 29,
+		                                .pids_limit = 64 };
+	d->rootfs.on = true;
+	snprintf(d->rootfs.path, sizeof(d->rootfs.path), "/r");
+	d->rootfs.bytes = 4096;
+	d->rootfs.entries = 3;
+	d->extra = json_pack("{s:s, s:{s:s, s:s}}", "seccomp", "none", "rootfs", "dev", "tmpfs",
+	                     "path", "/not-the-typed-one");
+}
+
+static void test_round_trip(void **state)
+{
+	struct bb_envdesc d, back;
+	struct bb_err err = { 0 };
+	json_t *j;
+
+	(void)state;
+	fill_container(&d);
+	j = envdesc_to_json(&d);
+	assert_string_equal(json_string_value(json_object_get(j, "class")), "container");
+	assert_int_equal(json_array_size(json_object_get(j, "caps")), 2);
+	/* extra rides along, merged into the typed objects, never over a typed key */
+	assert_string_equal(json_string_value(json_object_get(j, "seccomp")), "none");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "rootfs"), "dev")),
+	                    "tmpfs");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(j, "rootfs"), "path")), "/r");
+	assert_int_equal(envdesc_from_json("container-nonet", j, &back, &err), 0);
+	assert_int_equal(back.class, BB_CLASS_CONTAINER);
+	assert_int_equal(back.caps, BB_CAP_IMAGE | BB_CAP_DECOMPOSE);
+	assert_true(envdesc_is_variant(&back));
+	assert_string_equal(back.variant_of, "container");
+	assert_string_equal(back.removed, "net");
+	assert_string_equal(back.image, "minimal");
+	assert_int_equal(back.namespaces, BB_NS_MNT | BB_NS_PID);
+	assert_true(back.cgroup.on);
+	assert_true(back.cgroup.cpu_quota == 0.5);
+	assert_true(back.cgroup.mem_limit == 1 << 29);
+	assert_int_equal(back.cgroup.pids_limit, 64);
+	assert_string_equal(back.rootfs.path, "/r");
+	assert_true(back.rootfs.bytes == 4096);
+	assert_int_equal(back.pu, 1);
+	envdesc_free(&back);
+	envdesc_free(&d);
+	json_decref(j);
+}
+
+static void test_vm_and_unavailable(void **state)
+{
+	struct bb_envdesc d, back;
+	struct bb_err err = { 0 };
+	json_t *j;
+
+	(void)state;
+	envdesc_init(&d, "vm");
+	d.class = BB_CLASS_VM;
+	d.available = true;
+	snprintf(d.vmm, sizeof(d.vmm), "qemu-system-x86_64");
+	snprintf(d.machine, sizeof(d.machine), "microvm");
+	snprintf(d.accel, sizeof(d.accel), "tcg");
+	d.emulated = true;
+	d.vcpus = 1;
+	d.mem_mib = 512;
+	j = envdesc_to_json(&d);
+	assert_null(json_object_get(j, "cgroup")); /* not a namespace box: no such key */
+	assert_int_equal(envdesc_from_json("vm", j, &back, &err), 0);
+	assert_int_equal(back.class, BB_CLASS_VM);
+	assert_true(back.emulated);
+	assert_string_equal(back.machine, "microvm");
+	assert_int_equal(back.mem_mib, 512);
+	envdesc_free(&back);
+	json_decref(j);
+	d.available = false;
+	snprintf(d.reason, sizeof(d.reason), "no qemu");
+	j = envdesc_to_json(&d);
+	assert_int_equal(json_object_size(j), 4); /* class, caps, available, reason */
+	assert_int_equal(envdesc_from_json("vm", j, &back, &err), 0);
+	assert_false(back.available);
+	assert_string_equal(back.reason, "no qemu");
+	envdesc_free(&back);
+	json_decref(j);
+}
+
+/* Results written before the class was declared name the mechanism instead. */
+static void test_older_results(void **state)
+{
+	static const struct {
+		const char *json;
+		enum bb_class class;
+	} cases[] = {
+		{ "{\"kind\": \"process\"}", BB_CLASS_NATIVE },
+		{ "{\"kind\": \"namespaces\", \"namespaces\": [\"net\"]}", BB_CLASS_CONTAINER },
+		{ "{\"kind\": \"vm\", \"accel\": \"tcg\"}", BB_CLASS_VM },
+		{ "{\"nested\": true}", BB_CLASS_NESTED },
+		{ "{}", BB_CLASS_UNKNOWN },
+	};
+	struct bb_err err = { 0 };
+	struct bb_envdesc d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = json_loads(cases[i].json, 0, NULL);
+		assert_int_equal(envdesc_from_json("x", j, &d, &err), 0);
+		assert_int_equal(d.class, cases[i].class);
+		assert_true(d.available);
+		envdesc_free(&d);
+		json_decref(j);
+	}
+	/* tcg is an emulator whether or not the writer said so */
+	json_t *j = json_loads("{\"kind\": \"vm\", \"accel\": \"tcg\"}", 0, NULL);
+	assert_int_equal(envdesc_from_json("vm", j, &d, &err), 0);
+	assert_true(d.emulated);
+	envdesc_free(&d);
+	json_decref(j);
+}
+
+static void test_wrong_types(void **state)
+{
+	static const struct {
+		const char *json, *msg;
+	} cases[] = {
+		{ "[]", "environments.e: expected an object" },
+		{ "{\"class\": 3}", "environments.e.class: expected a string" },
+		{ "{\"available\": \"yes\"}", "environments.e.available: expected true or false" },
+		{ "{\"cgroup\": 1}", "environments.e.cgroup: expected an object or null" },
+		{ "{\"cgroup\": {\"cpu_quota\": \"x\"}}",
+		  "environments.e.cgroup.cpu_quota: expected a number" },
+		{ "{\"namespaces\": \"net\"}", "environments.e.namespaces: expected an array" },
+		{ "{\"vcpus\": -1}", "environments.e.vcpus: expected a number in range" },
+	};
+	struct bb_err err = { 0 };
+	struct bb_envdesc d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+		assert_int_equal(envdesc_from_json("e", j, &d, &err), -1);
+		if (!strstr(err.msg, cases[i].msg))
+			fail_msg("%s: '%s' lacks '%s'", cases[i].json, err.msg, cases[i].msg);
+		envdesc_free(&d);
+		json_decref(j);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_vm_and_unavailable),
+		cmocka_unit_test(test_older_results),
+		cmocka_unit_test(test_wrong_types),
+	};
+	return cmocka_run_group_tests_name("envdesc", tests, NULL, NULL);
+}
