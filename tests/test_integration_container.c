@@ -1,6 +1,6 @@
 /* Integration: real containers. Inside, the workload is PID 1 with its own hostname and none
- * of the host's mounts, and its limits hold; after a run no cgroup, mount or process is left;
- * a workload that hangs is killed at the timeout and still cleaned up. */
+ * of the host's mounts, and its limits hold; after a run no cgroup or process is left. (The
+ * timeout and teardown on every box: test_integration_launchers.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -139,45 +139,6 @@ static void test_inside_the_box(void **state)
 	free(r);
 }
 
-static void test_hang_killed_and_cleaned(void **state)
-{
-	char out[128];
-	struct cmd_out *r = malloc(sizeof(*r));
-	struct bb_result res;
-	struct bb_err e = { 0 };
-
-	(void)state;
-	if (!available())
-		skip();
-	snprintf(out, sizeof(out), "%s/hang.json", dir);
-	char *argv[] = { bin,
-		         "run",
-		         "--envs",
-		         "container",
-		         "--suites",
-		         "selftest",
-		         "--reps",
-		         "1",
-		         "--warmup",
-		         "0",
-		         "--timeout",
-		         "1",
-		         "-o",
-		         out,
-		         "--load-arg=--mode",
-		         "--load-arg=hang",
-		         NULL };
-	assert_int_equal(run_cmd(argv, r), 0);
-	assert_int_equal(r->code, 1);
-	assert_int_equal(results_read(out, &res, &e), 0);
-	assert_non_null(strstr(res.series[0].errors[0].reason, "timed out"));
-	results_free(&res);
-	assert_int_equal(leftover_children(), 0);
-	assert_int_equal(leftover_cgroups(), 0);
-	assert_int_equal(system("grep -q boxbench /proc/mounts"), 256); /* grep: no match */
-	free(r);
-}
-
 static void test_bad_options(void **state)
 {
 	struct cmd_out *r = malloc(sizeof(*r));
@@ -200,7 +161,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inside_the_box),
-		cmocka_unit_test(test_hang_killed_and_cleaned),
 		cmocka_unit_test(test_bad_options),
 	};
 	return cmocka_run_group_tests_name("integration_container", tests, setup, teardown);
