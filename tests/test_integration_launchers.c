@@ -199,8 +199,7 @@ static void box_release(struct box *b)
 	if (!b->prepared)
 		return;
 	b->l->cleanup(&b->env);
-	json_decref(b->env.describe);
-	b->env.describe = NULL;
+	envdesc_free(&b->env.desc);
 	b->prepared = false;
 }
 
@@ -217,9 +216,17 @@ static void box_begin(struct box *b)
 	b->env.launcher = b->l;
 	b->env.opts = &b->opts;
 	snprintf(b->env.name, sizeof(b->env.name), "%s", b->l->name);
+	envdesc_init(&b->env.desc, b->l->name);
+	b->env.desc.class = b->l->class;
+	b->env.desc.caps = b->l->caps;
 	if (b->l->prepare(&b->env, &err) < 0)
 		fail_msg("%s: prepare: %s", b->l->name, err.msg);
 	b->prepared = true;
+	/* the contract: prepare says what the box is made of */
+	if (!b->env.desc.kind[0])
+		fail_msg("%s: prepare left the description's kind empty", b->l->name);
+	if (b->l->class == BB_CLASS_UNKNOWN)
+		fail_msg("%s: the launcher declares no class", b->l->name);
 }
 
 static void box_end(struct box *b)
