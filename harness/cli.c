@@ -106,10 +106,17 @@ int cli_error(const char *cmd, int code, const char *fmt, ...)
 	return code;
 }
 
-int cli_bad_option(const char *cmd, int c, const char *arg)
+int cli_option_error(int c, const char *arg, struct bb_err *err)
 {
 	if (c == ':')
-		return cli_error(cmd, BB_EXIT_USAGE, "option '%s' needs a value (see --help)",
-		                 arg ? arg : "?");
-	return cli_error(cmd, BB_EXIT_USAGE, "unknown option '%s' (see --help)", arg ? arg : "?");
+		return bb_fail(err, 0, "option '%s' needs a value (see --help)", arg ? arg : "?");
+	return bb_fail(err, 0, "unknown option '%s' (see --help)", arg ? arg : "?");
+}
+
+int cli_bad_option(const char *cmd, int c, const char *arg)
+{
+	struct bb_err err = { 0 };
+
+	cli_option_error(c, arg, &err);
+	return cli_error(cmd, BB_EXIT_USAGE, "%s", err.msg);
 }

@@ -40,7 +40,10 @@ int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n
 int cli_error(const char *cmd, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* getopt_long (optstring starting with ':') returned c ('?' or ':') for arg. */
+/* getopt_long (optstring starting with ':') returned c ('?' or ':') for arg: the message into
+ * err, returns -1. */
+int cli_option_error(int c, const char *arg, struct bb_err *err);
+/* The same, printed as "boxbench: CMD: message"; returns BB_EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, const char *arg);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "doc.h"
 
 struct cmp_row {
 	const struct bb_series *base, *new_;
@@ -22,7 +23,7 @@ struct cmp_table {
 
 struct cmp_opts {
 	struct compare_rule rule;
-	bool markdown;
+	bool markdown, help;
 	const char *base_path, *new_path;
 };
 
@@ -45,10 +46,9 @@ static const char cmp_usage[] =
     "more than the threshold in the bad direction. Exit 1 on any regression, 0 otherwise,\n"
     "2 on bad input.\n";
 
-/* Returns an exit code, or -1 to go on. */
-static int cmp_parse(int argc, char **argv, struct cmp_opts *o)
+/* 0 with the options (o->help: print the usage and stop), or -1 with the usage error. */
+static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
 	double pct;
 	int c;
 
@@ -58,39 +58,39 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o)
 	while ((c = getopt_long(argc, argv, ":", cmp_longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
-			return fputs(cmp_usage, stdout), BB_EXIT_OK;
+			o->help = true;
+			return 0;
 		case OPT_THRESHOLD:
-			if (cli_double("--threshold", optarg, 0, 10000, &pct, &err) < 0)
-				return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
+			if (cli_double("--threshold", optarg, 0, 10000, &pct, err) < 0)
+				return -1;
 			o->rule.threshold = pct / 100;
 			break;
 		case OPT_ALPHA:
-			if (cli_double("--alpha", optarg, 1e-12, 0.5, &o->rule.alpha, &err) < 0)
-				return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
+			if (cli_double("--alpha", optarg, 1e-12, 0.5, &o->rule.alpha, err) < 0)
+				return -1;
 			break;
 		case OPT_MARKDOWN:
 			o->markdown = true;
 			break;
 		default:
-			return cli_bad_option("compare", c, argv[optind - 1]);
+			return cli_option_error(c, argv[optind - 1], err);
 		}
 	}
 	if (argc - optind != 2)
-		return cli_error("compare", BB_EXIT_USAGE,
-		                 "expected two files, BASE and NEW (usage: boxbench compare BASE "
-		                 "NEW [--threshold PCT] [--alpha A] [--markdown])");
+		return bb_fail(err, 0,
+		               "expected two files, BASE and NEW (usage: boxbench compare BASE NEW "
+		               "[--threshold PCT] [--alpha A] [--markdown])");
 	o->base_path = argv[optind];
 	o->new_path = argv[optind + 1];
-	return -1;
+	return 0;
 }
 
-static const char *jstr(json_t *o, const char *k1, const char *k2)
+/* obj[key] (obj[key][key2] when key2 is set) as a string, "?" when there is none. */
+static const char *cmp_str(json_t *obj, const char *key, const char *key2)
 {
-	json_t *v = json_object_get(o, k1);
-
-	if (k2)
-		v = json_object_get(v, k2);
-	return json_is_string(v) ? json_string_value(v) : "?";
+	const char *s =
+	    key2 ? results_jstr(json_object_get(obj, key), key2) : results_jstr(obj, key);
+	return s ? s : "?";
 }
 
 static int cmp_diff(char (*out)[256], int n, const char *what, const char *a, const char *b)
@@ -112,8 +112,8 @@ static int cmp_host_diffs(const struct bb_result *a, const struct bb_result *b, 
 	int n = 0;
 
 	for (size_t i = 0; i < 3; i++)
-		n = cmp_diff(out, n, names[i], jstr(a->host, keys[i][0], keys[i][1]),
-		             jstr(b->host, keys[i][0], keys[i][1]));
+		n = cmp_diff(out, n, names[i], cmp_str(a->host, keys[i][0], keys[i][1]),
+		             cmp_str(b->host, keys[i][0], keys[i][1]));
 	json_object_foreach(a->environments, env, ea)
 	{
 		json_t *eb = json_object_get(b->environments, env);
@@ -121,7 +121,7 @@ static int cmp_host_diffs(const struct bb_result *a, const struct bb_result *b, 
 		if (!eb || !(json_object_get(ea, "accel") || json_object_get(eb, "accel")))
 			continue;
 		snprintf(what, sizeof(what), "%s accel", env);
-		n = cmp_diff(out, n, what, jstr(ea, "accel", NULL), jstr(eb, "accel", NULL));
+		n = cmp_diff(out, n, what, cmp_str(ea, "accel", NULL), cmp_str(eb, "accel", NULL));
 	}
 	return n;
 }
@@ -253,102 +253,127 @@ static void cmp_print_text(const struct cmp_table *t, const struct cmp_opts *o, 
 	}
 }
 
-/* Names come from result files: keep a Markdown table cell intact. */
-static void md_cell(FILE *f, const char *s)
+/* Names come from result files: literals, nothing in them turns into Markdown. */
+static void cmp_md_cell(struct doc *d, const char *literal)
 {
-	for (; *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '`' || *s == '*' || *s == '_')
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
+	doc_cell_begin(d, NULL);
+	doc_literal(d, literal);
+	doc_cell_end(d);
 }
 
-static void cmp_print_md_row(const struct cmp_row *r, FILE *f)
+static void cmp_md_key(struct doc *d, const struct bb_series *s)
+{
+	doc_literal(d, s->suite);
+	doc_puts(d, "/");
+	doc_literal(d, s->metric);
+}
+
+static void cmp_print_md_row(struct doc *d, const struct cmp_row *r)
 {
 	char ch[80], p[16], notes[256], mb[32], mn[32];
-	enum compare_verdict v = r->st.verdict;
+	const char *nums[] = { fmt_median(r->base, mb, sizeof(mb)),
+		               fmt_median(r->new_, mn, sizeof(mn)),
+		               fmt_change(&r->st, ch, sizeof(ch)),
+		               fmt_p(&r->st, r->new_->better, p, sizeof(p)) };
 
-	fputs("| ", f);
-	md_cell(f, r->base->suite);
-	fputc('/', f);
-	md_cell(f, r->base->metric);
-	fputs(" | ", f);
-	md_cell(f, r->base->env);
-	fputs(" | ", f);
-	md_cell(f, r->new_->unit);
-	fprintf(f, " | %s | %s | %s | %s | ", fmt_median(r->base, mb, sizeof(mb)),
-	        fmt_median(r->new_, mn, sizeof(mn)), fmt_change(&r->st, ch, sizeof(ch)),
-	        fmt_p(&r->st, r->new_->better, p, sizeof(p)));
-	if (v == COMPARE_REGRESSION)
-		fputs("**regression**", f);
+	doc_row_begin(d, NULL);
+	doc_cell_begin(d, NULL);
+	cmp_md_key(d, r->base);
+	doc_cell_end(d);
+	cmp_md_cell(d, r->base->env);
+	cmp_md_cell(d, r->new_->unit);
+	for (size_t i = 0; i < 4; i++) {
+		doc_cell_begin(d, NULL);
+		doc_inline(d, nums[i], true);
+		doc_cell_end(d);
+	}
+	doc_cell_begin(d, NULL);
+	if (r->st.verdict == COMPARE_REGRESSION)
+		doc_strong(d, "regression");
 	else
-		fputs(compare_verdict_name(v), f);
-	md_cell(f, fmt_notes(r, notes, sizeof(notes)));
-	fputs(" |\n", f);
+		doc_inline(d, compare_verdict_name(r->st.verdict), true);
+	doc_literal(d, fmt_notes(r, notes, sizeof(notes)));
+	doc_cell_end(d);
+	doc_row_end(d);
 }
 
-static void cmp_print_markdown(const struct cmp_table *t, const struct cmp_opts *o,
-                               const struct bb_result *a, const struct bb_result *b,
-                               char (*diffs)[256], int ndiffs, FILE *f)
+static void cmp_md_warnings(struct doc *d, const struct bb_result *a, const struct bb_result *b,
+                            char (*diffs)[256], int ndiffs)
 {
-	fprintf(f, "### boxbench compare: %zu regression%s, %zu improvement%s\n\n", t->regressions,
-	        t->regressions == 1 ? "" : "s", t->improvements, t->improvements == 1 ? "" : "s");
-	fputs("Base ", f);
-	md_cell(f, a->id);
-	fputs(" (", f);
-	md_cell(f, a->started_at);
-	fputs("), new ", f);
-	md_cell(f, b->id);
-	fputs(" (", f);
-	md_cell(f, b->started_at);
-	fprintf(f,
-	        "). A regression is a one-sided Mann-Whitney p < %g and a median worse by more "
-	        "than %g%%.\n\n",
-	        o->rule.alpha, 100 * o->rule.threshold);
-	if (!a->complete || !b->complete)
-		fprintf(f, "> **Warning**: %s is incomplete (an interrupted run).\n\n",
-		        !a->complete ? "the base" : "the new result");
-	if (ndiffs)
-		fputs("> **Warning**: the results come from different hosts:", f);
-	for (int i = 0; i < ndiffs; i++) {
-		fputs(i ? "; " : " ", f);
-		md_cell(f, diffs[i]);
+	if (!a->complete || !b->complete) {
+		doc_para_begin(d, "info");
+		doc_strong(d, "Warning");
+		doc_printf(d, ": %s is incomplete (an interrupted run).",
+		           !a->complete ? "the base" : "the new result");
+		doc_para_end(d);
 	}
-	if (ndiffs)
-		fputs(".\n\n", f);
-	fputs("| series | env | unit | base median | new median | change [95% CI] | p | verdict "
-	      "|\n|---|---|---|---:|---:|---|---:|---|\n",
-	      f);
-	for (size_t i = 0; i < t->nrows; i++)
-		cmp_print_md_row(&t->rows[i], f);
-	if (t->only_base || t->only_new)
-		fputc('\n', f);
-}
-
-static void cmp_print_key(const struct bb_series *s, bool md, FILE *f)
-{
-	if (!md) {
-		fprintf(f, "%s/%s %s", s->suite, s->metric, s->env);
+	if (!ndiffs)
 		return;
+	doc_para_begin(d, "info");
+	doc_strong(d, "Warning");
+	doc_inline(d, ": the results come from different hosts:", false);
+	for (int i = 0; i < ndiffs; i++) {
+		doc_puts(d, i ? "; " : " ");
+		doc_literal(d, diffs[i]);
 	}
-	md_cell(f, s->suite);
-	fputc('/', f);
-	md_cell(f, s->metric);
-	fputc(' ', f);
-	md_cell(f, s->env);
+	doc_puts(d, ".");
+	doc_para_end(d);
 }
 
-/* Series in only one of the files: listed, never tested. */
+static void cmp_print_markdown(struct doc *d, const struct cmp_table *t, const struct cmp_opts *o,
+                               const struct bb_result *a, const struct bb_result *b,
+                               char (*diffs)[256], int ndiffs)
+{
+	static const char *const heads[] = { "series",      "env",        "unit",
+		                             "base median", "new median", "change [95% CI]",
+		                             "p",           "verdict" };
+	char text[256];
+
+	snprintf(text, sizeof(text), "boxbench compare: %zu regression%s, %zu improvement%s",
+	         t->regressions, t->regressions == 1 ? "" : "s", t->improvements,
+	         t->improvements == 1 ? "" : "s");
+	doc_heading(d, 3, "compare", text);
+	doc_para_begin(d, "");
+	doc_puts(d, "Base ");
+	doc_literal(d, a->id);
+	doc_puts(d, " (");
+	doc_literal(d, a->started_at);
+	doc_puts(d, "), new ");
+	doc_literal(d, b->id);
+	doc_puts(d, " (");
+	doc_literal(d, b->started_at);
+	snprintf(text, sizeof(text),
+	         "). A regression is a one-sided Mann-Whitney p < %g and a median worse by more "
+	         "than %g%%.",
+	         o->rule.alpha, 100 * o->rule.threshold);
+	doc_inline(d, text, false);
+	doc_para_end(d);
+	cmp_md_warnings(d, a, b, diffs, ndiffs);
+	doc_table(d, "compare", heads, "lllrrlrl", 8);
+	for (size_t i = 0; i < t->nrows; i++)
+		cmp_print_md_row(d, &t->rows[i]);
+	/* with no list below, the blank line before the summary line ends the table */
+	if (t->only_base || t->only_new)
+		doc_table_end(d);
+}
+
+/* Series in only one of the files: listed, never tested. md NULL: plain text. */
 static void cmp_print_unmatched(const struct bb_result *x, const struct bb_result *y,
-                                const char *label, bool md, FILE *f)
+                                const char *label, struct doc *md, FILE *f)
 {
 	for (size_t i = 0; i < x->nseries; i++) {
 		const struct bb_series *s = &x->series[i];
 		if (results_series((struct bb_result *)y, s->suite, s->metric, s->env, false))
 			continue;
-		fprintf(f, "%s%s: ", md ? "- " : "", label);
-		cmp_print_key(s, md, f);
-		fputc('\n', f);
+		if (!md) {
+			fprintf(f, "%s: %s/%s %s\n", label, s->suite, s->metric, s->env);
+			continue;
+		}
+		doc_printf(md, "- %s: ", label);
+		cmp_md_key(md, s);
+		doc_puts(md, " ");
+		doc_literal(md, s->env);
+		doc_puts(md, "\n");
 	}
 }
 
@@ -370,6 +395,7 @@ static int cmp_report(const struct bb_result *a, const struct bb_result *b,
                       const struct cmp_opts *o)
 {
 	struct cmp_table t = { 0 };
+	struct doc md = { .f = stdout, .fmt = DOC_MARKDOWN };
 	char diffs[16][256];
 	int ndiffs = cmp_host_diffs(a, b, diffs);
 
@@ -384,14 +410,14 @@ static int cmp_report(const struct bb_result *a, const struct bb_result *b,
 	}
 	cmp_warn(a, b, diffs, ndiffs);
 	if (o->markdown) {
-		cmp_print_markdown(&t, o, a, b, diffs, ndiffs, stdout);
+		cmp_print_markdown(&md, &t, o, a, b, diffs, ndiffs);
 	} else {
 		printf("base: %s  %s  (%s)\nnew:  %s  %s  (%s)\n", a->id, a->started_at,
 		       o->base_path, b->id, b->started_at, o->new_path);
 		cmp_print_text(&t, o, stdout);
 	}
-	cmp_print_unmatched(a, b, "only in base", o->markdown, stdout);
-	cmp_print_unmatched(b, a, "only in new", o->markdown, stdout);
+	cmp_print_unmatched(a, b, "only in base", o->markdown ? &md : NULL, stdout);
+	cmp_print_unmatched(b, a, "only in new", o->markdown ? &md : NULL, stdout);
 	printf("\n%zu regression%s, %zu improvement%s, %zu untested in %zu series compared\n",
 	       t.regressions, t.regressions == 1 ? "" : "s", t.improvements,
 	       t.improvements == 1 ? "" : "s", t.untested, t.nrows);
@@ -406,8 +432,10 @@ static int compare_main(int argc, char **argv)
 	struct bb_err err = { 0 };
 	int rc;
 
-	if ((rc = cmp_parse(argc, argv, &o)) >= 0)
-		return rc;
+	if (cmp_parse(argc, argv, &o, &err) < 0)
+		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
+	if (o.help)
+		return fputs(cmp_usage, stdout), BB_EXIT_OK;
 	if (results_read(o.base_path, &a, &err) < 0)
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
 	if (results_read(o.new_path, &b, &err) < 0) {

@@ -37,7 +37,7 @@ static const char exp_usage[] =
 
 struct exp_cli {
 	struct export_opts opts;
-	bool have_format;
+	bool have_format, help;
 	const char *file, *out;
 };
 
@@ -60,30 +60,31 @@ static int exp_parse_opt(int c, const char *arg, struct exp_cli *cli, struct bb_
 	return bb_fail(err, 0, "internal: unhandled option %d", c);
 }
 
-/* Returns an exit code, or -1 to go on. */
-static int exp_parse(int argc, char **argv, struct exp_cli *cli)
+/* 0 with the options (cli->help: print the usage and stop), or -1 with the usage error. */
+static int exp_parse(int argc, char **argv, struct exp_cli *cli, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
 	int c;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:", exp_longopts, NULL)) != -1) {
-		if (c == OPT_HELP)
-			return fputs(exp_usage, stdout), BB_EXIT_OK;
+		if (c == OPT_HELP) {
+			cli->help = true;
+			return 0;
+		}
 		if (c == '?' || c == ':')
-			return cli_bad_option("export", c, argv[optind - 1]);
-		if (exp_parse_opt(c, optarg, cli, &err) < 0)
-			return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
+			return cli_option_error(c, argv[optind - 1], err);
+		if (exp_parse_opt(c, optarg, cli, err) < 0)
+			return -1;
 	}
 	if (argc - optind != 1)
-		return cli_error("export", BB_EXIT_USAGE,
-		                 "expected one FILE (usage: boxbench export FILE --format "
-		                 "csv|bmf|gab|gbench [-o OUT])");
+		return bb_fail(err, 0,
+		               "expected one FILE (usage: boxbench export FILE --format "
+		               "csv|bmf|gab|gbench [-o OUT])");
 	if (!cli->have_format)
-		return cli_error("export", BB_EXIT_USAGE, "missing --format csv|bmf|gab|gbench");
+		return bb_fail(err, 0, "missing --format csv|bmf|gab|gbench");
 	cli->file = argv[optind];
-	return -1;
+	return 0;
 }
 
 static bool exp_has_env(const struct bb_result *res, const char *env)
@@ -136,8 +137,10 @@ static int export_main(int argc, char **argv)
 	size_t left = 0;
 	int rc;
 
-	if ((rc = exp_parse(argc, argv, &cli)) >= 0)
-		return rc;
+	if (exp_parse(argc, argv, &cli, &err) < 0)
+		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
+	if (cli.help)
+		return fputs(exp_usage, stdout), BB_EXIT_OK;
 	if (results_read(cli.file, &res, &err) < 0)
 		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
 	if (cli.opts.env && !exp_has_env(&res, cli.opts.env)) {

@@ -2,20 +2,19 @@
  * started_at: one gnuplot chart each (median, 95% CI band, change points marked), and
  * history.md with the latest change points under the rule of `boxbench compare`. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <limits.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cleanup.h"
 #include "cli.h"
 #include "compare.h"
+#include "doc.h"
+#include "gnuplot.h"
 
 /* One series in one result, and how it changed from the previous result that has it. */
 struct hist_point {
@@ -38,6 +37,7 @@ struct hist {
 	struct hist_key *keys;
 	size_t nkeys;
 	const char *dir;
+	bool help;
 	char tmpl[PATH_MAX];
 };
 
@@ -57,21 +57,18 @@ static int hist_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
-/* Returns an exit code, or -1 to go on. */
-static int hist_load(int argc, char **argv, struct hist *h)
+static int hist_load(int argc, char **argv, struct hist *h, struct bb_err *err)
 {
-	struct bb_err err = { 0 };
-
 	h->res = calloc((size_t)argc, sizeof(*h->res));
 	if (!h->res)
-		return cli_error("history", BB_EXIT_FAIL, "out of memory");
+		return bb_fail(err, ENOMEM, "history");
 	for (int i = 0; i < argc; i++) {
-		if (results_read(argv[i], &h->res[h->nres], &err) < 0)
-			return cli_error("history", BB_EXIT_USAGE, "%s", err.msg);
+		if (results_read(argv[i], &h->res[h->nres], err) < 0)
+			return -1;
 		h->nres++;
 	}
 	qsort(h->res, h->nres, sizeof(*h->res), hist_cmp);
-	return -1;
+	return 0;
 }
 
 static void hist_slug(const struct bb_series *s, char *out, size_t len)
@@ -201,32 +198,6 @@ static int hist_write_data(const struct hist_key *k, const char *path, struct bb
 	return 0;
 }
 
-static int hist_run_gnuplot(char *const argv[], struct bb_err *err)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return bb_fail(err, errno, "history: fork");
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return bb_fail(err, errno, "history: waitpid");
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return bb_fail(err, 0, "history: gnuplot not found (install gnuplot-nox)");
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return bb_fail(err, 0, "history: gnuplot failed on %s (status %d)", argv[3], st);
-	return 0;
-}
-
 static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_err *err)
 {
 	char dat[PATH_MAX], svg[PATH_MAX], png[PATH_MAX], title[200], every[16], n[16];
@@ -241,57 +212,38 @@ static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_
 	snprintf(n, sizeof(n), "%zu", k->npts);
 	if (hist_write_data(k, dat, err) < 0)
 		return -1;
-	char *argv[] = { "gnuplot", "-c",  (char *)h->tmpl, dat,   svg,
-		         png,       title, (char *)s->unit, every, n,
-		         NULL };
-	return hist_run_gnuplot(argv, err);
+	char *args[] = { "-c",  (char *)h->tmpl, dat,   svg, png,
+		         title, (char *)s->unit, every, n,   NULL };
+	if (gnuplot_run("gnuplot", args, GNUPLOT_TIMEOUT_S, err) < 0)
+		return bb_wrap(err, "%s", k->slug);
+	return 0;
 }
 
-/* The template, where the report's templates are (report.c): $BOXBENCH_GNUPLOT_DIR, then beside
- * the binary (build tree: build/../scripts; installed: bin/../share/boxbench/gnuplot), then
- * ./scripts. */
-static int hist_find_template(struct hist *h)
+/* The series' two cells: "suite/metric", env. Names come from result files: literals. */
+static void hist_md_key(struct doc *d, const struct bb_series *s)
 {
-	char exe[PATH_MAX] = "", dir[PATH_MAX];
-	const char *env = getenv("BOXBENCH_GNUPLOT_DIR");
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n > 0)
-		exe[n] = '\0';
-	snprintf(dir, sizeof(dir), "%s", exe);
-	const char *bindir = n > 0 ? dirname(dir) : NULL;
-	const char *fmts[][2] = { { env, "%s/history.gp" },
-		                  { bindir, "%s/../scripts/history.gp" },
-		                  { bindir, "%s/../share/boxbench/gnuplot/history.gp" },
-		                  { ".", "%s/scripts/history.gp" } };
-	for (size_t i = 0; i < 4; i++) {
-		if (!fmts[i][0] || !*fmts[i][0])
-			continue;
-		snprintf(h->tmpl, sizeof(h->tmpl), fmts[i][1], fmts[i][0]);
-		if (access(h->tmpl, R_OK) == 0)
-			return 0;
-	}
-	return -1;
+	doc_cell_begin(d, NULL);
+	doc_literal(d, s->suite);
+	doc_puts(d, "/");
+	doc_literal(d, s->metric);
+	doc_cell_end(d);
+	doc_cell_begin(d, NULL);
+	doc_literal(d, s->env);
+	doc_cell_end(d);
 }
 
-static void md_text(FILE *f, const char *s)
+static void hist_md_cell(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hist_md_cell(struct doc *d, const char *fmt, ...)
 {
-	for (; *s; s++) {
-		if (strchr("|\\`*_[]<>", *s))
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
-}
+	char text[256];
+	va_list ap;
 
-static void md_series(FILE *f, const struct bb_series *s)
-{
-	fputs("| ", f);
-	md_text(f, s->suite);
-	fputc('/', f);
-	md_text(f, s->metric);
-	fputs(" | ", f);
-	md_text(f, s->env);
-	fputs(" | ", f);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	doc_cell_begin(d, NULL);
+	doc_inline(d, text, true);
+	doc_cell_end(d);
 }
 
 static int hist_change_cmp(const void *a, const void *b)
@@ -303,94 +255,132 @@ static int hist_change_cmp(const void *a, const void *b)
 	               y->pts[y->last_change].res->started_at);
 }
 
-static void hist_md_change(FILE *f, const struct hist_key *k)
+static void hist_md_change(struct doc *d, const struct hist_key *k)
 {
 	const struct hist_point *p = &k->pts[k->last_change], *q = &k->pts[k->last_change - 1];
 	const struct compare_stat *st = &p->st;
 	bool reg = st->verdict == COMPARE_REGRESSION;
 
-	md_series(f, k->first);
-	md_text(f, p->res->started_at);
-	fputs(" | ", f);
-	md_text(f, q->res->id);
-	fputs(" \xe2\x86\x92 ", f);
-	md_text(f, p->res->id);
-	fprintf(f, " | %.4g \xe2\x86\x92 %.4g ", st->median_base, st->median_new);
-	md_text(f, p->s->unit);
-	fprintf(f, " | %+.1f%% [%+.1f%%, %+.1f%%] | %.2g | %s |\n", 100 * st->change,
-	        100 * st->change_lo, 100 * st->change_hi, reg ? st->p_worse : st->p_better,
-	        reg ? "**regression**" : "improvement");
+	doc_row_begin(d, NULL);
+	hist_md_key(d, k->first);
+	doc_cell_begin(d, NULL);
+	doc_literal(d, p->res->started_at);
+	doc_cell_end(d);
+	doc_cell_begin(d, NULL);
+	doc_literal(d, q->res->id);
+	doc_puts(d, " \xe2\x86\x92 ");
+	doc_literal(d, p->res->id);
+	doc_cell_end(d);
+	doc_cell_begin(d, NULL);
+	doc_printf(d, "%.4g \xe2\x86\x92 %.4g ", st->median_base, st->median_new);
+	doc_literal(d, p->s->unit);
+	doc_cell_end(d);
+	hist_md_cell(d, "%+.1f%% [%+.1f%%, %+.1f%%]", 100 * st->change, 100 * st->change_lo,
+	             100 * st->change_hi);
+	hist_md_cell(d, "%.2g", reg ? st->p_worse : st->p_better);
+	doc_cell_begin(d, NULL);
+	if (reg)
+		doc_strong(d, "regression");
+	else
+		doc_inline(d, "improvement", true);
+	doc_cell_end(d);
+	doc_row_end(d);
 }
 
-static void hist_md_changes(FILE *f, const struct hist *h)
+static void hist_md_changes(struct doc *d, const struct hist *h)
 {
+	static const char *const heads[] = { "series", "env",
+		                             "when",   "from \xe2\x86\x92 to",
+		                             "median", "change [95% CI]",
+		                             "p",      "verdict" };
 	_cleanup_free_ const struct hist_key **ch = calloc(h->nkeys ? h->nkeys : 1, sizeof(*ch));
 	size_t n = 0;
 
 	for (size_t i = 0; ch && i < h->nkeys; i++)
 		if (h->keys[i].last_change > 0)
 			ch[n++] = &h->keys[i];
-	fputs("## Latest change points\n\n", f);
+	doc_heading(d, 2, "changes", "Latest change points");
 	if (n == 0) {
-		fputs("None: no two consecutive results differ significantly and by more than the "
-		      "threshold.\n\n",
-		      f);
+		doc_para(d, "",
+		         "None: no two consecutive results differ significantly and by more than "
+		         "the threshold.");
 		return;
 	}
 	qsort(ch, n, sizeof(*ch), hist_change_cmp);
-	fputs("The most recent change of each series, newest first.\n\n"
-	      "| series | env | when | from \xe2\x86\x92 to | median | change [95% CI] | p | "
-	      "verdict |\n|---|---|---|---|---|---|---:|---|\n",
-	      f);
+	doc_para(d, "", "The most recent change of each series, newest first.");
+	doc_table(d, "changes", heads, "llllllrl", 8);
 	for (size_t i = 0; i < n; i++)
-		hist_md_change(f, ch[i]);
-	fputc('\n', f);
+		hist_md_change(d, ch[i]);
+	doc_table_end(d);
 }
 
-static void hist_md_series(FILE *f, const struct hist *h)
+static void hist_md_series(struct doc *d, const struct hist *h)
 {
-	fputs("## Series\n\n| series | env | unit | results | first median | latest median | "
-	      "chart |\n|---|---|---|---:|---:|---:|---|\n",
-	      f);
+	static const char *const heads[] = { "series",       "env",           "unit", "results",
+		                             "first median", "latest median", "chart" };
+	char svg[256], png[256];
+
+	doc_heading(d, 2, "series", "Series");
+	doc_table(d, "series", heads, "lllrrrl", 7);
 	for (size_t i = 0; i < h->nkeys; i++) {
 		const struct hist_key *k = &h->keys[i];
-		md_series(f, k->first);
-		md_text(f, k->first->unit);
-		fprintf(f, " | %zu | %.4g | %.4g | [svg](%s.svg) [png](%s.png) |\n", k->npts,
-		        k->pts[0].s->summary.median, k->pts[k->npts - 1].s->summary.median, k->slug,
-		        k->slug);
+		doc_row_begin(d, NULL);
+		hist_md_key(d, k->first);
+		doc_cell_begin(d, NULL);
+		doc_literal(d, k->first->unit);
+		doc_cell_end(d);
+		hist_md_cell(d, "%zu", k->npts);
+		hist_md_cell(d, "%.4g", k->pts[0].s->summary.median);
+		hist_md_cell(d, "%.4g", k->pts[k->npts - 1].s->summary.median);
+		snprintf(svg, sizeof(svg), "%s.svg", k->slug);
+		snprintf(png, sizeof(png), "%s.png", k->slug);
+		doc_cell_begin(d, NULL);
+		doc_printf(d, "[svg](%s) [png](%s)", svg, png);
+		doc_cell_end(d);
+		doc_row_end(d);
 	}
-	for (size_t i = 0; i < h->nkeys; i++)
-		fprintf(f, "\n![%s](%s.svg)\n", h->keys[i].slug, h->keys[i].slug);
+	doc_table_end(d);
+	for (size_t i = 0; i < h->nkeys; i++) {
+		snprintf(svg, sizeof(svg), "%s.svg", h->keys[i].slug);
+		doc_puts(d, i ? "\n" : "");
+		doc_image(d, h->keys[i].slug, svg);
+		doc_puts(d, "\n");
+	}
 }
 
 static int hist_write_md(const struct hist *h, struct bb_err *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], rule[512];
 	_cleanup_fclose_ FILE *f = NULL;
+	struct doc d = { .fmt = DOC_MARKDOWN };
 
 	snprintf(path, sizeof(path), "%s/history.md", h->dir);
 	f = fopen(path, "w");
 	if (!f)
 		return bb_fail(err, errno, "history: %s", path);
-	fprintf(f, "# boxbench history\n\n%zu result%s from ", h->nres, h->nres == 1 ? "" : "s");
-	md_text(f, h->res[0].started_at);
-	fputs(" to ", f);
-	md_text(f, h->res[h->nres - 1].started_at);
-	fprintf(f,
-	        ". A change point is a pair of consecutive results whose difference is a "
-	        "regression or an improvement under the rule of `boxbench compare`: one-sided "
-	        "Mann-Whitney p < %g and a median change beyond %g%%.\n\n",
-	        COMPARE_ALPHA_DEFAULT, 100 * COMPARE_THRESHOLD_DEFAULT);
-	hist_md_changes(f, h);
-	hist_md_series(f, h);
+	d.f = f;
+	doc_heading(&d, 1, "history", "boxbench history");
+	doc_para_begin(&d, "");
+	doc_printf(&d, "%zu result%s from ", h->nres, h->nres == 1 ? "" : "s");
+	doc_literal(&d, h->res[0].started_at);
+	doc_puts(&d, " to ");
+	doc_literal(&d, h->res[h->nres - 1].started_at);
+	snprintf(rule, sizeof(rule),
+	         ". A change point is a pair of consecutive results whose difference is a "
+	         "regression or an improvement under the rule of `boxbench compare`: one-sided "
+	         "Mann-Whitney p < %g and a median change beyond %g%%.",
+	         COMPARE_ALPHA_DEFAULT, 100 * COMPARE_THRESHOLD_DEFAULT);
+	doc_inline(&d, rule, false);
+	doc_para_end(&d);
+	hist_md_changes(&d, h);
+	hist_md_series(&d, h);
 	if (fflush(f) != 0 || ferror(f))
 		return bb_fail(err, errno, "history: %s", path);
 	return 0;
 }
 
-/* Returns an exit code, or -1 to go on. */
-static int hist_parse(int argc, char **argv, struct hist *h)
+/* 0 with the options (h->help: print the usage and stop), or -1 with the usage error. */
+static int hist_parse(int argc, char **argv, struct hist *h, struct bb_err *err)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -403,27 +393,25 @@ static int hist_parse(int argc, char **argv, struct hist *h)
 	optind = 1;
 	h->dir = "history";
 	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(hist_usage, stdout), BB_EXIT_OK;
+		if (c == 'h') {
+			h->help = true;
+			return 0;
+		}
 		if (c != 'o')
-			return cli_bad_option("history", c, argv[optind - 1]);
+			return cli_option_error(c, argv[optind - 1], err);
 		h->dir = optarg;
 	}
 	if (optind >= argc)
-		return cli_error("history", BB_EXIT_USAGE,
-		                 "missing FILE (usage: boxbench history FILE... [-o DIR])");
-	return -1;
+		return bb_fail(err, 0, "missing FILE (usage: boxbench history FILE... [-o DIR])");
+	return 0;
 }
 
 static int hist_charts(struct hist *h)
 {
 	struct bb_err err = { 0 };
 
-	if (hist_find_template(h) < 0) {
-		cli_error(
-		    "history", BB_EXIT_FAIL,
-		    "history.gp not found (looked in $BOXBENCH_GNUPLOT_DIR, beside the binary "
-		    "and in ./scripts): no charts");
+	if (gnuplot_template("history.gp", h->tmpl, sizeof(h->tmpl), &err) < 0) {
+		cli_error("history", BB_EXIT_FAIL, "%s: no charts", err.msg);
 		return -1;
 	}
 	for (size_t i = 0; i < h->nkeys; i++) {
@@ -451,9 +439,15 @@ static int history_main(int argc, char **argv)
 	struct bb_err err = { 0 };
 	int rc;
 
-	if ((rc = hist_parse(argc, argv, &h)) >= 0 ||
-	    (rc = hist_load(argc - optind, argv + optind, &h)) >= 0)
+	if (hist_parse(argc, argv, &h, &err) < 0)
+		return cli_error("history", BB_EXIT_USAGE, "%s", err.msg);
+	if (h.help)
+		return fputs(hist_usage, stdout), BB_EXIT_OK;
+	if (hist_load(argc - optind, argv + optind, &h, &err) < 0) {
+		rc = cli_error("history", err.errnum == ENOMEM ? BB_EXIT_FAIL : BB_EXIT_USAGE, "%s",
+		               err.msg);
 		goto out;
+	}
 	if (mkdir(h.dir, 0755) < 0 && errno != EEXIST) {
 		rc = cli_error("history", BB_EXIT_USAGE, "mkdir %s: %s", h.dir, strerror(errno));
 		goto out;

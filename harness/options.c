@@ -10,23 +10,36 @@
 static char libexec_dir[PATH_MAX];
 static char load_path[PATH_MAX];
 
+const char *options_self_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return NULL;
+	exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", dirname(exe));
+	return dir;
+}
+
 static void options_find_libexec(void)
 {
-	char exe[PATH_MAX], dir[PATH_MAX], candidate[PATH_MAX + 64];
-	const char *env = getenv("BOXBENCH_LIBEXEC");
-	ssize_t n;
+	char candidate[PATH_MAX + 64];
+	const char *env = getenv("BOXBENCH_LIBEXEC"), *dir;
 
 	if (env && *env) {
 		snprintf(libexec_dir, sizeof(libexec_dir), "%s", env);
 		return;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0) {
+	dir = options_self_dir();
+	if (!dir) {
 		snprintf(libexec_dir, sizeof(libexec_dir), "build");
 		return;
 	}
-	exe[n] = '\0';
-	snprintf(dir, sizeof(dir), "%s", dirname(exe));
 	snprintf(candidate, sizeof(candidate), "%s/boxbench-load", dir);
 	if (access(candidate, X_OK) == 0) {
 		snprintf(libexec_dir, sizeof(libexec_dir), "%s", dir);

@@ -9,4 +9,8 @@
  * CPU, 512 MiB and 256 pids; a 512 MiB, 1-vCPU guest. */
 void options_defaults(struct bb_env_opts *opts);
 
+/* The directory of the running boxbench binary (from /proc/self/exe), NULL when unknown:
+ * the workload, the guest pieces and the gnuplot templates are found relative to it. */
+const char *options_self_dir(void);
+
 #endif

@@ -13,12 +13,13 @@
 
 #include "claims.h"
 #include "err.h"
+#include "report_data.h"
 #include "results.h"
 
 struct report_opts {
 	const char *dir;       /* output directory, created if missing */
 	const char *gnuplot;   /* the gnuplot program, NULL: "gnuplot" from PATH */
-	const char *templates; /* directory of the .gp templates, NULL: report_templates_dir() */
+	const char *templates; /* directory of the .gp templates, NULL: gnuplot_templates_dir() */
 };
 
 struct report_outcome {
@@ -32,28 +33,5 @@ struct report_outcome {
  * cannot be written at all. */
 int report_write(const struct bb_result *res, const struct report_opts *o,
                  struct report_outcome *out, struct bb_err *err);
-
-/* Where the templates are: $BOXBENCH_GNUPLOT_DIR, else ../scripts or ../share/boxbench/gnuplot
- * next to the running binary (the build tree or an installation). */
-const char *report_templates_dir(void);
-
-/* What a chart needs besides its data file: the y range of a log axis holding every interval
- * (and, for ratios, the line at 1), and each data block's colour ("2 3"): an environment has
- * the same colour in every chart (its position in the result, native first). */
-struct chart_axis {
-	double ymin, ymax;
-	char colors[128];
-};
-
-/* The data files handed to gnuplot (formats in the templates' headers). Each returns how many
- * environments it wrote (0: nothing to chart). Write errors show in ferror(f). */
-int report_startup_data(const struct bb_result *res, FILE *f);
-int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f,
-                         struct chart_axis *axis);
-/* Metrics of suite "footprint" in `unit`; bytes are charted as MiB. */
-int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f,
-                          struct chart_axis *axis);
-/* Returns the number of segment columns (0 when there is no decomposition). */
-int report_decomp_data(const struct decomp *d, FILE *f);
 
 #endif

@@ -75,4 +75,7 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
 
 const char *better_name(enum bb_better b);
 
+/* obj[key] when it is a string, else NULL (absent, another type, obj NULL). */
+const char *results_jstr(json_t *obj, const char *key);
+
 #endif

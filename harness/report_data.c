@@ -1,0 +1,339 @@
+/* The data files of the report's charts, written by the harness and read by the gnuplot
+ * templates (their formats are in the templates' headers). */
+#include "report_data.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+void report_add_text(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Strings that go into a gnuplot data file between double quotes: nothing that could end the
+ * quote or start an escape. */
+static void gp_str(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+
+	for (; *src && i + 1 < len; src++)
+		dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '_' : *src;
+	dst[i] = '\0';
+}
+
+static double to_ms(double v, const char *unit)
+{
+	if (!strcmp(unit, "s"))
+		return v * 1000;
+	if (!strcmp(unit, "us"))
+		return v / 1000;
+	if (!strcmp(unit, "ns"))
+		return v / 1e6;
+	return v; /* "ms", the unit `run` records startup in */
+}
+
+static const struct bb_series *report_find(const struct bb_result *res, const char *suite,
+                                           const char *metric, const char *env)
+{
+	const struct bb_series *s =
+	    results_series((struct bb_result *)res, suite, metric, env, false);
+	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
+}
+
+/* Distinct environment names of a suite's summarised series (metric NULL: any), in order. */
+size_t report_suite_envs(const struct bb_result *res, const char *suite, const char *metric,
+                         bool need_vs, const char **names, size_t max)
+{
+	size_t n = 0, j;
+
+	for (size_t i = 0; i < res->nseries && n < max; i++) {
+		const struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, suite) || (metric && strcmp(s->metric, metric)) ||
+		    !s->has_summary || (need_vs && !s->has_vs))
+			continue;
+		for (j = 0; j < n && strcmp(names[j], s->env); j++)
+			;
+		if (j == n)
+			names[n++] = s->env;
+	}
+	return n;
+}
+
+static size_t suite_metrics(const struct bb_result *res, const char *suite, bool need_vs,
+                            const char **names, size_t max)
+{
+	size_t n = 0, j;
+
+	for (size_t i = 0; i < res->nseries && n < max; i++) {
+		const struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, suite) || !s->has_summary || (need_vs && !s->has_vs))
+			continue;
+		for (j = 0; j < n && strcmp(names[j], s->metric); j++)
+			;
+		if (j == n)
+			names[n++] = s->metric;
+	}
+	return n;
+}
+
+/* "vm (EMULATED, tcg)": an emulated environment is labelled wherever its figures are drawn. */
+static void env_label(const struct bb_result *res, const char *env, char *buf, size_t len)
+{
+	const char *accel = claims_env_accel(res, env);
+
+	if (claims_env_emulated(res, env))
+		snprintf(buf, len, "%s (EMULATED, %s)", env, accel[0] ? accel : "tcg");
+	else if (accel[0])
+		snprintf(buf, len, "%s (%s)", env, accel);
+	else
+		snprintf(buf, len, "%s", env);
+}
+
+/* An environment's colour in every chart: 1 + its position among the result's environments
+ * (series order, which `run` makes native first). */
+static int env_color(const struct bb_result *res, const char *env)
+{
+	const char *seen[MAX_ENVS];
+	size_t n = 0, j;
+
+	for (size_t i = 0; i < res->nseries && n < MAX_ENVS; i++) {
+		if (!strcmp(res->series[i].env, env))
+			return (int)n + 1;
+		for (j = 0; j < n && strcmp(seen[j], res->series[i].env); j++)
+			;
+		if (j == n)
+			seen[n++] = res->series[i].env;
+	}
+	return (int)n + 1;
+}
+
+/* A fixed, well spread horizontal offset per sample so that equal values stay visible. */
+static double jitter(size_t j)
+{
+	return (fmod((double)j * 0.6180339887498949, 1.0) - 0.5) * 0.4;
+}
+
+static void startup_note(const struct bb_result *res, const struct bb_series *s, char *buf,
+                         size_t len)
+{
+	buf[0] = '\0';
+	if (claims_env_emulated(res, s->env))
+		snprintf(buf, len, "EMULATED (%s)",
+		         claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+	if (s->nerr) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%zu of %zu failed", used ? ", " : "", s->nerr,
+		         s->nerr + s->n);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+int report_startup_data(const struct bb_result *res, FILE *f)
+{
+	const char *envs[MAX_ENVS];
+	size_t n = report_suite_envs(res, "startup", "ready", false, envs, MAX_ENVS);
+
+	fprintf(f, "# boxbench startup chart: launch request to ready (ms), %s\n", res->id);
+	fprintf(f, "# index 0: x, sample, env colour\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct bb_series *s = report_find(res, "startup", "ready", envs[k]);
+		for (size_t j = 0; j < s->n; j++)
+			fprintf(f, "%.4f %.9g %d\n", (double)k + jitter(j),
+			        to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
+	}
+	fprintf(f, "\n\n# index 1: env position, median, ci_lo, ci_hi, p05, p95, env, note, "
+	           "median text\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct bb_series *s = report_find(res, "startup", "ready", envs[k]);
+		char env[64], note[96], med[48];
+		gp_str(env, sizeof(env), s->env);
+		startup_note(res, s, note, sizeof(note));
+		claims_format_value(med, sizeof(med), to_ms(s->summary.median, s->unit), "ms");
+		fprintf(f, "%zu %.9g %.9g %.9g %.9g %.9g \"%s\" \"%s\" \"%s\"\n", k,
+		        to_ms(s->summary.median, s->unit), to_ms(s->summary.ci_lo, s->unit),
+		        to_ms(s->summary.ci_hi, s->unit), to_ms(s->summary.p05, s->unit),
+		        to_ms(s->summary.p95, s->unit), env, note, med);
+	}
+	return (int)n;
+}
+
+/* Env time / native time: throughput ratios are inverted so > 1 is always slower. */
+bool report_slowdown(const struct bb_series *s, double *v, double *lo, double *hi)
+{
+	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
+		return false;
+	*v = s->better == BB_HIGHER ? 1 / s->vs_ratio : s->vs_ratio;
+	*lo = s->better == BB_HIGHER ? 1 / s->vs_hi : s->vs_lo;
+	*hi = s->better == BB_HIGHER ? 1 / s->vs_lo : s->vs_hi;
+	return true;
+}
+
+static double offset(size_t k, size_t n)
+{
+	double step = fmin(0.18, 0.6 / (double)n);
+	return ((double)k - ((double)n - 1) / 2) * step;
+}
+
+static void metric_ticks(const struct bb_result *res, const char *suite, const char **metrics,
+                         size_t nm, FILE *f)
+{
+	fprintf(f, "# index 0: x, \"metric (unit)\"\n");
+	for (size_t i = 0; i < nm; i++) {
+		const struct bb_series *s = NULL;
+		char m[80], u[40];
+		for (size_t j = 0; j < res->nseries && !s; j++)
+			if (!strcmp(res->series[j].suite, suite) &&
+			    !strcmp(res->series[j].metric, metrics[i]))
+				s = &res->series[j];
+		gp_str(m, sizeof(m), metrics[i]);
+		gp_str(u, sizeof(u), s ? s->unit : "");
+		fprintf(f, "%zu \"%s (%s%s)\"\n", i, m, u,
+		        s && s->better == BB_HIGHER ? ", inverted" : "");
+	}
+}
+
+int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f,
+                         struct chart_axis *axis)
+{
+	const char *envs[MAX_ENVS], *metrics[MAX_METRICS];
+	size_t ne = report_suite_envs(res, suite, NULL, true, envs, MAX_ENVS);
+	size_t nm = suite_metrics(res, suite, true, metrics, MAX_METRICS);
+	double lo_all = 0.8, hi_all = 1.25;
+
+	fprintf(f, "# boxbench overhead chart: %s, time relative to native, %s\n", suite, res->id);
+	metric_ticks(res, suite, metrics, nm, f);
+	axis->colors[0] = '\0';
+	for (size_t k = 0; k < ne; k++) {
+		char label[96], title[96];
+		report_add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		                env_color(res, envs[k]));
+		env_label(res, envs[k], label, sizeof(label));
+		gp_str(title, sizeof(title), label);
+		fprintf(f, "\n\n# index %zu: x, ratio, ci_lo, ci_hi, text\n\"%s\"\n", k + 1, title);
+		for (size_t i = 0; i < nm; i++) {
+			double v, lo, hi;
+			char t[32];
+			if (!report_slowdown(report_find(res, suite, metrics[i], envs[k]), &v, &lo,
+			                     &hi))
+				continue;
+			claims_format_ratio(t, sizeof(t), v);
+			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
+			        hi, t);
+			lo_all = fmin(lo_all, lo);
+			hi_all = fmax(hi_all, hi);
+		}
+	}
+	axis->ymin = lo_all / 1.25;
+	axis->ymax = hi_all * 1.8; /* room for the value labels above the highest whisker */
+	return (int)ne;
+}
+
+/* Footprint values are charted in MiB when recorded in bytes. */
+double report_fp_scale(const char *unit, const char **shown)
+{
+	if (!strcmp(unit, "bytes") || !strcmp(unit, "B")) {
+		*shown = "MiB";
+		return 1.0 / 1048576;
+	}
+	*shown = unit;
+	return 1;
+}
+
+static size_t fp_metrics(const struct bb_result *res, const char *unit, const char **names,
+                         size_t max)
+{
+	size_t n = 0, j;
+
+	for (size_t i = 0; i < res->nseries && n < max; i++) {
+		const struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, "footprint") || strcmp(s->unit, unit) || !s->has_summary)
+			continue;
+		for (j = 0; j < n && strcmp(names[j], s->metric); j++)
+			;
+		if (j == n)
+			names[n++] = s->metric;
+	}
+	return n;
+}
+
+int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f,
+                          struct chart_axis *axis)
+{
+	const char *envs[MAX_ENVS], *metrics[MAX_METRICS], *shown;
+	size_t ne = report_suite_envs(res, "footprint", NULL, false, envs, MAX_ENVS);
+	size_t nm = fp_metrics(res, unit, metrics, MAX_METRICS);
+	double scale = report_fp_scale(unit, &shown), lo_all = INFINITY, hi_all = 0;
+	int drawn = 0;
+
+	fprintf(f, "# boxbench footprint chart: %s per instance, %s\n# index 0: x, metric\n", shown,
+	        res->id);
+	for (size_t i = 0; i < nm; i++) {
+		char m[80];
+		gp_str(m, sizeof(m), metrics[i]);
+		fprintf(f, "%zu \"%s\"\n", i, m);
+	}
+	axis->colors[0] = '\0';
+	for (size_t k = 0; k < ne; k++) {
+		char label[96], title[96];
+		report_add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		                env_color(res, envs[k]));
+		env_label(res, envs[k], label, sizeof(label));
+		gp_str(title, sizeof(title), label);
+		fprintf(f, "\n\n# index %d: x, median, ci_lo, ci_hi, text\n\"%s\"\n", drawn + 1,
+		        title);
+		drawn++;
+		for (size_t i = 0; i < nm; i++) {
+			const struct bb_series *s =
+			    report_find(res, "footprint", metrics[i], envs[k]);
+			char t[48];
+			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
+				continue;
+			claims_format_value(t, sizeof(t), s->summary.median * scale, shown);
+			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne),
+			        s->summary.median * scale, s->summary.ci_lo * scale,
+			        s->summary.ci_hi * scale, t);
+			lo_all = fmin(lo_all, fmax(s->summary.ci_lo * scale, 1e-9));
+			hi_all = fmax(hi_all, s->summary.ci_hi * scale);
+		}
+	}
+	axis->ymin = isfinite(lo_all) ? lo_all / 3 : 0.1;
+	axis->ymax = hi_all > 0 ? hi_all * 4 : 10;
+	return nm ? drawn : 0;
+}
+
+int report_decomp_data(const struct decomp *d, FILE *f)
+{
+	char name[CLAIMS_PART + 8];
+	int cols = 2;
+
+	if (!d->present)
+		return 0;
+	fprintf(f, "\"bar\" \"process start (native)\"");
+	for (size_t i = 0; i < d->n; i++) {
+		if (!d->parts[i].stacked)
+			continue;
+		gp_str(name, sizeof(name), d->parts[i].removed);
+		fprintf(f, " \"%s\"", name);
+		cols++;
+	}
+	gp_str(name, sizeof(name), d->container);
+	fprintf(f, " \"not explained\" \"%s, measured\"\n\"native + parts\" %.9g", name, d->native);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->parts[i].stacked)
+			fprintf(f, " %.9g", fmax(d->parts[i].saving, 0));
+	fprintf(f, " %.9g 0\n\"%s (measured)\" 0", fmax(d->rest, 0), name);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->parts[i].stacked)
+			fprintf(f, " 0");
+	fprintf(f, " 0 %.9g\n", d->container_median);
+	return cols + 2;
+}
