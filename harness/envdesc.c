@@ -97,8 +97,8 @@ static json_t *envdesc_rootfs_json(const struct bb_envdesc *d)
 	o = json_pack("{s:s}", "path", r->path);
 	if (o && d->image[0])
 		json_object_set_new(o, "image", json_string(d->image));
-	if (o && r->image_source[0])
-		json_object_set_new(o, "image_source", json_string(r->image_source));
+	if (o && d->image_source[0])
+		json_object_set_new(o, "image_source", json_string(d->image_source));
 	if (o && r->bytes >= 0) {
 		json_object_set_new(o, "bytes", json_integer((json_int_t)r->bytes));
 		json_object_set_new(o, "entries", json_integer(r->entries));
@@ -151,8 +151,10 @@ static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 	set_str(o, "kind", d->kind);
 	set_str(o, "variant_of", d->variant_of);
 	set_str(o, "removed", d->removed);
-	if (d->image[0] && !d->rootfs.on)
-		json_object_set_new(o, "image", json_string(d->image));
+	if (!d->rootfs.on) {
+		set_str(o, "image", d->image);
+		set_str(o, "image_source", d->image_source);
+	}
 	set_str(o, "workload", d->workload);
 	if (d->pu >= 0)
 		json_object_set_new(o, "pu", json_integer(d->pu));
@@ -205,6 +207,10 @@ static void rd_str(struct envdesc_reader *r, json_t *o, const char *key, char *b
 		return;
 	if (!json_is_string(v)) {
 		rd_fail(r, key, "a string");
+		return;
+	}
+	if (json_string_length(v) >= len) {
+		rd_fail(r, key, "a shorter string");
 		return;
 	}
 	snprintf(buf, len, "%s", json_string_value(v));
@@ -340,7 +346,7 @@ static void rd_rootfs(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	r->in = "rootfs.";
 	rd_str(r, f, "path", d->rootfs.path, sizeof(d->rootfs.path));
 	rd_str(r, f, "image", d->image, sizeof(d->image));
-	rd_str(r, f, "image_source", d->rootfs.image_source, sizeof(d->rootfs.image_source));
+	rd_str(r, f, "image_source", d->image_source, sizeof(d->image_source));
 	rd_num(r, f, "bytes", 0, 1e18, &bytes);
 	rd_num(r, f, "entries", 0, 1e9, &entries);
 	d->rootfs.bytes = (long long)bytes;
@@ -387,6 +393,7 @@ int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struc
 	rd_str(&r, obj, "variant_of", d->variant_of, sizeof(d->variant_of));
 	rd_str(&r, obj, "removed", d->removed, sizeof(d->removed));
 	rd_str(&r, obj, "image", d->image, sizeof(d->image));
+	rd_str(&r, obj, "image_source", d->image_source, sizeof(d->image_source));
 	rd_str(&r, obj, "workload", d->workload, sizeof(d->workload));
 	rd_num(&r, obj, "pu", -1, 1 << 20, &pu);
 	d->pu = (int)pu;

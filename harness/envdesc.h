@@ -15,7 +15,9 @@
  *   cgroup       {mode, hybrid, cpu_quota, cpu_period_us, mem_limit, pids_limit} | null
  *   rootfs       {path, image, image_source, bytes, entries} | null
  *   vmm, vmm_version, machine, accel, emulated, guest_kernel, guest_kernel_version, initramfs,
- *   root_disk, image_source, mem_mib, vcpus
+ *   root_disk, mem_mib, vcpus
+ *   image and image_source sit in `rootfs` when the box switches to a root tree, else at the
+ *   top (a guest's image is its root disk)
  * Launcher-specific details that no rule reads (a VM's kernel command line, how a container's
  * /dev is made) travel in `extra` and are merged into the same object when written. */
 #ifndef BB_ENVDESC_H
@@ -61,7 +63,6 @@ struct bb_envdesc_cgroup {
 struct bb_envdesc_rootfs {
 	bool on; /* the box switches to a root of its own */
 	char path[ENVDESC_PATH];
-	char image_source[ENVDESC_PATH];
 	long long bytes; /* of the minimal tree; -1 = not measured (an image's tree) */
 	int entries;
 };
@@ -73,19 +74,20 @@ struct bb_envdesc {
 	bool available;
 	char reason[512];
 	char kind[16];
-	char variant_of[ENVDESC_NAME]; /* "" unless a decomposition variant */
-	char removed[96];              /* what the variant leaves out: "net", "mnt+rootfs" */
-	char image[ENVDESC_NAME];      /* root image, "" when the box has none */
-	char workload[ENVDESC_PATH];   /* the workload binary the box runs, "" = inside an image */
+	char variant_of[ENVDESC_NAME];   /* "" unless a decomposition variant */
+	char removed[96];                /* what the variant leaves out: "net", "mnt+rootfs" */
+	char image[ENVDESC_NAME];        /* root image, "" when the box has none */
+	char image_source[ENVDESC_PATH]; /* where an image other than minimal came from */
+	char workload[ENVDESC_PATH]; /* the workload binary the box runs, "" = inside an image */
 	int pu;
 	bool has_namespaces;
 	unsigned namespaces; /* enum bb_ns */
 	struct bb_envdesc_cgroup cgroup;
 	struct bb_envdesc_rootfs rootfs;
 	/* a guest */
-	char vmm[32], vmm_version[64], machine[32], accel[8];
+	char vmm[64], vmm_version[256], machine[64], accel[16];
 	bool emulated; /* figures come from an emulator (TCG): never read them as hardware cost */
-	char guest_kernel[ENVDESC_PATH], guest_kernel_version[64];
+	char guest_kernel[ENVDESC_PATH], guest_kernel_version[512];
 	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];
 	unsigned mem_mib, vcpus;
 	json_t *extra; /* owned: launcher-specific details, an object or NULL */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ns.h"
 #include "stats.h"
 
 static void ctx_row(struct doc *d, const char *what, const char *fmt, ...)
@@ -41,68 +42,66 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 	        (int)json_integer_value(json_object_get(t, "harness_pu")));
 }
 
-static void ctx_container_root(char *text, size_t len, json_t *e)
+static void ctx_container_root(char *text, size_t len, const struct bb_envdesc *e)
 {
-	json_t *root = json_object_get(e, "rootfs");
-	const char *img = results_jstr(root, "image");
-
-	report_add_text(text, len, "; cgroup %s; root ",
-	                json_is_object(json_object_get(e, "cgroup")) ? "limits" : "none");
-	if (!json_is_object(root))
+	report_add_text(text, len, "; cgroup %s; root ", e->cgroup.on ? "limits" : "none");
+	if (!e->rootfs.on)
 		report_add_text(text, len, "host's");
-	else if (img && strcmp(img, "minimal"))
-		report_add_text(text, len, "image %s, read-only (%s)", img,
-		                results_jstr(root, "image_source") ?: "?");
+	else if (e->image[0] && strcmp(e->image, "minimal"))
+		report_add_text(text, len, "image %s, read-only (%s)", e->image,
+		                e->image_source[0] ? e->image_source : "?");
 	else
 		report_add_text(text, len, "minimal read-only image");
 }
 
+static void ctx_namespaces(char *text, size_t len, const struct bb_envdesc *e)
+{
+	bool any = false;
+
+	if (!e->has_namespaces) {
+		report_add_text(text, len, "%s", e->kind);
+		return;
+	}
+	for (const struct ns_kind *k = ns_kinds; k->name; k++)
+		if (e->namespaces & k->bit) {
+			report_add_text(text, len, "%s%s", any ? ", " : "namespaces ", k->name);
+			any = true;
+		}
+	if (!any)
+		report_add_text(text, len, "no namespaces");
+	ctx_container_root(text, len, e);
+}
+
+static void ctx_guest(char *text, size_t len, const struct bb_envdesc *e)
+{
+	if (e->root_disk[0])
+		report_add_text(text, len, "; root: image %s on an ext4 disk, read-only (%s)",
+		                e->image[0] ? e->image : "?",
+		                e->image_source[0] ? e->image_source : "?");
+	if (e->accel[0])
+		report_add_text(text, len, "; accelerator %s%s", e->accel,
+		                e->emulated ? " (EMULATED)" : "");
+	if (e->machine[0])
+		report_add_text(text, len, "; %s %s, machine %s", e->vmm[0] ? e->vmm : "VMM",
+		                e->vmm_version, e->machine);
+	if (e->guest_kernel_version[0])
+		report_add_text(text, len, "; guest kernel %s, %u MiB, %u vCPU",
+		                e->guest_kernel_version, e->mem_mib, e->vcpus);
+}
+
 static void ctx_envs(struct doc *d, const struct bb_result *res)
 {
-	json_t *e;
-	const char *key;
-
-	json_object_foreach(res->environments, key, e)
-	{
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *e = &res->envs[i];
 		char text[1024] = "", what[64];
-		json_t *ns = json_object_get(e, "namespaces"), *v;
-		size_t i;
-		if (json_is_false(json_object_get(e, "available"))) {
+		if (!e->available) {
 			snprintf(text, sizeof(text), "unavailable: %s",
-			         results_jstr(e, "reason") ?: "?");
+			         e->reason[0] ? e->reason : "?");
 		} else {
-			if (!json_is_array(ns))
-				report_add_text(text, sizeof(text), "%s",
-				                results_jstr(e, "kind") ?: "");
-			json_array_foreach(ns, i, v)
-			    report_add_text(text, sizeof(text), "%s%s", i ? ", " : "namespaces ",
-			                    json_string_value(v) ?: "?");
-			if (json_is_array(ns) && !json_array_size(ns))
-				report_add_text(text, sizeof(text), "no namespaces");
-			if (json_object_get(e, "cgroup") && json_object_get(e, "rootfs"))
-				ctx_container_root(text, sizeof(text), e);
-			if (results_jstr(e, "root_disk"))
-				report_add_text(text, sizeof(text),
-				                "; root: image %s on an ext4 disk, read-only (%s)",
-				                results_jstr(e, "image") ?: "?",
-				                results_jstr(e, "image_source") ?: "?");
-			if (results_jstr(e, "accel"))
-				report_add_text(text, sizeof(text), "; accelerator %s%s",
-				                results_jstr(e, "accel"),
-				                claims_env_emulated(res, key) ? " (EMULATED)" : "");
-			if (results_jstr(e, "machine"))
-				report_add_text(text, sizeof(text), "; %s %s, machine %s",
-				                results_jstr(e, "vmm") ?: "VMM",
-				                results_jstr(e, "vmm_version") ?: "",
-				                results_jstr(e, "machine"));
-			if (results_jstr(e, "guest_kernel_version"))
-				report_add_text(
-				    text, sizeof(text), "; guest kernel %s, %d MiB, %d vCPU",
-				    results_jstr(e, "guest_kernel_version"),
-				    (int)json_integer_value(json_object_get(e, "mem_mib")),
-				    (int)json_integer_value(json_object_get(e, "vcpus")));
+			ctx_namespaces(text, sizeof(text), e);
+			ctx_guest(text, sizeof(text), e);
 		}
-		snprintf(what, sizeof(what), "environment %s", key);
+		snprintf(what, sizeof(what), "environment %s", e->name);
 		ctx_row(d, what, "%s", text[0] ? text : "-");
 	}
 }

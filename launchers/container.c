@@ -716,7 +716,7 @@ static int ct_describe_rootfs(const struct ct_env *ce, struct bb_envdesc *d, str
 	if (ce->img.name[0]) {
 		/* a whole distribution tree: the footprint suite measures it, file by file */
 		snprintf(d->image, sizeof(d->image), "%s", ce->img.name);
-		snprintf(r->image_source, sizeof(r->image_source), "%s", ce->img.source);
+		snprintf(d->image_source, sizeof(d->image_source), "%s", ce->img.source);
 		return 0;
 	}
 	snprintf(d->image, sizeof(d->image), "%s", IMAGE_MINIMAL);

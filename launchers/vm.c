@@ -270,7 +270,7 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 		json_object_set_new(x, "guest_tsc_khz", json_integer((json_int_t)v->guest.tsc_khz));
 	if (v->img.name[0]) {
 		snprintf(d->root_disk, sizeof(d->root_disk), "%s", v->img.disk);
-		json_object_set_new(x, "image_source", json_string(v->img.source));
+		snprintf(d->image_source, sizeof(d->image_source), "%s", v->img.source);
 		json_object_set_new(x, "root",
 		                    json_string("the image's ext4 disk, read-only (virtio-blk), "
 		                                "switched to by the initramfs's init"));

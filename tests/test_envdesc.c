@@ -158,6 +158,8 @@ static void test_wrong_types(void **state)
 		  "environments.e.cgroup.cpu_quota: expected a number" },
 		{ "{\"namespaces\": \"net\"}", "environments.e.namespaces: expected an array" },
 		{ "{\"vcpus\": -1}", "environments.e.vcpus: expected a number in range" },
+		{ "{\"accel\": \"a-name-far-too-long-for-an-accelerator\"}",
+		  "environments.e.accel: expected a shorter string" },
 	};
 	struct bb_err err = { 0 };
 	struct bb_envdesc d;
