@@ -1,5 +1,5 @@
 /* The guest side of the VM launcher's kernel command line protocol (the encoder is in
- * launchers/qemu.c). boxbench-init reads /proc/cmdline and finds:
+ * launchers/guest.c). boxbench-init reads /proc/cmdline and finds:
  *
  *   bb.argv=ENC[,ENC...]   the workload's argv without the program path: the suite first, then
  *                          its arguments. Each element is percent-encoded (every byte outside
