@@ -6,6 +6,7 @@
 struct suite {
 	const char *name;
 	const char *summary;
+	const char *settles; /* the claims of CLAIMS.md it settles: "C5, C10" */
 	/* argv[0] is the suite name; returns the exit status reported in the `end` record. */
 	int (*run)(int argc, char **argv);
 	int internal;      /* not part of `--suites all` (test suites) */

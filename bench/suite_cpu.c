@@ -128,6 +128,7 @@ static int cpu_run(int argc, char **argv)
 const struct suite suite_cpu = {
 	.name = "cpu",
 	.summary = "GFLOP/s of a 128x128 dgemm (GSL BLAS), Mops/s of an integer hash loop",
+	.settles = "C7",
 	.run = cpu_run,
 	.measure_opts = 1,
 };

@@ -122,6 +122,7 @@ static int footprint_run(int argc, char **argv)
 const struct suite suite_footprint = {
 	.name = "footprint",
 	.summary = "idle while the harness measures disk, memory (PSS) and density from outside",
+	.settles = "C6",
 	.run = footprint_run,
 	.measure_opts = 1,
 };

@@ -318,6 +318,7 @@ static int io_run(int argc, char **argv)
 const struct suite suite_io = {
 	.name = "io",
 	.summary = "MB/s of a sequential write with fsync, us per random 4 KiB O_DIRECT read",
+	.settles = "C9",
 	.run = io_run,
 	.needs_storage = 1,
 	.measure_opts = 1,

@@ -59,6 +59,7 @@ static int isolation_run(int argc, char **argv)
 const struct suite suite_isolation = {
 	.name = "isolation",
 	.summary = "what of the host is visible: kernel, boot id, pids, net, log, mounts, ...",
+	.settles = "C3, C4",
 	.run = isolation_run,
 	.measure_opts = 1,
 };

@@ -690,6 +690,7 @@ static int limits_run(int argc, char **argv)
 const struct suite suite_limits = {
 	.name = "limits",
 	.summary = "cpu quota, memory and pids limits: enforced? visible inside?",
+	.settles = "C2",
 	.run = limits_run,
 	.measure_opts = 1,
 };

@@ -225,6 +225,7 @@ static int mem_run(int argc, char **argv)
 const struct suite suite_mem = {
 	.name = "mem",
 	.summary = "GB/s of a STREAM triad beyond the LLC, ns per access of a page-spanning chase",
+	.settles = "C8",
 	.run = mem_run,
 	.measure_opts = 1,
 };

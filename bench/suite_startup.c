@@ -12,5 +12,6 @@ static int startup_run(int argc, char **argv)
 const struct suite suite_startup = {
 	.name = "startup",
 	.summary = "start, report ready, exit (the harness times the box around it)",
+	.settles = "C5, C10",
 	.run = startup_run,
 };

@@ -351,6 +351,7 @@ static int syscall_run(int argc, char **argv)
 const struct suite suite_syscall = {
 	.name = "syscall",
 	.summary = "ns per null syscall, read, write, open, stat, page fault, fork, pipe, cpuid",
+	.settles = "C7, C8",
 	.run = syscall_run,
 	.measure_opts = 1,
 };

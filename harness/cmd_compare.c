@@ -107,21 +107,19 @@ static int cmp_host_diffs(const struct bb_result *a, const struct bb_result *b, 
 {
 	const char *keys[][2] = { { "cpu_model", NULL }, { "kernel", NULL }, { "kvm", "kind" } };
 	const char *names[] = { "cpu model", "kernel", "kvm kind" };
-	const char *env;
-	json_t *ea;
 	int n = 0;
 
 	for (size_t i = 0; i < 3; i++)
 		n = cmp_diff(out, n, names[i], cmp_str(a->host, keys[i][0], keys[i][1]),
 		             cmp_str(b->host, keys[i][0], keys[i][1]));
-	json_object_foreach(a->environments, env, ea)
-	{
-		json_t *eb = json_object_get(b->environments, env);
+	for (size_t i = 0; i < a->nenvs; i++) {
+		const struct bb_envdesc *ea = &a->envs[i], *eb = results_env(b, ea->name);
 		char what[96];
-		if (!eb || !(json_object_get(ea, "accel") || json_object_get(eb, "accel")))
+		if (!eb || !(ea->accel[0] || eb->accel[0]))
 			continue;
-		snprintf(what, sizeof(what), "%s accel", env);
-		n = cmp_diff(out, n, what, cmp_str(ea, "accel", NULL), cmp_str(eb, "accel", NULL));
+		snprintf(what, sizeof(what), "%s accel", ea->name);
+		n = cmp_diff(out, n, what, ea->accel[0] ? ea->accel : "?",
+		             eb->accel[0] ? eb->accel : "?");
 	}
 	return n;
 }

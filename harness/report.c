@@ -15,8 +15,10 @@
 #include "doc.h"
 #include "gnuplot.h"
 #include "isolation.h"
+#include "launcher.h"
 #include "report_charts.h"
 #include "report_context.h"
+#include "suite.h"
 
 /* A planned chart as a figure: the image, or why there is none, and links to its files. */
 static void report_figure(struct doc *d, const struct report *r, const struct chart *c)
@@ -298,8 +300,8 @@ static void sec_decomp(struct doc *d, const struct report *r)
 
 static void sec_overhead(struct doc *d, const struct report *r)
 {
-	const char *suites[MAX_SUITES];
-	size_t ns = report_suites(r->res, suites, MAX_SUITES), shown = 0;
+	const char *names[MAX_SUITES];
+	size_t ns = report_suites(r->res, names, MAX_SUITES), shown = 0;
 
 	doc_heading(d, 2, "overhead", "Overhead");
 	doc_para(d, "",
@@ -309,19 +311,19 @@ static void sec_overhead(struct doc *d, const struct report *r)
 	for (size_t i = 0; i < ns; i++) {
 		char stem[80];
 		const struct chart *c;
-		if (report_suite_special(suites[i]))
+		if (report_suite_special(names[i]))
 			continue;
 		shown++;
-		snprintf(stem, sizeof(stem), "overhead-%s", suites[i]);
-		doc_heading(d, 3, stem, suites[i]);
+		snprintf(stem, sizeof(stem), "overhead-%s", names[i]);
+		doc_heading(d, 3, stem, names[i]);
 		if ((c = report_chart_of(r, stem)))
 			report_figure(d, r, c);
 		else
 			doc_para(d, "",
 			         "No chart: no environment besides native has figures for "
 			         "this suite to compare.");
-		series_table(d, r->res, suites[i]);
-		facts_table(d, r->res, suites[i]);
+		series_table(d, r->res, names[i]);
+		facts_table(d, r->res, names[i]);
 	}
 	if (!shown)
 		doc_para(d, "", "No overhead suite (syscall, cpu, mem, io) in this result.");
@@ -422,29 +424,6 @@ static void sec_limits(struct doc *d, const struct report *r)
 		}
 }
 
-struct known {
-	const char *name, *settles, *what;
-};
-
-static const struct known known_suites[] = {
-	{ "startup", "C5, C10", "launch-to-ready latency, fresh instance per sample" },
-	{ "syscall", "C7, C8", "syscall, page-fault and cpuid costs" },
-	{ "cpu", "C7", "CPU-bound work (dgemm, hashing)" },
-	{ "mem", "C8", "memory bandwidth and TLB-heavy pointer chase" },
-	{ "io", "C9", "sequential write + fsync and random 4 KiB reads" },
-	{ "footprint", "C6", "disk and memory (PSS) per instance" },
-	{ "isolation", "C3, C4", "what of the host each box can see" },
-	{ "limits", "C2", "whether cgroup limits are enforced" },
-	{ NULL, NULL, NULL },
-};
-
-static const struct known known_envs[] = {
-	{ "native", "every ratio", "the reference: a plain process" },
-	{ "container", "C2, C3, C5, C6, C10", "a namespace container with cgroup limits" },
-	{ "vm", "C4, C5, C6, C7, C8, C9", "a KVM/QEMU guest" },
-	{ NULL, NULL, NULL },
-};
-
 static bool env_present(const struct bb_result *res, const char *env)
 {
 	for (size_t i = 0; i < res->nseries; i++)
@@ -453,41 +432,46 @@ static bool env_present(const struct bb_result *res, const char *env)
 	return false;
 }
 
-static void sec_missing(struct doc *d, const struct report *r)
+static void missing_row(struct doc *d, size_t *shown, const char *what, const char *measures,
+                        const char *settles, const char *why)
 {
 	static const char *const heads[] = { "missing", "what it measures", "it would settle",
 		                             "why it is missing" };
+	const char *cells[4] = { what, measures, settles ? settles : "-", why };
+
+	if (!(*shown)++)
+		doc_table(d, "missing", heads, NULL, 4);
+	doc_row(d, "", cells, 4);
+}
+
+/* Every suite and environment boxbench knows (the workload's and the launchers' tables) that
+ * this result lacks, with why. */
+static void sec_missing(struct doc *d, const struct report *r)
+{
 	size_t shown = 0;
 
 	doc_heading(d, 2, "missing", "Not in this result");
-	for (size_t i = 0; known_suites[i].name; i++) {
-		const struct known *k = &known_suites[i];
+	for (size_t i = 0; suites[i]; i++) {
 		char what[64];
-		const char *cells[4] = { what, k->what, k->settles, "suite not run" };
-		if (suite_present(r->res, k->name))
+		if (suites[i]->internal || suite_present(r->res, suites[i]->name))
 			continue;
-		if (!shown++)
-			doc_table(d, "missing", heads, NULL, 4);
-		snprintf(what, sizeof(what), "suite %s", k->name);
-		doc_row(d, "", cells, 4);
+		snprintf(what, sizeof(what), "suite %s", suites[i]->name);
+		missing_row(d, &shown, what, suites[i]->summary, suites[i]->settles,
+		            "suite not run");
 	}
-	for (size_t i = 0; known_envs[i].name; i++) {
-		const struct known *k = &known_envs[i];
-		json_t *e = json_object_get(r->res->environments, k->name);
-		char what[64], why[320];
-		const char *cells[4] = { what, k->what, k->settles, why };
-		if (env_present(r->res, k->name))
+	for (size_t i = 0; launchers[i]; i++) {
+		const struct launcher *l = launchers[i];
+		const struct bb_envdesc *e = results_env(r->res, l->name);
+		char what[64], why[600];
+		if (env_present(r->res, l->name))
 			continue;
-		if (!shown++)
-			doc_table(d, "missing", heads, NULL, 4);
-		snprintf(what, sizeof(what), "environment %s", k->name);
-		snprintf(why, sizeof(why), "%s%s",
-		         json_is_false(json_object_get(e, "available")) ? "unavailable here: "
-		                                                        : "not requested",
-		         json_is_false(json_object_get(e, "available"))
-		             ? results_jstr(e, "reason") ?: "?"
-		             : "");
-		doc_row(d, "", cells, 4);
+		snprintf(what, sizeof(what), "environment %s", l->name);
+		if (e && !e->available)
+			snprintf(why, sizeof(why), "unavailable here: %s",
+			         e->reason[0] ? e->reason : "?");
+		else
+			snprintf(why, sizeof(why), "not requested");
+		missing_row(d, &shown, what, l->summary, l->settles, why);
 	}
 	if (shown)
 		doc_table_end(d);

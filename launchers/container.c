@@ -985,6 +985,7 @@ static const struct bb_variant ct_variants[] = {
 const struct launcher launcher_container = {
 	.name = "container",
 	.summary = "namespaces, a cgroup and a read-only minimal root, made with clone()",
+	.settles = "C2, C3, C5, C6, C10",
 	.class = BB_CLASS_CONTAINER,
 	.caps = BB_CAP_IMAGE | BB_CAP_DECOMPOSE | BB_CAP_LIMITS,
 	.options = ct_options,

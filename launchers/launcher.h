@@ -103,6 +103,7 @@ struct bb_variant {
 struct launcher {
 	const char *name;
 	const char *summary;
+	const char *settles; /* the claims of CLAIMS.md it settles: "C4, C5" */
 	enum bb_class class;
 	unsigned caps;                     /* enum bb_cap */
 	const struct bb_option *options;   /* its own `run` options (fields of bb_env_opts) */

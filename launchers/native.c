@@ -118,6 +118,7 @@ static void native_cleanup(struct bb_env *env)
 const struct launcher launcher_native = {
 	.name = "native",
 	.summary = "a plain process on the host",
+	.settles = "every ratio (the reference)",
 	.class = BB_CLASS_NATIVE,
 	.probe = native_probe,
 	.prepare = native_prepare,

@@ -434,6 +434,7 @@ static const struct bb_option vm_options[] = {
 const struct launcher launcher_vm = {
 	.name = "vm",
 	.summary = "a Linux guest under QEMU microvm (KVM when hardware assisted, else TCG)",
+	.settles = "C4, C5, C6, C7, C8, C9",
 	.class = BB_CLASS_VM,
 	.caps = BB_CAP_IMAGE | BB_CAP_GUEST_CLOCK | BB_CAP_LIMITS | BB_CAP_OWN_KERNEL,
 	.options = vm_options,
