@@ -57,14 +57,15 @@ static const char *verdict_class(enum claim_verdict v)
 }
 
 /* "40.0x slower [39.0x, 40.4x]", "no clear difference (1.01x [0.99x, 1.03x])", "-". */
-static void vs_text(const struct bb_series *s, char *buf, size_t len)
+static void vs_text(const struct bb_result *res, const struct bb_series *s, char *buf, size_t len)
 {
 	bool size = !strcmp(s->suite, "footprint");
 	double v, lo, hi;
 	char a[32], b[32], c[32];
 
 	if (!report_slowdown(s, &v, &lo, &hi)) {
-		snprintf(buf, len, "%s", strcmp(s->env, "native") ? "-" : "(reference)");
+		snprintf(buf, len, "%s",
+		         strcmp(s->env, results_reference(res)) ? "-" : "(reference)");
 		return;
 	}
 	if (lo <= 1 && hi >= 1) {
@@ -131,7 +132,7 @@ static void series_row(struct doc *d, const struct bb_result *res, const struct 
 	claims_format_value(p95, sizeof(p95), s->summary.p95, s->unit);
 	snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 	snprintf(pr, sizeof(pr), "%s - %s", p05, p95);
-	vs_text(s, vs, sizeof(vs));
+	vs_text(res, s, vs, sizeof(vs));
 	doc_row(d, claims_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
 }
 

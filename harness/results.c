@@ -87,6 +87,14 @@ const struct bb_envdesc *results_env(const struct bb_result *res, const char *na
 	return NULL;
 }
 
+const char *results_reference(const struct bb_result *res)
+{
+	for (size_t i = 0; i < res->nenvs; i++)
+		if (res->envs[i].class == BB_CLASS_NATIVE && res->envs[i].available)
+			return res->envs[i].name;
+	return "native";
+}
+
 struct bb_series *results_series(struct bb_result *res, const char *suite, const char *metric,
                                  const char *env, bool create)
 {
@@ -146,7 +154,8 @@ int results_summarize(struct bb_result *res, unsigned long seed, struct bb_err *
 	}
 	for (size_t i = 0; i < res->nseries; i++) {
 		struct bb_series *s = &res->series[i];
-		struct bb_series *nat = results_series(res, s->suite, s->metric, "native", false);
+		struct bb_series *nat =
+		    results_series(res, s->suite, s->metric, results_reference(res), false);
 		if (!s->n || !nat || !nat->n || nat == s || stats_median(nat->samples, nat->n) == 0)
 			continue;
 		if (stats_ratio(s->samples, s->n, nat->samples, nat->n, seed, &s->vs_ratio,

@@ -58,6 +58,10 @@ int results_add_env(struct bb_result *res, const struct bb_envdesc *d, struct bb
 /* The description of environment `name`, NULL when the result has none. */
 const struct bb_envdesc *results_env(const struct bb_result *res, const char *name);
 
+/* The environment every ratio is taken against (`vs_native`): the native-class one, or
+ * "native" in a result that does not describe its environments. */
+const char *results_reference(const struct bb_result *res);
+
 int series_add_sample(struct bb_series *s, double value, struct bb_err *err);
 int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err);
 
