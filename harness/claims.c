@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "isolation.h"
 #include "stats.h"
 
@@ -28,21 +29,8 @@ struct slow {
 	double v, lo, hi; /* env / native in "time" direction: > 1 is worse */
 };
 
-static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-#define FIG(c, ...)    add((c)->figures, sizeof((c)->figures), __VA_ARGS__)
-#define REASON(c, ...) add((c)->reason, sizeof((c)->reason), __VA_ARGS__)
+#define FIG(c, ...)    fmt_append((c)->figures, sizeof((c)->figures), __VA_ARGS__)
+#define REASON(c, ...) fmt_append((c)->reason, sizeof((c)->reason), __VA_ARGS__)
 
 const char *claim_verdict_name(enum claim_verdict v)
 {
@@ -66,80 +54,6 @@ const char *iso_cell_name(enum iso_cell c)
 }
 
 /* Formatting */
-
-/* Three significant digits, trailing zeros kept ("0.500", "2.00"), except whole numbers of
- * a binary size unit ("32 KiB", not "32.0 KiB"). */
-static void format_number(char *buf, size_t len, double v, bool whole_ok)
-{
-	double a = fabs(v);
-
-	if (a >= 100 || a == 0 || (whole_ok && a < 1e15 && v == round(v)))
-		snprintf(buf, len, "%.0f", v);
-	else if (a >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else if (a >= 1)
-		snprintf(buf, len, "%.2f", v);
-	else
-		snprintf(buf, len, "%#.3g", v);
-}
-
-/* Scale v into a readable unit: ms to s, ns to us, bytes to KiB..TiB. Returns the unit and
- * whether it is a binary size unit. */
-static const char *scale_unit(double *v, const char *unit, bool *size)
-{
-	static const char *const bytes[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
-	size_t b = 0;
-
-	*size = false;
-	for (size_t i = 1; i < 5; i++)
-		*size |= !strcmp(unit, bytes[i]);
-	if (!strcmp(unit, "ms") && fabs(*v) >= 1000) {
-		*v /= 1000;
-		return "s";
-	}
-	if (!strcmp(unit, "ns") && fabs(*v) >= 100000) {
-		*v /= 1000;
-		return "us";
-	}
-	if (strcmp(unit, "bytes") && strcmp(unit, "B"))
-		return unit;
-	while (fabs(*v) >= 1024 && b + 1 < 5) {
-		*v /= 1024;
-		b++;
-	}
-	*size = b > 0;
-	return b ? bytes[b] : unit;
-}
-
-void claims_format_value(char *buf, size_t len, double v, const char *unit)
-{
-	static const char prefixes[] = "kMGTP";
-	char num[64], si[2] = "";
-	bool size;
-
-	unit = scale_unit(&v, unit, &size);
-	/* 403274478 ops/s is unreadable in a table: 403 Mops/s */
-	if (!size && fabs(v) >= 1e6)
-		for (size_t k = 0; fabs(v) >= 1000 && prefixes[k]; k++) {
-			v /= 1000;
-			si[0] = prefixes[k];
-		}
-	format_number(num, sizeof(num), v, size);
-	if (!unit[0] || !strcmp(unit, "-"))
-		snprintf(buf, len, "%s%s%s", num, si[0] ? " " : "", si);
-	else
-		snprintf(buf, len, "%s %s%s", num, si, unit);
-}
-
-void claims_format_ratio(char *buf, size_t len, double r)
-{
-	if (r < 10)
-		snprintf(buf, len, "%.2fx", r);
-	else if (r < 100)
-		snprintf(buf, len, "%.1fx", r);
-	else
-		snprintf(buf, len, "%.0fx", r);
-}
 
 /* Environments */
 
@@ -298,9 +212,9 @@ static void fig_median(struct claim_eval *c, const struct bb_result *res, const 
 {
 	char m[48], lo[48], hi[48];
 
-	claims_format_value(m, sizeof(m), s->summary.median, s->unit);
-	claims_format_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
-	claims_format_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
+	fmt_value(m, sizeof(m), s->summary.median, s->unit);
+	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
+	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
 	FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
 	if (claims_env_emulated(res, s->env))
 		FIG(c, " (EMULATED: %s)",
@@ -314,9 +228,9 @@ static void fig_slow(struct claim_eval *c, const char *metric, struct slow s)
 
 	if (!s.ok)
 		return;
-	claims_format_ratio(v, sizeof(v), s.v);
-	claims_format_ratio(lo, sizeof(lo), s.lo);
-	claims_format_ratio(hi, sizeof(hi), s.hi);
+	fmt_ratio(v, sizeof(v), s.v);
+	fmt_ratio(lo, sizeof(lo), s.lo);
+	fmt_ratio(hi, sizeof(hi), s.hi);
 	FIG(c, "%s %s [%s, %s]", metric, v, lo, hi);
 }
 
@@ -498,7 +412,7 @@ static void part_label(const struct part_table *t, unsigned mask, char *buf, siz
 	buf[0] = '\0';
 	for (size_t i = 0; i < t->n; i++)
 		if (mask & (1u << i))
-			add(buf, len, "%s%s", buf[0] ? "+" : "", t->names[i]);
+			fmt_append(buf, len, "%s%s", buf[0] ? "+" : "", t->names[i]);
 }
 
 /* The full container: the container environment with `ready` and the most parts. */
@@ -638,7 +552,7 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 {
 	char ct_s[48];
 
-	claims_format_value(ct_s, sizeof(ct_s), ct_ms, "ms");
+	fmt_value(ct_s, sizeof(ct_s), ct_ms, "ms");
 	if (ct_ms >= C5_MS_SCALE) {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
 		REASON(c, "the container takes %s to be ready, not milliseconds", ct_s);
@@ -698,11 +612,11 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	c5_ratio(res, sv, sc, &r, &lo, &hi);
-	claims_format_ratio(rs, sizeof(rs), r);
-	claims_format_ratio(rlo, sizeof(rlo), lo);
-	claims_format_ratio(rhi, sizeof(rhi), hi);
+	fmt_ratio(rs, sizeof(rs), r);
+	fmt_ratio(rlo, sizeof(rlo), lo);
+	fmt_ratio(rhi, sizeof(rhi), hi);
 	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
-	claims_format_value(vm_text, sizeof(vm_text), vm_ms, "ms");
+	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
 	c5_verdict(c, ct_ms, vm_ms, lo, claims_env_emulated(res, vm),
 	           !strcmp(json_string_value(json_object_get(env_desc(res, vm), "machine")) ?: "",
 	                   "microvm"),
@@ -976,9 +890,9 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		 * many instances fit) that is the container's over the VM's. */
 		double ratio = v->better == BB_HIGHER ? k->summary.median / v->summary.median
 		                                      : v->summary.median / k->summary.median;
-		claims_format_value(a, sizeof(a), k->summary.median, k->unit);
-		claims_format_value(b, sizeof(b), v->summary.median, v->unit);
-		claims_format_ratio(r, sizeof(r), ratio);
+		fmt_value(a, sizeof(a), k->summary.median, k->unit);
+		fmt_value(b, sizeof(b), v->summary.median, v->unit);
+		fmt_ratio(r, sizeof(r), ratio);
 		FIG(c, "%s%s%s: %s %s, %s %s (%s)", c->figures[0] ? "; " : "", label, v->metric, ct,
 		    a, vm, b, r);
 		*min_r = n ? fmin(*min_r, ratio) : ratio;
@@ -1021,7 +935,7 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 				continue;
 			*lo = fmin(*lo, l);
 			*hi = fmax(*hi, h);
-			claims_format_ratio(r, sizeof(r), l);
+			fmt_ratio(r, sizeof(r), l);
 			if (m == 0 && l < C6_GREAT_DEAL)
 				REASON(c,
 				       "; with the %s image on both sides the VM's disk is %s the "
@@ -1227,8 +1141,8 @@ static void iso_count(const struct bb_result *res, const char *env, struct iso_c
 		if (cell != ISO_SAME)
 			continue;
 		k->same++;
-		add(k->same_keys, sizeof(k->same_keys), "%s%s", k->same_keys[0] ? ", " : "",
-		    keys[i]);
+		fmt_append(k->same_keys, sizeof(k->same_keys), "%s%s", k->same_keys[0] ? ", " : "",
+		           keys[i]);
 		if (!iso_hardware(keys[i])) {
 			k->state_same++;
 			k->coincide += iso_coincidence(keys[i]);
@@ -1316,17 +1230,17 @@ static void fig_decomp(struct claim_eval *c, const struct decomp *d)
 {
 	char a[48], b[48], e[48];
 
-	claims_format_value(a, sizeof(a), d->native, d->unit);
-	claims_format_value(b, sizeof(b), d->container_median, d->unit);
-	claims_format_value(e, sizeof(e), d->container_median - d->native, d->unit);
+	fmt_value(a, sizeof(a), d->native, d->unit);
+	fmt_value(b, sizeof(b), d->container_median, d->unit);
+	fmt_value(e, sizeof(e), d->container_median - d->native, d->unit);
 	FIG(c, "ready: native %s, %s %s (+%s)", a, d->container, b, e);
 	for (size_t i = 0; i < d->n; i++) {
-		claims_format_value(a, sizeof(a), d->parts[i].median, d->unit);
-		claims_format_value(b, sizeof(b), d->parts[i].saving, d->unit);
+		fmt_value(a, sizeof(a), d->parts[i].median, d->unit);
+		fmt_value(b, sizeof(b), d->parts[i].saving, d->unit);
 		FIG(c, "; without %s (%s) %s: %s saves %s", d->parts[i].removed, d->parts[i].env, a,
 		    d->parts[i].removed, b);
 	}
-	claims_format_value(a, sizeof(a), d->rest, d->unit);
+	fmt_value(a, sizeof(a), d->rest, d->unit);
 	FIG(c, "; not explained by the parts: %s", a);
 }
 
@@ -1347,7 +1261,7 @@ static void claim_c10(const struct bb_result *res, struct claim_eval *c)
 	fig_decomp(c, &d);
 	extra = d.container_median - d.native;
 	tol = (d.container_hi - d.container_lo + d.native_hi - d.native_lo) / 2;
-	claims_format_value(r, sizeof(r), fabs(d.rest), d.unit);
+	fmt_value(r, sizeof(r), fabs(d.rest), d.unit);
 	if (extra <= tol) {
 		c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c, "a container starts as fast as a process here: nothing to decompose");

@@ -84,9 +84,4 @@ const char *iso_cell_name(enum iso_cell c);
 /* The container startup decomposition (C10), for the rule and for the stacked-bar chart. */
 void claims_decomposition(const struct bb_result *res, struct decomp *d);
 
-/* "0.52 ms", "2.10 s", "41.3 GB/s": a value with 3 significant digits, time units scaled. */
-void claims_format_value(char *buf, size_t len, double v, const char *unit);
-/* "1.02x", "13.4x", "1750x". */
-void claims_format_ratio(char *buf, size_t len, double r);
-
 #endif

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
+
 /* Both are named isolation.h: the workload's collectors by path. */
 #include "../bench/isolation.h"
 
@@ -172,7 +174,7 @@ void isolation_format(const char *key, json_t *v, char *buf, size_t len)
 		gmtime_r(&t, &tm);
 		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	} else if (strstr(key, "mem_") || strstr(key, "_bytes")) {
-		claims_format_value(buf, len, x, "bytes");
+		fmt_value(buf, len, x, "bytes");
 	} else {
 		snprintf(buf, len, "%.10g", x);
 	}
@@ -250,7 +252,7 @@ static const struct limit_kind limit_kinds[] = {
 static void fmt_amount(char *buf, size_t len, double v, const char *unit)
 {
 	if (!strcmp(unit, "bytes"))
-		claims_format_value(buf, len, v, "bytes");
+		fmt_value(buf, len, v, "bytes");
 	else
 		snprintf(buf, len, "%.3g%s%s", v, unit[0] ? " " : "", unit);
 }
@@ -270,7 +272,7 @@ static void limit_set(const struct bb_result *res, const char *env, const struct
 			snprintf(buf, len, "none");
 	} else if (k->vm_key && json_is_number(v = json_object_get(d, k->vm_key))) {
 		if (!strcmp(k->name, "memory"))
-			claims_format_value(buf, len, json_number_value(v), "MiB");
+			fmt_value(buf, len, json_number_value(v), "MiB");
 		else
 			snprintf(buf, len, "%.0f vCPUs", json_number_value(v));
 	} else {
@@ -293,7 +295,7 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
 	} else if (vm && !strcmp(k->name, "memory") &&
 	           json_is_number(m = isolation_fact(res, LIM_SUITE, env, "mem_total_seen"))) {
 		char b[32];
-		claims_format_value(b, sizeof(b), json_number_value(m), "bytes");
+		fmt_value(b, sizeof(b), json_number_value(m), "bytes");
 		snprintf(buf, len, "MemTotal %s", b);
 	} else {
 		isolation_format(k->seen_key, v, buf, len);
@@ -310,7 +312,7 @@ static void limit_measured(const struct bb_result *res, const char *env, const s
 	snprintf(buf, len, "-");
 	if (!s || !s->has_summary || !s->summary.n)
 		return;
-	claims_format_value(v, sizeof(v), s->summary.median, s->unit);
+	fmt_value(v, sizeof(v), s->summary.median, s->unit);
 	/* cpu_share is CPU seconds per second: CPUs' worth */
 	if (!strcmp(s->unit, "forks") || !strcmp(s->unit, "CPU-s/s"))
 		snprintf(v, sizeof(v), "%.3g", s->summary.median);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "format.h"
 #include "isolation.h"
 
 #define MAX_ENVS          32
@@ -23,20 +24,6 @@
 #define MAX_CHARTS        32
 #define MAX_SUITES        32
 #define GNUPLOT_TIMEOUT_S 60
-
-static void add_text(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void add_text(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
 
 /* Strings that go into a gnuplot data file between double quotes: nothing that could end the
  * quote or start an escape. */
@@ -179,7 +166,7 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 		char env[64], note[96], med[48];
 		gp_str(env, sizeof(env), s->env);
 		startup_note(res, s, note, sizeof(note));
-		claims_format_value(med, sizeof(med), to_ms(s->summary.median, s->unit), "ms");
+		fmt_value(med, sizeof(med), to_ms(s->summary.median, s->unit), "ms");
 		fprintf(f, "%zu %.9g %.9g %.9g %.9g %.9g \"%s\" \"%s\" \"%s\"\n", k,
 		        to_ms(s->summary.median, s->unit), to_ms(s->summary.ci_lo, s->unit),
 		        to_ms(s->summary.ci_hi, s->unit), to_ms(s->summary.p05, s->unit),
@@ -236,8 +223,8 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 	axis->colors[0] = '\0';
 	for (size_t k = 0; k < ne; k++) {
 		char label[96], title[96];
-		add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
-		         env_color(res, envs[k]));
+		fmt_append(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		           env_color(res, envs[k]));
 		env_label(res, envs[k], label, sizeof(label));
 		gp_str(title, sizeof(title), label);
 		fprintf(f, "\n\n# index %zu: x, ratio, ci_lo, ci_hi, text\n\"%s\"\n", k + 1, title);
@@ -246,7 +233,7 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 			char t[32];
 			if (!series_slowdown(find(res, suite, metrics[i], envs[k]), &v, &lo, &hi))
 				continue;
-			claims_format_ratio(t, sizeof(t), v);
+			fmt_ratio(t, sizeof(t), v);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
 			        hi, t);
 			lo_all = fmin(lo_all, lo);
@@ -305,8 +292,8 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 	axis->colors[0] = '\0';
 	for (size_t k = 0; k < ne; k++) {
 		char label[96], title[96];
-		add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
-		         env_color(res, envs[k]));
+		fmt_append(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		           env_color(res, envs[k]));
 		env_label(res, envs[k], label, sizeof(label));
 		gp_str(title, sizeof(title), label);
 		fprintf(f, "\n\n# index %d: x, median, ci_lo, ci_hi, text\n\"%s\"\n", drawn + 1,
@@ -317,7 +304,7 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 			char t[48];
 			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
 				continue;
-			claims_format_value(t, sizeof(t), s->summary.median * scale, shown);
+			fmt_value(t, sizeof(t), s->summary.median * scale, shown);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne),
 			        s->summary.median * scale, s->summary.ci_lo * scale,
 			        s->summary.ci_hi * scale, t);
@@ -795,8 +782,8 @@ static int plan_decomp(struct report *r, struct bb_err *err)
 	if ((rc = chart_data(r, c, rc, f, err)) <= 0)
 		return rc;
 	snprintf(c->title, sizeof(c->title), "What a container start is made of (medians)");
-	claims_format_value(a, sizeof(a), fabs(r->decomp.rest), r->decomp.unit);
-	claims_format_value(b, sizeof(b), r->decomp.explained, r->decomp.unit);
+	fmt_value(a, sizeof(a), fabs(r->decomp.rest), r->decomp.unit);
+	fmt_value(b, sizeof(b), r->decomp.explained, r->decomp.unit);
 	snprintf(c->note, sizeof(c->note),
 	         "Each part's cost is the full container's median minus that of the variant "
 	         "without it. The parts add %s; %s %s",
@@ -1198,16 +1185,16 @@ static void vs_text(const struct bb_series *s, char *buf, size_t len)
 		return;
 	}
 	if (lo <= 1 && hi >= 1) {
-		claims_format_ratio(a, sizeof(a), v);
-		claims_format_ratio(b, sizeof(b), lo);
-		claims_format_ratio(c, sizeof(c), hi);
+		fmt_ratio(a, sizeof(a), v);
+		fmt_ratio(b, sizeof(b), lo);
+		fmt_ratio(c, sizeof(c), hi);
 		snprintf(buf, len, "no clear difference (%s [%s, %s])", a, b, c);
 		return;
 	}
 	bool slower = lo > 1;
-	claims_format_ratio(a, sizeof(a), slower ? v : 1 / v);
-	claims_format_ratio(b, sizeof(b), slower ? lo : 1 / hi);
-	claims_format_ratio(c, sizeof(c), slower ? hi : 1 / lo);
+	fmt_ratio(a, sizeof(a), slower ? v : 1 / v);
+	fmt_ratio(b, sizeof(b), slower ? lo : 1 / hi);
+	fmt_ratio(c, sizeof(c), slower ? hi : 1 / lo);
 	/* a footprint count that is better higher (instances that fit) is fewer or more */
 	const char *worse = !size ? "slower" : s->better == BB_HIGHER ? "fewer" : "larger";
 	const char *better = !size ? "faster" : s->better == BB_HIGHER ? "more" : "smaller";
@@ -1219,23 +1206,24 @@ static void series_notes(const struct bb_result *res, const struct bb_series *s,
 {
 	buf[0] = '\0';
 	if (claims_env_emulated(res, s->env))
-		add_text(buf, len, "EMULATED (%s)",
-		         claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+		fmt_append(buf, len, "EMULATED (%s)",
+		           claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env)
+		                                            : "tcg");
 	if (s->nerr)
-		add_text(buf, len, "%s%zu of %zu samples failed", buf[0] ? "; " : "", s->nerr,
-		         s->nerr + s->n);
+		fmt_append(buf, len, "%s%zu of %zu samples failed", buf[0] ? "; " : "", s->nerr,
+		           s->nerr + s->n);
 	if (s->has_summary && s->summary.outliers)
-		add_text(buf, len, "%s%zu outlier%s (MAD rule)", buf[0] ? "; " : "",
-		         s->summary.outliers, s->summary.outliers == 1 ? "" : "s");
+		fmt_append(buf, len, "%s%zu outlier%s (MAD rule)", buf[0] ? "; " : "",
+		           s->summary.outliers, s->summary.outliers == 1 ? "" : "s");
 	/* a CI wider than +-10% of the median says the run was noisy: the figure is rough */
 	if (s->has_summary && s->summary.median > 0 &&
 	    (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median) > 0.10)
-		add_text(buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median",
-		         buf[0] ? "; " : "",
-		         100 * (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median));
+		fmt_append(buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median",
+		           buf[0] ? "; " : "",
+		           100 * (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median));
 	if (s->has_summary && s->summary.n < 5)
-		add_text(buf, len, "%sonly %zu samples: the CI is rough", buf[0] ? "; " : "",
-		         s->summary.n);
+		fmt_append(buf, len, "%sonly %zu samples: the CI is rough", buf[0] ? "; " : "",
+		           s->summary.n);
 }
 
 static void series_row(struct doc *d, const struct bb_result *res, const struct bb_series *s)
@@ -1253,11 +1241,11 @@ static void series_row(struct doc *d, const struct bb_result *res, const struct 
 		doc_row(d, "", cells, 8);
 		return;
 	}
-	claims_format_value(med, sizeof(med), s->summary.median, s->unit);
-	claims_format_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
-	claims_format_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
-	claims_format_value(p05, sizeof(p05), s->summary.p05, s->unit);
-	claims_format_value(p95, sizeof(p95), s->summary.p95, s->unit);
+	fmt_value(med, sizeof(med), s->summary.median, s->unit);
+	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
+	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
+	fmt_value(p05, sizeof(p05), s->summary.p05, s->unit);
+	fmt_value(p95, sizeof(p95), s->summary.p95, s->unit);
 	snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 	snprintf(pr, sizeof(pr), "%s - %s", p05, p95);
 	vs_text(s, vs, sizeof(vs));
@@ -1414,9 +1402,9 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 	json_t *t = json_object_get(res->host, "topology"), *c = json_object_get(t, "caches");
 	char l1[32], l2[32], l3[32];
 
-	claims_format_value(l1, sizeof(l1), json_number_value(json_object_get(c, "l1d")), "bytes");
-	claims_format_value(l2, sizeof(l2), json_number_value(json_object_get(c, "l2")), "bytes");
-	claims_format_value(l3, sizeof(l3), json_number_value(json_object_get(c, "l3")), "bytes");
+	fmt_value(l1, sizeof(l1), json_number_value(json_object_get(c, "l1d")), "bytes");
+	fmt_value(l2, sizeof(l2), json_number_value(json_object_get(c, "l2")), "bytes");
+	fmt_value(l3, sizeof(l3), json_number_value(json_object_get(c, "l3")), "bytes");
 	ctx_row(d, "topology (hwloc)",
 	        "%d package(s), %d cores, %d PUs, %d NUMA node(s); L1d %s, L2 %s, L3 %s; workload "
 	        "pinned to PU %d, harness on PU %d",
@@ -1433,15 +1421,15 @@ static void ctx_container_root(char *text, size_t len, json_t *e)
 	json_t *root = json_object_get(e, "rootfs");
 	const char *img = jstr(root, "image");
 
-	add_text(text, len, "; cgroup %s; root ",
-	         json_is_object(json_object_get(e, "cgroup")) ? "limits" : "none");
+	fmt_append(text, len, "; cgroup %s; root ",
+	           json_is_object(json_object_get(e, "cgroup")) ? "limits" : "none");
 	if (!json_is_object(root))
-		add_text(text, len, "host's");
+		fmt_append(text, len, "host's");
 	else if (img && strcmp(img, "minimal"))
-		add_text(text, len, "image %s, read-only (%s)", img,
-		         jstr(root, "image_source") ?: "?");
+		fmt_append(text, len, "image %s, read-only (%s)", img,
+		           jstr(root, "image_source") ?: "?");
 	else
-		add_text(text, len, "minimal read-only image");
+		fmt_append(text, len, "minimal read-only image");
 }
 
 static void ctx_envs(struct doc *d, const struct bb_result *res)
@@ -1458,30 +1446,31 @@ static void ctx_envs(struct doc *d, const struct bb_result *res)
 			snprintf(text, sizeof(text), "unavailable: %s", jstr(e, "reason") ?: "?");
 		} else {
 			if (!json_is_array(ns))
-				add_text(text, sizeof(text), "%s", jstr(e, "kind") ?: "");
+				fmt_append(text, sizeof(text), "%s", jstr(e, "kind") ?: "");
 			json_array_foreach(ns, i, v)
-			    add_text(text, sizeof(text), "%s%s", i ? ", " : "namespaces ",
-			             json_string_value(v) ?: "?");
+			    fmt_append(text, sizeof(text), "%s%s", i ? ", " : "namespaces ",
+			               json_string_value(v) ?: "?");
 			if (json_is_array(ns) && !json_array_size(ns))
-				add_text(text, sizeof(text), "no namespaces");
+				fmt_append(text, sizeof(text), "no namespaces");
 			if (json_object_get(e, "cgroup") && json_object_get(e, "rootfs"))
 				ctx_container_root(text, sizeof(text), e);
 			if (jstr(e, "root_disk"))
-				add_text(text, sizeof(text),
-				         "; root: image %s on an ext4 disk, read-only (%s)",
-				         jstr(e, "image") ?: "?", jstr(e, "image_source") ?: "?");
+				fmt_append(text, sizeof(text),
+				           "; root: image %s on an ext4 disk, read-only (%s)",
+				           jstr(e, "image") ?: "?", jstr(e, "image_source") ?: "?");
 			if (jstr(e, "accel"))
-				add_text(text, sizeof(text), "; accelerator %s%s", jstr(e, "accel"),
-				         claims_env_emulated(res, key) ? " (EMULATED)" : "");
+				fmt_append(text, sizeof(text), "; accelerator %s%s",
+				           jstr(e, "accel"),
+				           claims_env_emulated(res, key) ? " (EMULATED)" : "");
 			if (jstr(e, "machine"))
-				add_text(text, sizeof(text), "; %s %s, machine %s",
-				         jstr(e, "vmm") ?: "VMM", jstr(e, "vmm_version") ?: "",
-				         jstr(e, "machine"));
+				fmt_append(text, sizeof(text), "; %s %s, machine %s",
+				           jstr(e, "vmm") ?: "VMM", jstr(e, "vmm_version") ?: "",
+				           jstr(e, "machine"));
 			if (jstr(e, "guest_kernel_version"))
-				add_text(text, sizeof(text), "; guest kernel %s, %d MiB, %d vCPU",
-				         jstr(e, "guest_kernel_version"),
-				         (int)json_integer_value(json_object_get(e, "mem_mib")),
-				         (int)json_integer_value(json_object_get(e, "vcpus")));
+				fmt_append(text, sizeof(text), "; guest kernel %s, %d MiB, %d vCPU",
+				           jstr(e, "guest_kernel_version"),
+				           (int)json_integer_value(json_object_get(e, "mem_mib")),
+				           (int)json_integer_value(json_object_get(e, "vcpus")));
 		}
 		snprintf(what, sizeof(what), "environment %s", key);
 		ctx_row(d, what, "%s", text[0] ? text : "-");
@@ -1568,10 +1557,10 @@ static void sec_decomp(struct doc *d, const struct report *r)
 		char med[48], lo[48], hi[48], ci[160], sav[48];
 		const char *cells[5] = { p->env, p->removed, ci, sav,
 			                 p->stacked ? "yes" : "no (overlaps another variant)" };
-		claims_format_value(med, sizeof(med), p->median, dc->unit);
-		claims_format_value(lo, sizeof(lo), p->ci_lo, dc->unit);
-		claims_format_value(hi, sizeof(hi), p->ci_hi, dc->unit);
-		claims_format_value(sav, sizeof(sav), p->saving, dc->unit);
+		fmt_value(med, sizeof(med), p->median, dc->unit);
+		fmt_value(lo, sizeof(lo), p->ci_lo, dc->unit);
+		fmt_value(hi, sizeof(hi), p->ci_hi, dc->unit);
+		fmt_value(sav, sizeof(sav), p->saving, dc->unit);
 		snprintf(ci, sizeof(ci), "%s [%s, %s]", med, lo, hi);
 		doc_row(d, "", cells, 5);
 	}
@@ -1790,7 +1779,7 @@ static void err_add(char *list, size_t len, const char *item)
 	for (const char *p = list; (p = strstr(p, item)); p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
 			return;
-	add_text(list, len, "%s%s", list[0] ? ", " : "", item);
+	fmt_append(list, len, "%s%s", list[0] ? ", " : "", item);
 }
 
 static size_t err_groups(const struct bb_result *res, struct err_group *g, size_t max)

@@ -593,30 +593,6 @@ static void test_env_class(void **state)
 	assert_int_equal(claims_env_class(&res, "something"), ENV_OTHER);
 }
 
-static void test_format(void **state)
-{
-	char b[64];
-	(void)state;
-	claims_format_value(b, sizeof(b), 2100, "ms");
-	assert_string_equal(b, "2.10 s");
-	claims_format_value(b, sizeof(b), 0.5234, "ms");
-	assert_string_equal(b, "0.523 ms");
-	claims_format_value(b, sizeof(b), 190840832, "bytes");
-	assert_string_equal(b, "182 MiB");
-	claims_format_value(b, sizeof(b), 32768, "bytes");
-	assert_string_equal(b, "32 KiB");
-	claims_format_value(b, sizeof(b), 41.27, "GB/s");
-	assert_string_equal(b, "41.3 GB/s");
-	claims_format_value(b, sizeof(b), 403274478, "ops/s");
-	assert_string_equal(b, "403 Mops/s");
-	claims_format_value(b, sizeof(b), 45248, "ns");
-	assert_string_equal(b, "45248 ns");
-	claims_format_ratio(b, sizeof(b), 1.0234);
-	assert_string_equal(b, "1.02x");
-	claims_format_ratio(b, sizeof(b), 1439.4);
-	assert_string_equal(b, "1439x");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -663,7 +639,6 @@ int main(void)
 		T(test_c10_not_measured),
 		T(test_empty_result_ten_rows_not_measured),
 		T(test_env_class),
-		T(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
