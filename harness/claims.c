@@ -47,99 +47,12 @@ const char *claim_verdict_name(enum claim_verdict v)
 	return "not measured here";
 }
 
-const char *iso_cell_name(enum iso_cell c)
-{
-	static const char *names[] = { "-", "same as host", "different", "hidden" };
-	return c <= ISO_HIDDEN ? names[c] : "-";
-}
-
-/* Formatting */
-
 /* Environments */
-
-static json_t *env_desc(const struct bb_result *res, const char *env)
-{
-	return json_object_get(res->environments, env);
-}
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
-const char *claims_env_accel(const struct bb_result *res, const char *env)
-{
-	const char *a = json_string_value(json_object_get(env_desc(res, env), "accel"));
-
-	if (a)
-		return a;
-	for (size_t i = 0; i < res->nseries; i++)
-		if (!strcmp(res->series[i].env, env) && res->series[i].accel[0])
-			return res->series[i].accel;
-	return "";
-}
-
-bool claims_env_emulated(const struct bb_result *res, const char *env)
-{
-	if (json_is_true(json_object_get(env_desc(res, env), "emulated")))
-		return true;
-	for (size_t i = 0; i < res->nseries; i++)
-		if (!strcmp(res->series[i].env, env) && res->series[i].emulated)
-			return true;
-	return !strcmp(claims_env_accel(res, env), "tcg");
-}
-
-static bool kind_is(const char *kind, const char *const *names)
-{
-	for (size_t i = 0; kind && names[i]; i++)
-		if (!strcmp(kind, names[i]))
-			return true;
-	return false;
-}
-
-enum env_class claims_env_class(const struct bb_result *res, const char *env)
-{
-	static const char *const vm_kinds[] = { "vm", "qemu", "microvm", "kvm", NULL };
-	static const char *const ct_kinds[] = { "namespaces", "container", "oci", NULL };
-	static const char *const ct_names[] = { "container", "runc", "crun",  "podman",
-		                                "docker",    "lxc",  "bwrap", NULL };
-	json_t *d = env_desc(res, env);
-	const char *kind = json_string_value(json_object_get(d, "kind"));
-
-	if (!strcmp(env, "native") || kind_is(kind, (const char *const[]){ "process", NULL }))
-		return ENV_NATIVE;
-	if (json_is_true(json_object_get(d, "nested")) ||
-	    (strstr(env, "vm") && strstr(env, "container")))
-		return ENV_NESTED;
-	if (claims_env_accel(res, env)[0] || kind_is(kind, vm_kinds) || has_prefix(env, "vm") ||
-	    has_prefix(env, "qemu"))
-		return ENV_VM;
-	if (kind_is(kind, ct_kinds))
-		return ENV_CONTAINER;
-	for (size_t i = 0; ct_names[i]; i++)
-		if (has_prefix(env, ct_names[i]))
-			return ENV_CONTAINER;
-	return ENV_OTHER;
-}
-
-/* Environment names with data, in the order the result lists them. */
-static size_t env_list(const struct bb_result *res, const char **names, size_t max)
-{
-	size_t n = 0, j;
-
-	for (size_t i = 0; i < res->nseries && n < max; i++) {
-		for (j = 0; j < n && strcmp(names[j], res->series[i].env); j++)
-			;
-		if (j == n)
-			names[n++] = res->series[i].env;
-	}
-	return n;
-}
 
 /* Why an environment has no data: the reason `run` recorded, or that it was not asked for. */
 static void env_absence(const struct bb_result *res, const char *env, char *buf, size_t len)
 {
-	json_t *d = env_desc(res, env);
+	json_t *d = results_env_desc(res, env);
 	const char *why = json_string_value(json_object_get(d, "reason"));
 
 	if (d && json_is_false(json_object_get(d, "available")) && why)
@@ -149,14 +62,6 @@ static void env_absence(const struct bb_result *res, const char *env, char *buf,
 }
 
 /* Series */
-
-static const struct bb_series *find(const struct bb_result *res, const char *suite,
-                                    const char *metric, const char *env)
-{
-	const struct bb_series *s =
-	    results_series((struct bb_result *)res, suite, metric, env, false);
-	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
-}
 
 static struct slow slowdown(const struct bb_series *s)
 {
@@ -177,31 +82,20 @@ static struct slow slowdown(const struct bb_series *s)
 	return r;
 }
 
-static double to_ms(double v, const char *unit)
-{
-	if (!strcmp(unit, "ms"))
-		return v;
-	if (!strcmp(unit, "s"))
-		return v * 1000;
-	if (!strcmp(unit, "us"))
-		return v / 1000;
-	if (!strcmp(unit, "ns"))
-		return v / 1e6;
-	return NAN;
-}
-
 /* The environment of a class with usable (suite, metric) data: `preferred` by name if it has
  * it, else the first in the result's order. */
 static const char *pick(const struct bb_result *res, enum env_class cls, const char *preferred,
                         const char *suite, const char *metric)
 {
 	const char *names[MAX_ENVS];
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 
-	if (find(res, suite, metric, preferred) && claims_env_class(res, preferred) == cls)
+	if (results_find_summary(res, suite, metric, preferred) &&
+	    results_env_class(res, preferred) == cls)
 		return preferred;
 	for (size_t i = 0; i < n; i++)
-		if (claims_env_class(res, names[i]) == cls && find(res, suite, metric, names[i]))
+		if (results_env_class(res, names[i]) == cls &&
+		    results_find_summary(res, suite, metric, names[i]))
 			return names[i];
 	return NULL;
 }
@@ -216,9 +110,9 @@ static void fig_median(struct claim_eval *c, const struct bb_result *res, const 
 	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
 	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
 	FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
-	if (claims_env_emulated(res, s->env))
+	if (results_env_emulated(res, s->env))
 		FIG(c, " (EMULATED: %s)",
-		    claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+		    results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env) : "tcg");
 }
 
 /* "page_fault 1.93x [1.85, 2.01]" (env time / native time) */
@@ -254,45 +148,6 @@ static unsigned long result_seed(const struct bb_result *res)
 
 /* Facts */
 
-/* The value of the first (lowest rep) fact (suite, env, key), or NULL. */
-static json_t *fact_value(const struct bb_result *res, const char *suite, const char *env,
-                          const char *key)
-{
-	json_t *f, *best = NULL;
-	json_int_t best_rep = 0;
-	size_t i;
-
-	json_array_foreach(res->facts, i, f)
-	{
-		json_int_t rep = json_integer_value(json_object_get(f, "rep"));
-		if (strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite) ||
-		    strcmp(json_string_value(json_object_get(f, "env")) ?: "", env) ||
-		    strcmp(json_string_value(json_object_get(f, "key")) ?: "", key))
-			continue;
-		if (!best || rep < best_rep) {
-			best = json_object_get(f, "value");
-			best_rep = rep;
-			if (!best)
-				best = json_null();
-		}
-	}
-	return best;
-}
-
-static bool env_has_facts(const struct bb_result *res, const char *suite, const char *env)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(res->facts, i, f)
-	{
-		if (!strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite) &&
-		    !strcmp(json_string_value(json_object_get(f, "env")) ?: "", env))
-			return true;
-	}
-	return false;
-}
-
 /* Distinct values of one field ("key", "env") of a suite's facts, in order of first
  * appearance. */
 static size_t fact_distinct(const struct bb_result *res, const char *suite, const char *field,
@@ -321,11 +176,11 @@ static const char *pick_facts(const struct bb_result *res, enum env_class cls,
 	const char *names[MAX_ENVS];
 	size_t n;
 
-	if (claims_env_class(res, preferred) == cls && env_has_facts(res, suite, preferred))
+	if (results_env_class(res, preferred) == cls && isolation_fact(res, suite, preferred, NULL))
 		return preferred;
 	n = fact_distinct(res, suite, "env", names, MAX_ENVS);
 	for (size_t i = 0; i < n; i++)
-		if (claims_env_class(res, names[i]) == cls)
+		if (results_env_class(res, names[i]) == cls)
 			return names[i];
 	return NULL;
 }
@@ -336,12 +191,6 @@ static bool word_in(const char *s, const char *const *words)
 		if (!strcasecmp(s, words[i]))
 			return true;
 	return false;
-}
-
-/* The matrix's comparison rules live with the matrix (harness/isolation.c). */
-enum iso_cell claims_isolation_cell(const struct bb_result *res, const char *env, const char *key)
-{
-	return isolation_cell(res, env, key);
 }
 
 /* Decomposition */
@@ -369,7 +218,7 @@ static unsigned env_parts(const struct bb_result *res, const char *env, struct p
 		                                "cgroup", "user", "time", NULL };
 	static const char *const ns_parts[] = { "mnt ns", "pid ns",    "uts ns",  "ipc ns",
 		                                "net ns", "cgroup ns", "user ns", "time ns" };
-	json_t *d = env_desc(res, env), *ns = json_object_get(d, "namespaces"), *v;
+	json_t *d = results_env_desc(res, env), *ns = json_object_get(d, "namespaces"), *v;
 	unsigned mask = 0;
 	size_t i;
 
@@ -419,13 +268,13 @@ static void part_label(const struct part_table *t, unsigned mask, char *buf, siz
 static const char *decomp_full(const struct bb_result *res, struct part_table *t, unsigned *mask)
 {
 	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	int best_bits = -1;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned m;
-		if (claims_env_class(res, names[i]) != ENV_CONTAINER ||
-		    !find(res, "startup", "ready", names[i]))
+		if (results_env_class(res, names[i]) != ENV_CONTAINER ||
+		    !results_find_summary(res, "startup", "ready", names[i]))
 			continue;
 		m = env_parts(res, names[i], t);
 		if (__builtin_popcount(m) > best_bits ||
@@ -470,16 +319,16 @@ static void decomp_stack(struct decomp *d, const unsigned *removed, unsigned ful
 void claims_decomposition(const struct bb_result *res, struct decomp *d)
 {
 	const char *names[MAX_ENVS], *full;
-	const struct bb_series *nat = find(res, "startup", "ready", "native"), *fs;
+	const struct bb_series *nat = results_find_summary(res, "startup", "ready", "native"), *fs;
 	struct part_table t = { .n = 0 };
 	unsigned fmask = 0, removed[DECOMP_MAX];
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 
 	memset(d, 0, sizeof(*d));
 	full = decomp_full(res, &t, &fmask);
 	if (!nat || !full || !fmask)
 		return;
-	fs = find(res, "startup", "ready", full);
+	fs = results_find_summary(res, "startup", "ready", full);
 	snprintf(d->container, sizeof(d->container), "%s", full);
 	snprintf(d->unit, sizeof(d->unit), "%s", fs->unit);
 	d->native = nat->summary.median;
@@ -489,16 +338,16 @@ void claims_decomposition(const struct bb_result *res, struct decomp *d)
 	d->container_lo = fs->summary.ci_lo;
 	d->container_hi = fs->summary.ci_hi;
 	for (size_t i = 0; i < n && d->n < DECOMP_MAX; i++) {
-		const struct bb_series *s = find(res, "startup", "ready", names[i]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", names[i]);
 		char label[CLAIMS_PART];
 		unsigned m;
-		if (!s || s == fs || claims_env_class(res, names[i]) != ENV_CONTAINER ||
+		if (!s || s == fs || results_env_class(res, names[i]) != ENV_CONTAINER ||
 		    strcmp(s->unit, fs->unit))
 			continue;
 		m = env_parts(res, names[i], &t);
-		if (!m && !env_desc(res, names[i]))
+		if (!m && !results_env_desc(res, names[i]))
 			m = name_parts(names[i], fmask, &t);
-		if ((m & ~fmask) || m == fmask || (!m && !env_desc(res, names[i])))
+		if ((m & ~fmask) || m == fmask || (!m && !results_env_desc(res, names[i])))
 			continue; /* not a subset of the full container: not a decomposition step */
 		removed[d->n] = fmask & ~m;
 		part_label(&t, removed[d->n], label, sizeof(label));
@@ -514,16 +363,16 @@ static const char *fastest(const struct bb_result *res, enum env_class cls, cons
                            const char *metric)
 {
 	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	double best_ms = INFINITY;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct bb_series *s = find(res, suite, metric, names[i]);
-		if (!s || claims_env_class(res, names[i]) != cls)
+		const struct bb_series *s = results_find_summary(res, suite, metric, names[i]);
+		if (!s || results_env_class(res, names[i]) != cls)
 			continue;
-		if (to_ms(s->summary.median, s->unit) < best_ms) {
+		if (results_to_ms(s->summary.median, s->unit) < best_ms) {
 			best = names[i];
-			best_ms = to_ms(s->summary.median, s->unit);
+			best_ms = results_to_ms(s->summary.median, s->unit);
 		}
 	}
 	return best;
@@ -534,7 +383,7 @@ static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
                      const struct bb_series *ct, double *r, double *lo, double *hi)
 {
 	struct bb_err e = { 0 };
-	double scale = to_ms(1, vm->unit) / to_ms(1, ct->unit);
+	double scale = results_to_ms(1, vm->unit) / results_to_ms(1, ct->unit);
 
 	if (vm->n && ct->n &&
 	    stats_ratio(vm->samples, vm->n, ct->samples, ct->n, result_seed(res), r, lo, hi, &e) ==
@@ -544,7 +393,8 @@ static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
 		*hi *= scale;
 		return;
 	}
-	*r = *lo = *hi = to_ms(vm->summary.median, vm->unit) / to_ms(ct->summary.median, ct->unit);
+	*r = *lo = *hi = results_to_ms(vm->summary.median, vm->unit) /
+	                 results_to_ms(ct->summary.median, ct->unit);
 }
 
 static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double lo, bool emu,
@@ -585,14 +435,15 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *ct = pick(res, ENV_CONTAINER, "container", "startup", "ready");
 	const char *vm = fastest(res, ENV_VM, "startup", "ready");
-	const struct bb_series *sn = find(res, "startup", "ready", "native"), *sc, *sv;
+	const struct bb_series *sn = results_find_summary(res, "startup", "ready", "native"), *sc,
+	                       *sv;
 	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
 	double ct_ms, vm_ms, r, lo, hi;
 
 	if (sn)
 		fig_median(c, res, "ready: native", sn);
 	if (ct)
-		fig_median(c, res, ct, find(res, "startup", "ready", ct));
+		fig_median(c, res, ct, results_find_summary(res, "startup", "ready", ct));
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
 		not_measured(c,
@@ -601,11 +452,11 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		             ct ? "VM" : "container", why);
 		return;
 	}
-	sc = find(res, "startup", "ready", ct);
-	sv = find(res, "startup", "ready", vm);
+	sc = results_find_summary(res, "startup", "ready", ct);
+	sv = results_find_summary(res, "startup", "ready", vm);
 	fig_median(c, res, vm, sv);
-	ct_ms = to_ms(sc->summary.median, sc->unit);
-	vm_ms = to_ms(sv->summary.median, sv->unit);
+	ct_ms = results_to_ms(sc->summary.median, sc->unit);
+	vm_ms = results_to_ms(sv->summary.median, sv->unit);
 	if (isnan(ct_ms) || isnan(vm_ms) || ct_ms <= 0) {
 		not_measured(c, "startup figures in a unit the rule does not know (%s, %s)",
 		             sc->unit, sv->unit);
@@ -617,10 +468,11 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	fmt_ratio(rhi, sizeof(rhi), hi);
 	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
 	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
-	c5_verdict(c, ct_ms, vm_ms, lo, claims_env_emulated(res, vm),
-	           !strcmp(json_string_value(json_object_get(env_desc(res, vm), "machine")) ?: "",
-	                   "microvm"),
-	           vm_text);
+	c5_verdict(
+	    c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
+	    !strcmp(json_string_value(json_object_get(results_env_desc(res, vm), "machine")) ?: "",
+	            "microvm"),
+	    vm_text);
 }
 
 /* The first env of a class with any series of `suite` that has a ratio to native. */
@@ -631,7 +483,7 @@ static const char *pick_vs(const struct bb_result *res, enum env_class cls, cons
 
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct bb_series *s = &res->series[i];
-		if (strcmp(s->suite, suite) || !s->has_vs || claims_env_class(res, s->env) != cls)
+		if (strcmp(s->suite, suite) || !s->has_vs || results_env_class(res, s->env) != cls)
 			continue;
 		if (!strcmp(s->env, preferred))
 			return s->env;
@@ -665,16 +517,16 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 			*worst_lo = sl.lo;
 		n++;
 	}
-	if (n && claims_env_emulated(res, env))
+	if (n && results_env_emulated(res, env))
 		FIG(c, " (EMULATED: %s)",
-		    claims_env_accel(res, env)[0] ? claims_env_accel(res, env) : "tcg");
+		    results_env_accel(res, env)[0] ? results_env_accel(res, env) : "tcg");
 	return n;
 }
 
 static struct slow metric_slow(const struct bb_result *res, const char *suite, const char *metric,
                                const char *env)
 {
-	return slowdown(find(res, suite, metric, env));
+	return slowdown(results_find_summary(res, suite, metric, env));
 }
 
 static bool cpu_near_native(const struct bb_result *res, const char *vm)
@@ -712,7 +564,7 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 	fig_suite(c, res, vm, "syscall", sys, NULL);
 	null_s = metric_slow(res, "syscall", "null", vm);
 	cpuid_s = metric_slow(res, "syscall", "cpuid", vm);
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		not_measured(c, "EMULATED: the VM ran under TCG, which translates every guest "
 		                "instruction, so this run cannot show guest code running on "
 		                "the hardware; it needs a host where doctor classifies KVM as "
@@ -809,7 +661,7 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 		                "chase (mem suite) was measured in the VM");
 		return;
 	}
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		not_measured(c, "EMULATED: under TCG every guest memory access goes through "
 		                "QEMU's software TLB, neither shadow page tables nor EPT/NPT; "
 		                "settle it on a host with hardware KVM");
@@ -845,10 +697,10 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		if (sl.ok && !strcmp(res->series[i].suite, "io") && !strcmp(res->series[i].env, vm))
 			best = fmin(best, sl.hi);
 	}
-	storage = json_string_value(fact_value(res, "io", vm, "storage"));
+	storage = json_string_value(isolation_fact(res, "io", vm, "storage"));
 	if (storage)
 		FIG(c, "; %s storage: %s", vm, storage);
-	emu = claims_env_emulated(res, vm);
+	emu = results_env_emulated(res, vm);
 	if (worst > C9_VISIBLE) {
 		c->verdict = emu ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
 		REASON(c, "I/O in the VM passes through the VMM's emulated device and costs more "
@@ -881,7 +733,7 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		if (strcmp(v->suite, "footprint") || strcmp(v->env, vm) || !v->has_summary ||
 		    (only && strcmp(v->metric, only)))
 			continue;
-		k = find(res, "footprint", v->metric, ct);
+		k = results_find_summary(res, "footprint", v->metric, ct);
 		if (!k || k->summary.median <= 0 || strcmp(k->unit, v->unit))
 			continue;
 		if (v->summary.median <= 0)
@@ -905,7 +757,7 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 /* The image of an environment's root (run --image): "minimal", a name, or NULL if unknown. */
 static const char *c6_image(const struct bb_result *res, const char *env)
 {
-	json_t *d = env_desc(res, env);
+	json_t *d = results_env_desc(res, env);
 	const char *img = json_string_value(json_object_get(d, "image"));
 
 	return img ? img
@@ -920,12 +772,12 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 {
 	static const char *const metrics[] = { "disk_apparent", "pss", NULL };
 	const char *names[MAX_ENVS], *img;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	char vm[48], label[48], r[32];
 	double l, h;
 
 	for (size_t i = 0; i < n; i++) {
-		if (claims_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
+		if (results_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
 		    !(img = c6_image(res, names[i])) || !strcmp(img, "minimal"))
 			continue;
 		snprintf(vm, sizeof(vm), "vm-%s", img);
@@ -955,11 +807,11 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 
 	for (size_t i = 0; i < res->nseries && !ct; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    claims_env_class(res, res->series[i].env) == ENV_CONTAINER)
+		    results_env_class(res, res->series[i].env) == ENV_CONTAINER)
 			ct = res->series[i].env;
 	for (size_t i = 0; i < res->nseries && !vm; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    claims_env_class(res, res->series[i].env) == ENV_VM)
+		    results_env_class(res, res->series[i].env) == ENV_VM)
 			vm = res->series[i].env;
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
@@ -998,7 +850,7 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 		          "order of magnitude");
 	}
 	REASON(c, "%s", pairs.reason);
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		if (c->verdict == CLAIM_HOLDS)
 			c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c, "; EMULATED: a TCG guest's QEMU also holds its translation cache, memory "
@@ -1009,11 +861,11 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *names[MAX_ENVS], *nested = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	const struct bb_series *s, *ct;
 
 	for (size_t i = 0; i < n && !nested; i++)
-		if (claims_env_class(res, names[i]) == ENV_NESTED)
+		if (results_env_class(res, names[i]) == ENV_NESTED)
 			nested = names[i];
 	if (!nested) {
 		not_measured(c, "no environment runs a container inside a VM in this result; "
@@ -1021,7 +873,7 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 		                "KVM guest next to a container on the host");
 		return;
 	}
-	s = find(res, "startup", "ready", nested);
+	s = results_find_summary(res, "startup", "ready", nested);
 	if (!s) {
 		const struct bb_series *e =
 		    results_series((struct bb_result *)res, "startup", "ready", nested, false);
@@ -1031,10 +883,10 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	fig_median(c, res, nested, s);
-	if ((ct = find(res, "startup", "ready", "container")))
+	if ((ct = results_find_summary(res, "startup", "ready", "container")))
 		fig_median(c, res, "container on the host", ct);
 	fig_suite(c, res, nested, "cpu", NULL, NULL);
-	c->verdict = claims_env_emulated(res, nested) ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
+	c->verdict = results_env_emulated(res, nested) ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
 	REASON(c, "the container runs inside the VM; its extra cost is the VM's (that clouds run "
 	          "containers only in VMs is not something a benchmark can measure)");
 	if (c->verdict == CLAIM_HOLDS_CAVEAT)
@@ -1071,9 +923,9 @@ static void c2_collect(const struct bb_result *res, struct claim_eval *c, size_t
 		size_t kl = strlen(key);
 		int t = truth(json_object_get(f, "value"));
 		if (strcmp(json_string_value(json_object_get(f, "suite")) ?: "", "limits") ||
-		    claims_env_class(res, env) != ENV_CONTAINER || kl < 9 ||
+		    results_env_class(res, env) != ENV_CONTAINER || kl < 9 ||
 		    strcmp(key + kl - 9, "_enforced") || t < 0 ||
-		    fact_value(res, "limits", env, key) != json_object_get(f, "value"))
+		    isolation_fact(res, "limits", env, key) != json_object_get(f, "value"))
 			continue; /* one verdict per (env, key): the first rep's */
 		FIG(c, "%s%s %.*s: %s", c->figures[0] ? "; " : "", env, (int)(kl - 9), key,
 		    t ? "enforced" : "NOT enforced");
@@ -1135,7 +987,7 @@ static void iso_count(const struct bb_result *res, const char *env, struct iso_c
 
 	memset(k, 0, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
-		enum iso_cell cell = claims_isolation_cell(res, env, keys[i]);
+		enum iso_cell cell = isolation_cell(res, env, keys[i]);
 		k->diff += cell == ISO_DIFFERENT;
 		k->hidden += cell == ISO_HIDDEN;
 		if (cell != ISO_SAME)
@@ -1219,7 +1071,7 @@ static void claim_c4(const struct bb_result *res, struct claim_eval *c)
 	}
 	if (k.same > k.state_same)
 		REASON(c, "; the CPU model is the same hardware, not a leak");
-	if (claims_env_emulated(res, vm))
+	if (results_env_emulated(res, vm))
 		REASON(c,
 		       "; the VM was emulated (TCG): what a guest can see does not depend on the "
 		       "accelerator");

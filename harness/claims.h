@@ -43,10 +43,6 @@ struct claim_eval {
 	char reason[CLAIM_TEXT];
 };
 
-enum env_class { ENV_NATIVE, ENV_CONTAINER, ENV_VM, ENV_NESTED, ENV_OTHER };
-
-enum iso_cell { ISO_NONE, ISO_SAME, ISO_DIFFERENT, ISO_HIDDEN };
-
 /* One container variant of the startup decomposition: the full container minus `removed`. */
 struct decomp_part {
 	char env[32];
@@ -71,15 +67,6 @@ struct decomp {
  * says so in its reason. */
 void claims_evaluate(const struct bb_result *res, struct claim_eval out[CLAIMS_N]);
 const char *claim_verdict_name(enum claim_verdict v);
-
-enum env_class claims_env_class(const struct bb_result *res, const char *env);
-/* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from TCG. */
-const char *claims_env_accel(const struct bb_result *res, const char *env);
-bool claims_env_emulated(const struct bb_result *res, const char *env);
-
-/* The isolation matrix: what `env` sees of fact `key` compared with the host. */
-enum iso_cell claims_isolation_cell(const struct bb_result *res, const char *env, const char *key);
-const char *iso_cell_name(enum iso_cell c);
 
 /* The container startup decomposition (C10), for the rule and for the stacked-bar chart. */
 void claims_decomposition(const struct bb_result *res, struct decomp *d);

@@ -18,6 +18,12 @@
 
 /* Comparison */
 
+const char *iso_cell_name(enum iso_cell c)
+{
+	static const char *names[] = { "-", "same as host", "different", "hidden" };
+	return c <= ISO_HIDDEN ? names[c] : "-";
+}
+
 static bool word_is(json_t *v, const char *const *words)
 {
 	for (size_t i = 0; json_is_string(v) && words[i]; i++)
@@ -68,16 +74,11 @@ enum iso_cell isolation_compare(const char *key, json_t *seen, json_t *host)
 	return json_equal(seen, host) ? ISO_SAME : ISO_DIFFERENT;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static bool fact_is(json_t *f, const char *suite, const char *env, const char *key)
 {
-	return !strcmp(jstr(f, "suite") ?: "", suite) &&
-	       (!env || !strcmp(jstr(f, "env") ?: "", env)) &&
-	       (!key || !strcmp(jstr(f, "key") ?: "", key));
+	return !strcmp(results_jstr(f, "suite") ?: "", suite) &&
+	       (!env || !strcmp(results_jstr(f, "env") ?: "", env)) &&
+	       (!key || !strcmp(results_jstr(f, "key") ?: "", key));
 }
 
 json_t *isolation_fact(const struct bb_result *res, const char *suite, const char *env,
@@ -106,7 +107,7 @@ enum iso_cell isolation_cell(const struct bb_result *res, const char *env, const
 	if (!v)
 		return ISO_NONE;
 	/* Without the host's own facts (older results), native is the host's view. */
-	if (!ref && claims_env_class(res, env) == ENV_NATIVE)
+	if (!ref && results_env_class(res, env) == ENV_NATIVE)
 		return isolation_compare(key, v, v);
 	if (!ref)
 		ref = isolation_fact(res, ISO_SUITE, "native", key);
@@ -133,7 +134,7 @@ size_t isolation_keys(const struct bb_result *res, const char **keys, size_t max
 			keys[n++] = iso_keys[i];
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *k = jstr(f, "key");
+		const char *k = results_jstr(f, "key");
 		if (n >= max || !k || !fact_is(f, ISO_SUITE, NULL, NULL) || listed(keys, n, k))
 			continue;
 		if (isolation_fact(res, ISO_SUITE, "host", k) ||
@@ -150,7 +151,7 @@ size_t isolation_envs(const struct bb_result *res, const char **envs, size_t max
 
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *e = jstr(f, "env");
+		const char *e = results_jstr(f, "env");
 		if (n < max && e && strcmp(e, "host") && fact_is(f, ISO_SUITE, NULL, NULL) &&
 		    !listed(envs, n, e))
 			envs[n++] = e;
@@ -285,7 +286,7 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
                        char *buf, size_t len)
 {
 	json_t *v = isolation_fact(res, LIM_SUITE, env, k->seen_key), *m;
-	bool vm = claims_env_class(res, env) == ENV_VM;
+	bool vm = results_env_class(res, env) == ENV_VM;
 
 	if (json_is_number(v)) {
 		fmt_amount(buf, len, json_number_value(v), k->unit);
@@ -326,7 +327,7 @@ static size_t limits_envs(const struct bb_result *res, const char **envs, size_t
 
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *e = jstr(f, "env");
+		const char *e = results_jstr(f, "env");
 		if (n < max && e && fact_is(f, LIM_SUITE, NULL, NULL) && !listed(envs, n, e))
 			envs[n++] = e;
 	}

@@ -36,25 +36,6 @@ static void gp_str(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-static double to_ms(double v, const char *unit)
-{
-	if (!strcmp(unit, "s"))
-		return v * 1000;
-	if (!strcmp(unit, "us"))
-		return v / 1000;
-	if (!strcmp(unit, "ns"))
-		return v / 1e6;
-	return v; /* "ms", the unit `run` records startup in */
-}
-
-static const struct bb_series *find(const struct bb_result *res, const char *suite,
-                                    const char *metric, const char *env)
-{
-	const struct bb_series *s =
-	    results_series((struct bb_result *)res, suite, metric, env, false);
-	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
-}
-
 /* Distinct environment names of a suite's summarised series (metric NULL: any), in order. */
 static size_t suite_envs(const struct bb_result *res, const char *suite, const char *metric,
                          bool need_vs, const char **names, size_t max)
@@ -94,9 +75,9 @@ static size_t suite_metrics(const struct bb_result *res, const char *suite, bool
 /* "vm (EMULATED, tcg)": an emulated environment is labelled wherever its figures are drawn. */
 static void env_label(const struct bb_result *res, const char *env, char *buf, size_t len)
 {
-	const char *accel = claims_env_accel(res, env);
+	const char *accel = results_env_accel(res, env);
 
-	if (claims_env_emulated(res, env))
+	if (results_env_emulated(res, env))
 		snprintf(buf, len, "%s (EMULATED, %s)", env, accel[0] ? accel : "tcg");
 	else if (accel[0])
 		snprintf(buf, len, "%s (%s)", env, accel);
@@ -134,9 +115,10 @@ static void startup_note(const struct bb_result *res, const struct bb_series *s,
                          size_t len)
 {
 	buf[0] = '\0';
-	if (claims_env_emulated(res, s->env))
+	if (results_env_emulated(res, s->env))
 		snprintf(buf, len, "EMULATED (%s)",
-		         claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+		         results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env)
+		                                           : "tcg");
 	if (s->nerr) {
 		size_t used = strlen(buf);
 		snprintf(buf + used, len - used, "%s%zu of %zu failed", used ? ", " : "", s->nerr,
@@ -154,23 +136,25 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	fprintf(f, "# boxbench startup chart: launch request to ready (ms), %s\n", res->id);
 	fprintf(f, "# index 0: x, sample, env colour\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct bb_series *s = find(res, "startup", "ready", envs[k]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
 		for (size_t j = 0; j < s->n; j++)
 			fprintf(f, "%.4f %.9g %d\n", (double)k + jitter(j),
-			        to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
+			        results_to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
 	}
 	fprintf(f, "\n\n# index 1: env position, median, ci_lo, ci_hi, p05, p95, env, note, "
 	           "median text\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct bb_series *s = find(res, "startup", "ready", envs[k]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
 		char env[64], note[96], med[48];
 		gp_str(env, sizeof(env), s->env);
 		startup_note(res, s, note, sizeof(note));
-		fmt_value(med, sizeof(med), to_ms(s->summary.median, s->unit), "ms");
+		fmt_value(med, sizeof(med), results_to_ms(s->summary.median, s->unit), "ms");
 		fprintf(f, "%zu %.9g %.9g %.9g %.9g %.9g \"%s\" \"%s\" \"%s\"\n", k,
-		        to_ms(s->summary.median, s->unit), to_ms(s->summary.ci_lo, s->unit),
-		        to_ms(s->summary.ci_hi, s->unit), to_ms(s->summary.p05, s->unit),
-		        to_ms(s->summary.p95, s->unit), env, note, med);
+		        results_to_ms(s->summary.median, s->unit),
+		        results_to_ms(s->summary.ci_lo, s->unit),
+		        results_to_ms(s->summary.ci_hi, s->unit),
+		        results_to_ms(s->summary.p05, s->unit),
+		        results_to_ms(s->summary.p95, s->unit), env, note, med);
 	}
 	return (int)n;
 }
@@ -231,7 +215,8 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 		for (size_t i = 0; i < nm; i++) {
 			double v, lo, hi;
 			char t[32];
-			if (!series_slowdown(find(res, suite, metrics[i], envs[k]), &v, &lo, &hi))
+			if (!series_slowdown(results_find_summary(res, suite, metrics[i], envs[k]),
+			                     &v, &lo, &hi))
 				continue;
 			fmt_ratio(t, sizeof(t), v);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
@@ -300,7 +285,8 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 		        title);
 		drawn++;
 		for (size_t i = 0; i < nm; i++) {
-			const struct bb_series *s = find(res, "footprint", metrics[i], envs[k]);
+			const struct bb_series *s =
+			    results_find_summary(res, "footprint", metrics[i], envs[k]);
 			char t[48];
 			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
 				continue;
@@ -568,14 +554,14 @@ static void caption_emulated(const struct bb_result *res, const char *suite, cha
 	size_t n = suite_envs(res, suite, NULL, false, envs, MAX_ENVS), used;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!claims_env_emulated(res, envs[i]))
+		if (!results_env_emulated(res, envs[i]))
 			continue;
 		used = strlen(buf);
 		snprintf(
 		    buf + used, len - used,
 		    ". %s is EMULATED (%s): its figures are not the cost of a hardware-KVM guest",
 		    envs[i],
-		    claims_env_accel(res, envs[i])[0] ? claims_env_accel(res, envs[i]) : "tcg");
+		    results_env_accel(res, envs[i])[0] ? results_env_accel(res, envs[i]) : "tcg");
 	}
 }
 
@@ -1168,11 +1154,6 @@ static const char *verdict_class(enum claim_verdict v)
 	return v <= CLAIM_DOES_NOT_HOLD ? cls[v] : "v-none";
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* "40.0x slower [39.0x, 40.4x]", "no clear difference (1.01x [0.99x, 1.03x])", "-". */
 static void vs_text(const struct bb_series *s, char *buf, size_t len)
 {
@@ -1205,10 +1186,10 @@ static void series_notes(const struct bb_result *res, const struct bb_series *s,
                          size_t len)
 {
 	buf[0] = '\0';
-	if (claims_env_emulated(res, s->env))
+	if (results_env_emulated(res, s->env))
 		fmt_append(buf, len, "EMULATED (%s)",
-		           claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env)
-		                                            : "tcg");
+		           results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env)
+		                                             : "tcg");
 	if (s->nerr)
 		fmt_append(buf, len, "%s%zu of %zu samples failed", buf[0] ? "; " : "", s->nerr,
 		           s->nerr + s->n);
@@ -1249,7 +1230,7 @@ static void series_row(struct doc *d, const struct bb_result *res, const struct 
 	snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 	snprintf(pr, sizeof(pr), "%s - %s", p05, p95);
 	vs_text(s, vs, sizeof(vs));
-	doc_row(d, claims_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
+	doc_row(d, results_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
 }
 
 static void series_table(struct doc *d, const struct bb_result *res, const char *suite)
@@ -1282,8 +1263,8 @@ static void facts_table(struct doc *d, const struct bb_result *res, const char *
 	{
 		char val[256];
 		json_t *v = json_object_get(f, "value");
-		const char *cells[3] = { jstr(f, "env"), jstr(f, "key"), val };
-		if (strcmp(jstr(f, "suite") ?: "", suite) ||
+		const char *cells[3] = { results_jstr(f, "env"), results_jstr(f, "key"), val };
+		if (strcmp(results_jstr(f, "suite") ?: "", suite) ||
 		    json_integer_value(json_object_get(f, "rep")) != 0)
 			continue;
 		if (json_is_string(v))
@@ -1337,15 +1318,16 @@ static void sec_banners(struct doc *d, const struct report *r)
 		         "only the samples measured before that.");
 	json_object_foreach(res->environments, key, e)
 	{
-		if (!claims_env_emulated(res, key))
+		if (!results_env_emulated(res, key))
 			continue;
 		doc_para(
 		    d, "warn",
 		    "%s is EMULATED (QEMU %s): KVM on this host is \"%s\" (%s). Its figures "
 		    "measure an emulator, not what a hardware-assisted VM costs; they are marked "
 		    "EMULATED wherever they appear.",
-		    key, claims_env_accel(res, key)[0] ? claims_env_accel(res, key) : "tcg",
-		    jstr(kvm, "kind") ?: "?", jstr(kvm, "reason") ?: "no probe recorded");
+		    key, results_env_accel(res, key)[0] ? results_env_accel(res, key) : "tcg",
+		    results_jstr(kvm, "kind") ?: "?",
+		    results_jstr(kvm, "reason") ?: "no probe recorded");
 	}
 	if (failed)
 		doc_para(d, "warn",
@@ -1419,7 +1401,7 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 static void ctx_container_root(char *text, size_t len, json_t *e)
 {
 	json_t *root = json_object_get(e, "rootfs");
-	const char *img = jstr(root, "image");
+	const char *img = results_jstr(root, "image");
 
 	fmt_append(text, len, "; cgroup %s; root ",
 	           json_is_object(json_object_get(e, "cgroup")) ? "limits" : "none");
@@ -1427,7 +1409,7 @@ static void ctx_container_root(char *text, size_t len, json_t *e)
 		fmt_append(text, len, "host's");
 	else if (img && strcmp(img, "minimal"))
 		fmt_append(text, len, "image %s, read-only (%s)", img,
-		           jstr(root, "image_source") ?: "?");
+		           results_jstr(root, "image_source") ?: "?");
 	else
 		fmt_append(text, len, "minimal read-only image");
 }
@@ -1443,10 +1425,11 @@ static void ctx_envs(struct doc *d, const struct bb_result *res)
 		json_t *ns = json_object_get(e, "namespaces"), *v;
 		size_t i;
 		if (json_is_false(json_object_get(e, "available"))) {
-			snprintf(text, sizeof(text), "unavailable: %s", jstr(e, "reason") ?: "?");
+			snprintf(text, sizeof(text), "unavailable: %s",
+			         results_jstr(e, "reason") ?: "?");
 		} else {
 			if (!json_is_array(ns))
-				fmt_append(text, sizeof(text), "%s", jstr(e, "kind") ?: "");
+				fmt_append(text, sizeof(text), "%s", results_jstr(e, "kind") ?: "");
 			json_array_foreach(ns, i, v)
 			    fmt_append(text, sizeof(text), "%s%s", i ? ", " : "namespaces ",
 			               json_string_value(v) ?: "?");
@@ -1454,21 +1437,23 @@ static void ctx_envs(struct doc *d, const struct bb_result *res)
 				fmt_append(text, sizeof(text), "no namespaces");
 			if (json_object_get(e, "cgroup") && json_object_get(e, "rootfs"))
 				ctx_container_root(text, sizeof(text), e);
-			if (jstr(e, "root_disk"))
+			if (results_jstr(e, "root_disk"))
 				fmt_append(text, sizeof(text),
 				           "; root: image %s on an ext4 disk, read-only (%s)",
-				           jstr(e, "image") ?: "?", jstr(e, "image_source") ?: "?");
-			if (jstr(e, "accel"))
+				           results_jstr(e, "image") ?: "?",
+				           results_jstr(e, "image_source") ?: "?");
+			if (results_jstr(e, "accel"))
 				fmt_append(text, sizeof(text), "; accelerator %s%s",
-				           jstr(e, "accel"),
-				           claims_env_emulated(res, key) ? " (EMULATED)" : "");
-			if (jstr(e, "machine"))
+				           results_jstr(e, "accel"),
+				           results_env_emulated(res, key) ? " (EMULATED)" : "");
+			if (results_jstr(e, "machine"))
 				fmt_append(text, sizeof(text), "; %s %s, machine %s",
-				           jstr(e, "vmm") ?: "VMM", jstr(e, "vmm_version") ?: "",
-				           jstr(e, "machine"));
-			if (jstr(e, "guest_kernel_version"))
+				           results_jstr(e, "vmm") ?: "VMM",
+				           results_jstr(e, "vmm_version") ?: "",
+				           results_jstr(e, "machine"));
+			if (results_jstr(e, "guest_kernel_version"))
 				fmt_append(text, sizeof(text), "; guest kernel %s, %d MiB, %d vCPU",
-				           jstr(e, "guest_kernel_version"),
+				           results_jstr(e, "guest_kernel_version"),
 				           (int)json_integer_value(json_object_get(e, "mem_mib")),
 				           (int)json_integer_value(json_object_get(e, "vcpus")));
 		}
@@ -1482,14 +1467,15 @@ static void sec_context(struct doc *d, const struct report *r)
 	static const char *const heads[] = { "", "" };
 	const struct bb_result *res = r->res;
 	json_t *h = res->host, *kvm = json_object_get(h, "kvm"), *cfg = res->config;
-	const char *hv = jstr(h, "hypervisor");
+	const char *hv = results_jstr(h, "hypervisor");
 
 	doc_heading(d, 2, "context", "Where and how this was measured");
 	doc_table(d, "context", heads, 2);
-	ctx_row(d, "host", "%s", jstr(h, "hostname") ?: "?");
-	ctx_row(d, "CPU", "%s", jstr(h, "cpu_model") ?: "?");
+	ctx_row(d, "host", "%s", results_jstr(h, "hostname") ?: "?");
+	ctx_row(d, "CPU", "%s", results_jstr(h, "cpu_model") ?: "?");
 	ctx_topology(d, res);
-	ctx_row(d, "kernel", "%s %s", jstr(h, "kernel") ?: "?", jstr(h, "kernel_version") ?: "");
+	ctx_row(d, "kernel", "%s %s", results_jstr(h, "kernel") ?: "?",
+	        results_jstr(h, "kernel_version") ?: "");
 	if (hv)
 		ctx_row(d, "host virtualisation",
 		        "the host is itself a VM (CPUID hypervisor signature %s): \"native\" here "
@@ -1497,13 +1483,13 @@ static void sec_context(struct doc *d, const struct report *r)
 		        hv);
 	else
 		ctx_row(d, "host virtualisation", "bare metal (no CPUID hypervisor signature)");
-	ctx_row(d, "KVM", "%s: %s", jstr(kvm, "kind") ?: "not probed",
-	        jstr(kvm, "reason") ?: "no probe recorded");
-	ctx_row(d, "cgroups", "%s", jstr(h, "cgroup") ?: "?");
+	ctx_row(d, "KVM", "%s: %s", results_jstr(kvm, "kind") ?: "not probed",
+	        results_jstr(kvm, "reason") ?: "no probe recorded");
+	ctx_row(d, "cgroups", "%s", results_jstr(h, "cgroup") ?: "?");
 	ctx_envs(d, res);
-	ctx_row(d, "command", "`%s`", jstr(cfg, "command") ?: "(not recorded)");
-	ctx_row(d, "tool", "boxbench %s, commit %s", jstr(res->tool, "version") ?: "?",
-	        jstr(res->tool, "commit") ?: "?");
+	ctx_row(d, "command", "`%s`", results_jstr(cfg, "command") ?: "(not recorded)");
+	ctx_row(d, "tool", "boxbench %s, commit %s", results_jstr(res->tool, "version") ?: "?",
+	        results_jstr(res->tool, "commit") ?: "?");
 	ctx_row(d, "date", "%s to %s (UTC)", res->started_at,
 	        res->finished_at[0] ? res->finished_at : "(not finished)");
 	ctx_row(d, "samples",
@@ -1608,7 +1594,7 @@ static bool suite_present(const struct bb_result *res, const char *suite)
 			return true;
 	json_array_foreach(res->facts, i, f)
 	{
-		if (!strcmp(jstr(f, "suite") ?: "", suite))
+		if (!strcmp(results_jstr(f, "suite") ?: "", suite))
 			return true;
 	}
 	return false;
@@ -1653,11 +1639,11 @@ static void sec_isolation(struct doc *d, const struct report *r)
 		isolation_format(keys[i], isolation_fact(r->res, "isolation", ref, keys[i]), val,
 		                 sizeof(val));
 		for (size_t j = 0; j < ne; j++) {
-			enum iso_cell cell = claims_isolation_cell(r->res, envs[j], keys[i]);
+			enum iso_cell cell = isolation_cell(r->res, envs[j], keys[i]);
 			cells[j + 2] = iso_cell_name(cell);
 			/* native seeing the host is expected: only a box's view is highlighted */
 			cc[j + 2] =
-			    claims_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
+			    results_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
 		}
 		doc_row_cls(d, "", cells, cc, ne + 2);
 	}
@@ -1755,8 +1741,9 @@ static void sec_missing(struct doc *d, const struct report *r)
 		snprintf(why, sizeof(why), "%s%s",
 		         json_is_false(json_object_get(e, "available")) ? "unavailable here: "
 		                                                        : "not requested",
-		         json_is_false(json_object_get(e, "available")) ? jstr(e, "reason") ?: "?"
-		                                                        : "");
+		         json_is_false(json_object_get(e, "available"))
+		             ? results_jstr(e, "reason") ?: "?"
+		             : "");
 		doc_row(d, "", cells, 4);
 	}
 	if (shown)
@@ -1843,7 +1830,7 @@ static void sec_reproduce(struct doc *d, const struct report *r)
 {
 	doc_heading(d, 2, "reproduce", "Reproduce");
 	doc_para(d, "", "Run again: `%s`. Report: `boxbench report RESULT -o DIR`.",
-	         jstr(r->res->config, "command") ?: "boxbench run");
+	         results_jstr(r->res->config, "command") ?: "boxbench run");
 	doc_para(d, "",
 	         "Every chart is drawn by gnuplot from the data file and template next to "
 	         "it in charts/: `gnuplot -c TEMPLATE TERMINAL OUTPUT DATA TITLE CAPTION "
