@@ -22,10 +22,8 @@
 
 #include "results.h"
 
-#define CLAIMS_N    10
-#define CLAIM_TEXT  1024
-#define DECOMP_MAX  16
-#define CLAIMS_PART 96
+#define CLAIMS_N   10
+#define CLAIM_TEXT 1024
 
 enum claim_verdict {
 	CLAIM_NOT_MEASURED,
@@ -43,32 +41,9 @@ struct claim_eval {
 	char reason[CLAIM_TEXT];
 };
 
-/* One container variant of the startup decomposition: the full container minus `removed`. */
-struct decomp_part {
-	char env[32];
-	char removed[CLAIMS_PART];   /* "net", "cgroup", "rootfs", "mnt+pid", ... */
-	double median, ci_lo, ci_hi; /* its startup `ready`, in the series' unit */
-	double saving;               /* full container's median minus this one's */
-	bool stacked;                /* disjoint from the others: part of the stacked bar */
-};
-
-struct decomp {
-	bool present; /* a native, a full container and at least one variant with `ready` */
-	char container[32], unit[24];
-	double native, container_median, container_lo, container_hi, native_lo, native_hi;
-	struct decomp_part parts[DECOMP_MAX];
-	size_t n;
-	double explained; /* sum of the stacked savings */
-	double rest;      /* (container - native) - explained */
-	bool all_parts;   /* every part of the full container is separated by a stacked variant */
-};
-
 /* Evaluate all ten rules, in order C1..C10. Never fails: a rule that cannot compute a figure
  * says so in its reason. */
 void claims_evaluate(const struct bb_result *res, struct claim_eval out[CLAIMS_N]);
 const char *claim_verdict_name(enum claim_verdict v);
-
-/* The container startup decomposition (C10), for the rule and for the stacked-bar chart. */
-void claims_decomposition(const struct bb_result *res, struct decomp *d);
 
 #endif

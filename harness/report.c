@@ -305,7 +305,7 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 
 int report_decomp_data(const struct decomp *d, FILE *f)
 {
-	char name[CLAIMS_PART + 8];
+	char name[DECOMP_PART + 8];
 	int cols = 2;
 
 	if (!d->present)
@@ -2008,7 +2008,7 @@ int report_write(const struct bb_result *res, const struct report_opts *o,
 		return bb_fail(err, errno, "mkdir %s", r->charts_dir);
 	report_host_line(r);
 	claims_evaluate(res, r->claims);
-	claims_decomposition(res, &r->decomp);
+	decomp_compute(res, &r->decomp);
 	/* Without templates the report is still written, with tables and the data files. */
 	if (report_copy_templates(r, err) < 0) {
 		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", err->msg);
