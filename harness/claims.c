@@ -68,37 +68,17 @@ static struct slow slowdown(const struct bb_series *s)
 {
 	struct slow r = { 0 };
 
-	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
-		return r;
-	r.ok = true;
-	if (s->better == BB_HIGHER) {
-		r.v = 1 / s->vs_ratio;
-		r.lo = 1 / s->vs_hi;
-		r.hi = 1 / s->vs_lo;
-	} else {
-		r.v = s->vs_ratio;
-		r.lo = s->vs_lo;
-		r.hi = s->vs_hi;
-	}
+	r.ok = results_slowdown(s, &r.v, &r.lo, &r.hi);
 	return r;
 }
 
-/* The environment of a class with usable (suite, metric) data: `preferred` by name if it has
- * it, else the first in the result's order. */
-static const char *pick(const struct bb_result *res, enum env_class cls, const char *preferred,
-                        const char *suite, const char *metric)
+/* " (EMULATED: tcg)" after the figures of an emulated environment. */
+static void fig_emulated(struct claim_eval *c, const struct bb_result *res, const char *env)
 {
-	const char *names[MAX_ENVS];
-	size_t n = results_env_names(res, names, MAX_ENVS);
+	const char *accel = results_env_accel(res, env);
 
-	if (results_find_summary(res, suite, metric, preferred) &&
-	    results_env_class(res, preferred) == cls)
-		return preferred;
-	for (size_t i = 0; i < n; i++)
-		if (results_env_class(res, names[i]) == cls &&
-		    results_find_summary(res, suite, metric, names[i]))
-			return names[i];
-	return NULL;
+	if (results_env_emulated(res, env))
+		FIG(c, " (EMULATED: %s)", accel[0] ? accel : "tcg");
 }
 
 /* "vm 2.10 s [2.05, 2.20] (EMULATED, tcg)" */
@@ -111,9 +91,7 @@ static void fig_median(struct claim_eval *c, const struct bb_result *res, const 
 	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
 	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
 	FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
-	if (results_env_emulated(res, s->env))
-		FIG(c, " (EMULATED: %s)",
-		    results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env) : "tcg");
+	fig_emulated(c, res, s->env);
 }
 
 /* "page_fault 1.93x [1.85, 2.01]" (env time / native time) */
@@ -196,25 +174,6 @@ static bool word_in(const char *s, const char *const *words)
 
 /* The rules */
 
-static const char *fastest(const struct bb_result *res, enum env_class cls, const char *suite,
-                           const char *metric)
-{
-	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = results_env_names(res, names, MAX_ENVS);
-	double best_ms = INFINITY;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct bb_series *s = results_find_summary(res, suite, metric, names[i]);
-		if (!s || results_env_class(res, names[i]) != cls)
-			continue;
-		if (results_to_ms(s->summary.median, s->unit) < best_ms) {
-			best = names[i];
-			best_ms = results_to_ms(s->summary.median, s->unit);
-		}
-	}
-	return best;
-}
-
 /* VM / container ratio of startup medians with a bootstrap CI (the result's seed). */
 static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
                      const struct bb_series *ct, double *r, double *lo, double *hi)
@@ -270,8 +229,8 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 
 static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick(res, ENV_CONTAINER, "container", "startup", "ready");
-	const char *vm = fastest(res, ENV_VM, "startup", "ready");
+	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "startup", "ready");
+	const char *vm = results_env_fastest(res, ENV_VM, "startup", "ready");
 	const struct bb_series *sn = results_find_summary(res, "startup", "ready", "native"), *sc,
 	                       *sv;
 	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
@@ -312,24 +271,6 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	    vm_text);
 }
 
-/* The first env of a class with any series of `suite` that has a ratio to native. */
-static const char *pick_vs(const struct bb_result *res, enum env_class cls, const char *preferred,
-                           const char *suite)
-{
-	const char *first = NULL;
-
-	for (size_t i = 0; i < res->nseries; i++) {
-		const struct bb_series *s = &res->series[i];
-		if (strcmp(s->suite, suite) || !s->has_vs || results_env_class(res, s->env) != cls)
-			continue;
-		if (!strcmp(s->env, preferred))
-			return s->env;
-		if (!first)
-			first = s->env;
-	}
-	return first;
-}
-
 /* Figures "label: m1 1.02x [..], m2 ..." for the metrics of a suite (all when metrics is NULL);
  * returns how many there were and the worst low end / highest point of the slowdowns. */
 static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const char *env,
@@ -354,9 +295,8 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 			*worst_lo = sl.lo;
 		n++;
 	}
-	if (n && results_env_emulated(res, env))
-		FIG(c, " (EMULATED: %s)",
-		    results_env_accel(res, env)[0] ? results_env_accel(res, env) : "tcg");
+	if (n)
+		fig_emulated(c, res, env);
 	return n;
 }
 
@@ -379,7 +319,8 @@ static bool cpu_near_native(const struct bb_result *res, const char *vm)
 
 static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_vs(res, ENV_VM, "vm", "cpu") ?: pick_vs(res, ENV_VM, "vm", "syscall");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "cpu")
+	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
 	const char *sys[] = { "null", "cpuid", NULL };
 	double cpu_lo = 0;
 	size_t ncpu;
@@ -388,14 +329,12 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no cpu or syscall figures for a VM next to native (%s); "
-			             "settle it with `boxbench run --envs native,vm --suites "
-			             "cpu,syscall` on a host with hardware KVM",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no cpu or syscall figures for a VM next to native (%s); "
+		             "settle it with `boxbench run --envs native,vm --suites "
+		             "cpu,syscall` on a host with hardware KVM",
+		             why);
+		return;
 	}
 	ncpu = fig_suite(c, res, vm, "cpu", NULL, &cpu_lo);
 	fig_suite(c, res, vm, "syscall", sys, NULL);
@@ -471,8 +410,9 @@ static void c8_verdict(const struct bb_result *res, struct claim_eval *c, struct
 static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *mem[] = { "chase", "triad", NULL }, *pfm[] = { "page_fault", NULL };
-	const char *vm = pick_vs(res, ENV_VM, "vm", "mem") ?: pick_vs(res, ENV_VM, "vm", "syscall");
-	const char *ct = pick_vs(res, ENV_CONTAINER, "container", "mem");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "mem")
+	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
+	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "mem");
 	struct slow pf, chase;
 	char why[320];
 
@@ -480,14 +420,12 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 		fig_suite(c, res, ct, "mem", mem, NULL);
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no memory figures for a VM next to native (%s); settle it "
-			             "with `boxbench run --envs native,container,vm --suites "
-			             "mem,syscall` on a host with hardware KVM",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no memory figures for a VM next to native (%s); settle it "
+		             "with `boxbench run --envs native,container,vm --suites "
+		             "mem,syscall` on a host with hardware KVM",
+		             why);
+		return;
 	}
 	fig_suite(c, res, vm, "mem", mem, NULL);
 	fig_suite(c, res, vm, "syscall", pfm, NULL);
@@ -509,8 +447,8 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_vs(res, ENV_VM, "vm", "io");
-	const char *ct = pick_vs(res, ENV_CONTAINER, "container", "io");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "io");
+	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "io");
 	const char *storage;
 	double worst = 0, best = INFINITY;
 	bool emu;
@@ -520,13 +458,11 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		fig_suite(c, res, ct, "io", NULL, NULL);
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no io figures for a VM next to native (%s); settle it with "
-			             "`boxbench run --envs native,container,vm --suites io`",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no io figures for a VM next to native (%s); settle it with "
+		             "`boxbench run --envs native,container,vm --suites io`",
+		             why);
+		return;
 	}
 	fig_suite(c, res, vm, "io", NULL, &worst);
 	for (size_t i = 0; i < res->nseries; i++) {
@@ -637,8 +573,8 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 
 static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick(res, ENV_CONTAINER, "container", "footprint", "pss");
-	const char *vm = pick(res, ENV_VM, "vm", "footprint", "pss");
+	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "footprint", "pss");
+	const char *vm = results_env_pick(res, ENV_VM, "vm", "footprint", "pss");
 	double lo = 0, hi = 0;
 	char why[320];
 
@@ -652,14 +588,12 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 			vm = res->series[i].env;
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no footprint figures for both a container and a VM (%s); "
-			             "settle it with `boxbench run --envs native,container,vm "
-			             "--suites footprint`",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no footprint figures for both a container and a VM (%s); "
+		             "settle it with `boxbench run --envs native,container,vm "
+		             "--suites footprint`",
+		             why);
+		return;
 	}
 	if (!c6_ratios(res, c, ct, vm, NULL, "", &lo, &hi)) {
 		not_measured(c,

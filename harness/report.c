@@ -159,17 +159,6 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	return (int)n;
 }
 
-/* Env time / native time: throughput ratios are inverted so > 1 is always slower. */
-static bool series_slowdown(const struct bb_series *s, double *v, double *lo, double *hi)
-{
-	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
-		return false;
-	*v = s->better == BB_HIGHER ? 1 / s->vs_ratio : s->vs_ratio;
-	*lo = s->better == BB_HIGHER ? 1 / s->vs_hi : s->vs_lo;
-	*hi = s->better == BB_HIGHER ? 1 / s->vs_lo : s->vs_hi;
-	return true;
-}
-
 static double offset(size_t k, size_t n)
 {
 	double step = fmin(0.18, 0.6 / (double)n);
@@ -215,8 +204,8 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 		for (size_t i = 0; i < nm; i++) {
 			double v, lo, hi;
 			char t[32];
-			if (!series_slowdown(results_find_summary(res, suite, metrics[i], envs[k]),
-			                     &v, &lo, &hi))
+			if (!results_slowdown(results_find_summary(res, suite, metrics[i], envs[k]),
+			                      &v, &lo, &hi))
 				continue;
 			fmt_ratio(t, sizeof(t), v);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
@@ -1161,7 +1150,7 @@ static void vs_text(const struct bb_series *s, char *buf, size_t len)
 	double v, lo, hi;
 	char a[32], b[32], c[32];
 
-	if (!series_slowdown(s, &v, &lo, &hi)) {
+	if (!results_slowdown(s, &v, &lo, &hi)) {
 		snprintf(buf, len, "%s", strcmp(s->env, "native") ? "-" : "(reference)");
 		return;
 	}

@@ -74,6 +74,9 @@ const char *results_jstr(json_t *o, const char *key);
 /* The (suite, metric, env) series if it has a summary of at least one sample, else NULL. */
 const struct bb_series *results_find_summary(const struct bb_result *res, const char *suite,
                                              const char *metric, const char *env);
+/* The series' vs_native as env time / native time: a throughput ratio is inverted so that
+ * > 1 is always slower. False when the series has no usable ratio. */
+bool results_slowdown(const struct bb_series *s, double *v, double *lo, double *hi);
 /* A time in ms from "s", "ms", "us" or "ns"; NAN for any other unit. */
 double results_to_ms(double v, const char *unit);
 
@@ -88,5 +91,17 @@ bool results_env_emulated(const struct bb_result *res, const char *env);
 json_t *results_env_desc(const struct bb_result *res, const char *env);
 /* Environment names with series, in the order the result lists them; returns how many. */
 size_t results_env_names(const struct bb_result *res, const char **names, size_t max);
+
+/* The environment of a class with summarised (suite, metric): `preferred` if it is one, else
+ * the first in the result's order; NULL if none. */
+const char *results_env_pick(const struct bb_result *res, enum env_class cls, const char *preferred,
+                             const char *suite, const char *metric);
+/* The environment of a class with the lowest summarised (suite, metric) median in ms. */
+const char *results_env_fastest(const struct bb_result *res, enum env_class cls, const char *suite,
+                                const char *metric);
+/* The environment of a class with any series of `suite` that has a ratio to native:
+ * `preferred` if it has one, else the first. */
+const char *results_env_pick_vs(const struct bb_result *res, enum env_class cls,
+                                const char *preferred, const char *suite);
 
 #endif

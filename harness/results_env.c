@@ -3,6 +3,9 @@
 #include <math.h>
 #include <string.h>
 
+/* Environments one result can name: the harness runs far fewer. */
+#define RESULTS_MAX_ENVS 32
+
 const char *results_jstr(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -14,6 +17,16 @@ const struct bb_series *results_find_summary(const struct bb_result *res, const 
 	const struct bb_series *s =
 	    results_series((struct bb_result *)res, suite, metric, env, false);
 	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
+}
+
+bool results_slowdown(const struct bb_series *s, double *v, double *lo, double *hi)
+{
+	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
+		return false;
+	*v = s->better == BB_HIGHER ? 1 / s->vs_ratio : s->vs_ratio;
+	*lo = s->better == BB_HIGHER ? 1 / s->vs_hi : s->vs_lo;
+	*hi = s->better == BB_HIGHER ? 1 / s->vs_lo : s->vs_hi;
+	return true;
 }
 
 double results_to_ms(double v, const char *unit)
@@ -105,4 +118,56 @@ size_t results_env_names(const struct bb_result *res, const char **names, size_t
 			names[n++] = res->series[i].env;
 	}
 	return n;
+}
+
+const char *results_env_pick(const struct bb_result *res, enum env_class cls, const char *preferred,
+                             const char *suite, const char *metric)
+{
+	const char *names[RESULTS_MAX_ENVS];
+	size_t n = results_env_names(res, names, RESULTS_MAX_ENVS);
+
+	if (results_find_summary(res, suite, metric, preferred) &&
+	    results_env_class(res, preferred) == cls)
+		return preferred;
+	for (size_t i = 0; i < n; i++)
+		if (results_env_class(res, names[i]) == cls &&
+		    results_find_summary(res, suite, metric, names[i]))
+			return names[i];
+	return NULL;
+}
+
+const char *results_env_fastest(const struct bb_result *res, enum env_class cls, const char *suite,
+                                const char *metric)
+{
+	const char *names[RESULTS_MAX_ENVS], *best = NULL;
+	size_t n = results_env_names(res, names, RESULTS_MAX_ENVS);
+	double best_ms = INFINITY;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bb_series *s = results_find_summary(res, suite, metric, names[i]);
+		if (!s || results_env_class(res, names[i]) != cls)
+			continue;
+		if (results_to_ms(s->summary.median, s->unit) < best_ms) {
+			best = names[i];
+			best_ms = results_to_ms(s->summary.median, s->unit);
+		}
+	}
+	return best;
+}
+
+const char *results_env_pick_vs(const struct bb_result *res, enum env_class cls,
+                                const char *preferred, const char *suite)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		const struct bb_series *s = &res->series[i];
+		if (strcmp(s->suite, suite) || !s->has_vs || results_env_class(res, s->env) != cls)
+			continue;
+		if (!strcmp(s->env, preferred))
+			return s->env;
+		if (!first)
+			first = s->env;
+	}
+	return first;
 }

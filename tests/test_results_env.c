@@ -136,13 +136,59 @@ static void test_jstr(void **state)
 	assert_null(results_jstr(results_env_desc(&res, "none"), "machine"));
 }
 
+static void test_slowdown_inverts_throughput(void **state)
+{
+	struct bb_series *t = series("ready", "vm", "", 1), *r = series("rate", "vm", "", 1);
+	double v = 0, lo = 0, hi = 0;
+	(void)state;
+	t->has_vs = r->has_vs = true;
+	t->vs_ratio = r->vs_ratio = 2;
+	t->vs_lo = r->vs_lo = 1.6;
+	t->vs_hi = r->vs_hi = 2.5;
+	r->better = BB_HIGHER;
+	assert_true(results_slowdown(t, &v, &lo, &hi));
+	assert_true(v == 2 && lo == 1.6 && hi == 2.5);
+	assert_true(results_slowdown(r, &v, &lo, &hi));
+	assert_true(v == 0.5 && lo == 0.4 && hi == 1 / 1.6);
+	t->vs_lo = 0;
+	assert_false(results_slowdown(t, &v, &lo, &hi));
+	assert_false(results_slowdown(NULL, &v, &lo, &hi));
+}
+
+/* Preferred by name when it qualifies, else the first of the class; fastest by median. */
+static void test_pickers(void **state)
+{
+	struct bb_err err = { 0 };
+	(void)state;
+	env("vm-b", "{\"kind\": \"vm\"}");
+	env("vm-a", "{\"kind\": \"vm\"}");
+	series("ready", "vm-b", "", 4);
+	series("ready", "vm-a", "", 2);
+	assert_int_equal(results_summarize(&res, 1, &err), 0);
+	assert_string_equal(results_env_pick(&res, ENV_VM, "vm-a", "startup", "ready"), "vm-a");
+	assert_string_equal(results_env_pick(&res, ENV_VM, "vm", "startup", "ready"), "vm-b");
+	assert_null(results_env_pick(&res, ENV_CONTAINER, "container", "startup", "ready"));
+	assert_string_equal(results_env_fastest(&res, ENV_VM, "startup", "ready"), "vm-a");
+	assert_null(results_env_pick_vs(&res, ENV_VM, "vm-a", "startup"));
+	results_series(&res, "startup", "ready", "vm-b", false)->has_vs = true;
+	results_series(&res, "startup", "ready", "vm-a", false)->has_vs = true;
+	assert_string_equal(results_env_pick_vs(&res, ENV_VM, "vm-a", "startup"), "vm-a");
+	assert_string_equal(results_env_pick_vs(&res, ENV_VM, "vm", "startup"), "vm-b");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_env_class), T(test_accel_and_emulated), T(test_find_summary_needs_samples),
-		T(test_to_ms),     T(test_env_names_in_order), T(test_jstr),
+		T(test_env_class),
+		T(test_accel_and_emulated),
+		T(test_find_summary_needs_samples),
+		T(test_to_ms),
+		T(test_env_names_in_order),
+		T(test_jstr),
+		T(test_slowdown_inverts_throughput),
+		T(test_pickers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
