@@ -13,15 +13,14 @@
 #include <string.h>
 
 #include "decomp.h"
+#include "result_builder.h"
 
 static struct bb_result res;
 
 static int setup(void **state)
 {
 	(void)state;
-	results_init(&res);
-	res.environments = json_object();
-	return 0;
+	return rb_setup(&res);
 }
 
 static int teardown(void **state)
@@ -31,15 +30,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void env(const char *name, const char *desc)
-{
-	json_error_t je;
-	json_t *d = json_loads(desc, 0, &je);
-
-	assert_non_null(d);
-	json_object_set_new(res.environments, name, d);
-}
-
 /* A container entry: its namespaces (JSON array body), with or without cgroup and rootfs. */
 static void variant(const char *name, const char *ns, bool cgroup, bool rootfs)
 {
@@ -47,7 +37,7 @@ static void variant(const char *name, const char *ns, bool cgroup, bool rootfs)
 
 	snprintf(desc, sizeof(desc), "{\"kind\": \"namespaces\", \"namespaces\": [%s]%s%s}", ns,
 	         cgroup ? ", \"cgroup\": {}" : "", rootfs ? ", \"rootfs\": {}" : "");
-	env(name, desc);
+	rb_env(&res, name, desc);
 }
 
 /* Ten `ready` samples whose median is exactly `median`. */
@@ -121,7 +111,8 @@ static void test_parts_from_names(void **state)
 {
 	struct decomp d;
 	(void)state;
-	env("container", "{\"namespaces\": [\"mnt\", \"net\", \"cgroup\"], \"cgroup\": {}}");
+	rb_env(&res, "container",
+	       "{\"namespaces\": [\"mnt\", \"net\", \"cgroup\"], \"cgroup\": {}}");
 	ready("native", "ms", 0.5);
 	ready("container", "ms", 1.5);
 	ready("container-nonet", "ms", 1.0);

@@ -12,15 +12,14 @@
 #include <string.h>
 
 #include "results.h"
+#include "result_builder.h"
 
 static struct bb_result res;
 
 static int setup(void **state)
 {
 	(void)state;
-	results_init(&res);
-	res.environments = json_object();
-	return 0;
+	return rb_setup(&res);
 }
 
 static int teardown(void **state)
@@ -28,15 +27,6 @@ static int teardown(void **state)
 	(void)state;
 	results_free(&res);
 	return 0;
-}
-
-static void env(const char *name, const char *desc)
-{
-	json_error_t je;
-	json_t *d = json_loads(desc, 0, &je);
-
-	assert_non_null(d);
-	json_object_set_new(res.environments, name, d);
 }
 
 static struct bb_series *series(const char *metric, const char *e, const char *accel, int n)
@@ -55,10 +45,10 @@ static struct bb_series *series(const char *metric, const char *e, const char *a
 static void test_env_class(void **state)
 {
 	(void)state;
-	env("container-nonet", "{\"kind\": \"namespaces\"}");
-	env("qemu-x", "{\"kind\": \"vm\"}");
-	env("box", "{\"kind\": \"oci\"}");
-	env("inner", "{\"kind\": \"namespaces\", \"nested\": true}");
+	rb_env(&res, "container-nonet", "{\"kind\": \"namespaces\"}");
+	rb_env(&res, "qemu-x", "{\"kind\": \"vm\"}");
+	rb_env(&res, "box", "{\"kind\": \"oci\"}");
+	rb_env(&res, "inner", "{\"kind\": \"namespaces\", \"nested\": true}");
 	assert_int_equal(results_env_class(&res, "native"), ENV_NATIVE);
 	assert_int_equal(results_env_class(&res, "container-nonet"), ENV_CONTAINER);
 	assert_int_equal(results_env_class(&res, "runc"), ENV_CONTAINER);
@@ -74,8 +64,8 @@ static void test_env_class(void **state)
 static void test_accel_and_emulated(void **state)
 {
 	(void)state;
-	env("vm", "{\"kind\": \"vm\", \"accel\": \"kvm\"}");
-	env("slow", "{\"kind\": \"vm\", \"emulated\": true}");
+	rb_env(&res, "vm", "{\"kind\": \"vm\", \"accel\": \"kvm\"}");
+	rb_env(&res, "slow", "{\"kind\": \"vm\", \"emulated\": true}");
 	series("ready", "guest", "tcg", 1);
 	assert_string_equal(results_env_accel(&res, "vm"), "kvm");
 	assert_false(results_env_emulated(&res, "vm"));
@@ -130,7 +120,7 @@ static void test_env_names_in_order(void **state)
 static void test_jstr(void **state)
 {
 	(void)state;
-	env("vm", "{\"machine\": \"microvm\", \"vcpus\": 2}");
+	rb_env(&res, "vm", "{\"machine\": \"microvm\", \"vcpus\": 2}");
 	assert_string_equal(results_jstr(results_env_desc(&res, "vm"), "machine"), "microvm");
 	assert_null(results_jstr(results_env_desc(&res, "vm"), "vcpus"));
 	assert_null(results_jstr(results_env_desc(&res, "none"), "machine"));
@@ -160,8 +150,8 @@ static void test_pickers(void **state)
 {
 	struct bb_err err = { 0 };
 	(void)state;
-	env("vm-b", "{\"kind\": \"vm\"}");
-	env("vm-a", "{\"kind\": \"vm\"}");
+	rb_env(&res, "vm-b", "{\"kind\": \"vm\"}");
+	rb_env(&res, "vm-a", "{\"kind\": \"vm\"}");
 	series("ready", "vm-b", "", 4);
 	series("ready", "vm-a", "", 2);
 	assert_int_equal(results_summarize(&res, 1, &err), 0);
