@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decomp.h"
+#include "format.h"
 #include "isolation.h"
 #include "stats.h"
 
@@ -28,21 +30,8 @@ struct slow {
 	double v, lo, hi; /* env / native in "time" direction: > 1 is worse */
 };
 
-static void add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-#define FIG(c, ...)    add((c)->figures, sizeof((c)->figures), __VA_ARGS__)
-#define REASON(c, ...) add((c)->reason, sizeof((c)->reason), __VA_ARGS__)
+#define FIG(c, ...)    fmt_append((c)->figures, sizeof((c)->figures), __VA_ARGS__)
+#define REASON(c, ...) fmt_append((c)->reason, sizeof((c)->reason), __VA_ARGS__)
 
 const char *claim_verdict_name(enum claim_verdict v)
 {
@@ -59,173 +48,12 @@ const char *claim_verdict_name(enum claim_verdict v)
 	return "not measured here";
 }
 
-const char *iso_cell_name(enum iso_cell c)
-{
-	static const char *names[] = { "-", "same as host", "different", "hidden" };
-	return c <= ISO_HIDDEN ? names[c] : "-";
-}
-
-/* Formatting */
-
-/* Three significant digits, trailing zeros kept ("0.500", "2.00"), except whole numbers of
- * a binary size unit ("32 KiB", not "32.0 KiB"). */
-static void format_number(char *buf, size_t len, double v, bool whole_ok)
-{
-	double a = fabs(v);
-
-	if (a >= 100 || a == 0 || (whole_ok && a < 1e15 && v == round(v)))
-		snprintf(buf, len, "%.0f", v);
-	else if (a >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else if (a >= 1)
-		snprintf(buf, len, "%.2f", v);
-	else
-		snprintf(buf, len, "%#.3g", v);
-}
-
-/* Scale v into a readable unit: ms to s, ns to us, bytes to KiB..TiB. Returns the unit and
- * whether it is a binary size unit. */
-static const char *scale_unit(double *v, const char *unit, bool *size)
-{
-	static const char *const bytes[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
-	size_t b = 0;
-
-	*size = false;
-	for (size_t i = 1; i < 5; i++)
-		*size |= !strcmp(unit, bytes[i]);
-	if (!strcmp(unit, "ms") && fabs(*v) >= 1000) {
-		*v /= 1000;
-		return "s";
-	}
-	if (!strcmp(unit, "ns") && fabs(*v) >= 100000) {
-		*v /= 1000;
-		return "us";
-	}
-	if (strcmp(unit, "bytes") && strcmp(unit, "B"))
-		return unit;
-	while (fabs(*v) >= 1024 && b + 1 < 5) {
-		*v /= 1024;
-		b++;
-	}
-	*size = b > 0;
-	return b ? bytes[b] : unit;
-}
-
-void claims_format_value(char *buf, size_t len, double v, const char *unit)
-{
-	static const char prefixes[] = "kMGTP";
-	char num[64], si[2] = "";
-	bool size;
-
-	unit = scale_unit(&v, unit, &size);
-	/* 403274478 ops/s is unreadable in a table: 403 Mops/s */
-	if (!size && fabs(v) >= 1e6)
-		for (size_t k = 0; fabs(v) >= 1000 && prefixes[k]; k++) {
-			v /= 1000;
-			si[0] = prefixes[k];
-		}
-	format_number(num, sizeof(num), v, size);
-	if (!unit[0] || !strcmp(unit, "-"))
-		snprintf(buf, len, "%s%s%s", num, si[0] ? " " : "", si);
-	else
-		snprintf(buf, len, "%s %s%s", num, si, unit);
-}
-
-void claims_format_ratio(char *buf, size_t len, double r)
-{
-	if (r < 10)
-		snprintf(buf, len, "%.2fx", r);
-	else if (r < 100)
-		snprintf(buf, len, "%.1fx", r);
-	else
-		snprintf(buf, len, "%.0fx", r);
-}
-
 /* Environments */
-
-static json_t *env_desc(const struct bb_result *res, const char *env)
-{
-	return json_object_get(res->environments, env);
-}
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
-const char *claims_env_accel(const struct bb_result *res, const char *env)
-{
-	const char *a = json_string_value(json_object_get(env_desc(res, env), "accel"));
-
-	if (a)
-		return a;
-	for (size_t i = 0; i < res->nseries; i++)
-		if (!strcmp(res->series[i].env, env) && res->series[i].accel[0])
-			return res->series[i].accel;
-	return "";
-}
-
-bool claims_env_emulated(const struct bb_result *res, const char *env)
-{
-	if (json_is_true(json_object_get(env_desc(res, env), "emulated")))
-		return true;
-	for (size_t i = 0; i < res->nseries; i++)
-		if (!strcmp(res->series[i].env, env) && res->series[i].emulated)
-			return true;
-	return !strcmp(claims_env_accel(res, env), "tcg");
-}
-
-static bool kind_is(const char *kind, const char *const *names)
-{
-	for (size_t i = 0; kind && names[i]; i++)
-		if (!strcmp(kind, names[i]))
-			return true;
-	return false;
-}
-
-enum env_class claims_env_class(const struct bb_result *res, const char *env)
-{
-	static const char *const vm_kinds[] = { "vm", "qemu", "microvm", "kvm", NULL };
-	static const char *const ct_kinds[] = { "namespaces", "container", "oci", NULL };
-	static const char *const ct_names[] = { "container", "runc", "crun",  "podman",
-		                                "docker",    "lxc",  "bwrap", NULL };
-	json_t *d = env_desc(res, env);
-	const char *kind = json_string_value(json_object_get(d, "kind"));
-
-	if (!strcmp(env, "native") || kind_is(kind, (const char *const[]){ "process", NULL }))
-		return ENV_NATIVE;
-	if (json_is_true(json_object_get(d, "nested")) ||
-	    (strstr(env, "vm") && strstr(env, "container")))
-		return ENV_NESTED;
-	if (claims_env_accel(res, env)[0] || kind_is(kind, vm_kinds) || has_prefix(env, "vm") ||
-	    has_prefix(env, "qemu"))
-		return ENV_VM;
-	if (kind_is(kind, ct_kinds))
-		return ENV_CONTAINER;
-	for (size_t i = 0; ct_names[i]; i++)
-		if (has_prefix(env, ct_names[i]))
-			return ENV_CONTAINER;
-	return ENV_OTHER;
-}
-
-/* Environment names with data, in the order the result lists them. */
-static size_t env_list(const struct bb_result *res, const char **names, size_t max)
-{
-	size_t n = 0, j;
-
-	for (size_t i = 0; i < res->nseries && n < max; i++) {
-		for (j = 0; j < n && strcmp(names[j], res->series[i].env); j++)
-			;
-		if (j == n)
-			names[n++] = res->series[i].env;
-	}
-	return n;
-}
 
 /* Why an environment has no data: the reason `run` recorded, or that it was not asked for. */
 static void env_absence(const struct bb_result *res, const char *env, char *buf, size_t len)
 {
-	json_t *d = env_desc(res, env);
+	json_t *d = results_env_desc(res, env);
 	const char *why = json_string_value(json_object_get(d, "reason"));
 
 	if (d && json_is_false(json_object_get(d, "available")) && why)
@@ -236,60 +64,21 @@ static void env_absence(const struct bb_result *res, const char *env, char *buf,
 
 /* Series */
 
-static const struct bb_series *find(const struct bb_result *res, const char *suite,
-                                    const char *metric, const char *env)
-{
-	const struct bb_series *s =
-	    results_series((struct bb_result *)res, suite, metric, env, false);
-	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
-}
-
 static struct slow slowdown(const struct bb_series *s)
 {
 	struct slow r = { 0 };
 
-	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
-		return r;
-	r.ok = true;
-	if (s->better == BB_HIGHER) {
-		r.v = 1 / s->vs_ratio;
-		r.lo = 1 / s->vs_hi;
-		r.hi = 1 / s->vs_lo;
-	} else {
-		r.v = s->vs_ratio;
-		r.lo = s->vs_lo;
-		r.hi = s->vs_hi;
-	}
+	r.ok = results_slowdown(s, &r.v, &r.lo, &r.hi);
 	return r;
 }
 
-static double to_ms(double v, const char *unit)
+/* " (EMULATED: tcg)" after the figures of an emulated environment. */
+static void fig_emulated(struct claim_eval *c, const struct bb_result *res, const char *env)
 {
-	if (!strcmp(unit, "ms"))
-		return v;
-	if (!strcmp(unit, "s"))
-		return v * 1000;
-	if (!strcmp(unit, "us"))
-		return v / 1000;
-	if (!strcmp(unit, "ns"))
-		return v / 1e6;
-	return NAN;
-}
+	const char *accel = results_env_accel(res, env);
 
-/* The environment of a class with usable (suite, metric) data: `preferred` by name if it has
- * it, else the first in the result's order. */
-static const char *pick(const struct bb_result *res, enum env_class cls, const char *preferred,
-                        const char *suite, const char *metric)
-{
-	const char *names[MAX_ENVS];
-	size_t n = env_list(res, names, MAX_ENVS);
-
-	if (find(res, suite, metric, preferred) && claims_env_class(res, preferred) == cls)
-		return preferred;
-	for (size_t i = 0; i < n; i++)
-		if (claims_env_class(res, names[i]) == cls && find(res, suite, metric, names[i]))
-			return names[i];
-	return NULL;
+	if (results_env_emulated(res, env))
+		FIG(c, " (EMULATED: %s)", accel[0] ? accel : "tcg");
 }
 
 /* "vm 2.10 s [2.05, 2.20] (EMULATED, tcg)" */
@@ -298,13 +87,11 @@ static void fig_median(struct claim_eval *c, const struct bb_result *res, const 
 {
 	char m[48], lo[48], hi[48];
 
-	claims_format_value(m, sizeof(m), s->summary.median, s->unit);
-	claims_format_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
-	claims_format_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
+	fmt_value(m, sizeof(m), s->summary.median, s->unit);
+	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
+	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
 	FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
-	if (claims_env_emulated(res, s->env))
-		FIG(c, " (EMULATED: %s)",
-		    claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+	fig_emulated(c, res, s->env);
 }
 
 /* "page_fault 1.93x [1.85, 2.01]" (env time / native time) */
@@ -314,9 +101,9 @@ static void fig_slow(struct claim_eval *c, const char *metric, struct slow s)
 
 	if (!s.ok)
 		return;
-	claims_format_ratio(v, sizeof(v), s.v);
-	claims_format_ratio(lo, sizeof(lo), s.lo);
-	claims_format_ratio(hi, sizeof(hi), s.hi);
+	fmt_ratio(v, sizeof(v), s.v);
+	fmt_ratio(lo, sizeof(lo), s.lo);
+	fmt_ratio(hi, sizeof(hi), s.hi);
 	FIG(c, "%s %s [%s, %s]", metric, v, lo, hi);
 }
 
@@ -339,45 +126,6 @@ static unsigned long result_seed(const struct bb_result *res)
 }
 
 /* Facts */
-
-/* The value of the first (lowest rep) fact (suite, env, key), or NULL. */
-static json_t *fact_value(const struct bb_result *res, const char *suite, const char *env,
-                          const char *key)
-{
-	json_t *f, *best = NULL;
-	json_int_t best_rep = 0;
-	size_t i;
-
-	json_array_foreach(res->facts, i, f)
-	{
-		json_int_t rep = json_integer_value(json_object_get(f, "rep"));
-		if (strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite) ||
-		    strcmp(json_string_value(json_object_get(f, "env")) ?: "", env) ||
-		    strcmp(json_string_value(json_object_get(f, "key")) ?: "", key))
-			continue;
-		if (!best || rep < best_rep) {
-			best = json_object_get(f, "value");
-			best_rep = rep;
-			if (!best)
-				best = json_null();
-		}
-	}
-	return best;
-}
-
-static bool env_has_facts(const struct bb_result *res, const char *suite, const char *env)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(res->facts, i, f)
-	{
-		if (!strcmp(json_string_value(json_object_get(f, "suite")) ?: "", suite) &&
-		    !strcmp(json_string_value(json_object_get(f, "env")) ?: "", env))
-			return true;
-	}
-	return false;
-}
 
 /* Distinct values of one field ("key", "env") of a suite's facts, in order of first
  * appearance. */
@@ -407,11 +155,11 @@ static const char *pick_facts(const struct bb_result *res, enum env_class cls,
 	const char *names[MAX_ENVS];
 	size_t n;
 
-	if (claims_env_class(res, preferred) == cls && env_has_facts(res, suite, preferred))
+	if (results_env_class(res, preferred) == cls && isolation_fact(res, suite, preferred, NULL))
 		return preferred;
 	n = fact_distinct(res, suite, "env", names, MAX_ENVS);
 	for (size_t i = 0; i < n; i++)
-		if (claims_env_class(res, names[i]) == cls)
+		if (results_env_class(res, names[i]) == cls)
 			return names[i];
 	return NULL;
 }
@@ -424,203 +172,14 @@ static bool word_in(const char *s, const char *const *words)
 	return false;
 }
 
-/* The matrix's comparison rules live with the matrix (harness/isolation.c). */
-enum iso_cell claims_isolation_cell(const struct bb_result *res, const char *env, const char *key)
-{
-	return isolation_cell(res, env, key);
-}
-
-/* Decomposition */
-
-struct part_table {
-	const char *names[32];
-	size_t n;
-};
-
-static unsigned part_bit(struct part_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->names[i], name))
-			return 1u << i;
-	if (t->n == 32)
-		return 0;
-	t->names[t->n] = name;
-	return 1u << t->n++;
-}
-
-/* The parts an environment is made of, from its `environments` entry; 0 when it has none. */
-static unsigned env_parts(const struct bb_result *res, const char *env, struct part_table *t)
-{
-	static const char *const ns_names[] = { "mnt",    "pid",  "uts",  "ipc", "net",
-		                                "cgroup", "user", "time", NULL };
-	static const char *const ns_parts[] = { "mnt ns", "pid ns",    "uts ns",  "ipc ns",
-		                                "net ns", "cgroup ns", "user ns", "time ns" };
-	json_t *d = env_desc(res, env), *ns = json_object_get(d, "namespaces"), *v;
-	unsigned mask = 0;
-	size_t i;
-
-	if (!json_is_array(ns))
-		return 0;
-	json_array_foreach(ns, i, v)
-	{
-		for (size_t k = 0; ns_names[k]; k++)
-			if (json_is_string(v) && !strcmp(json_string_value(v), ns_names[k]))
-				mask |= part_bit(t, ns_parts[k]);
-	}
-	if (json_is_object(json_object_get(d, "cgroup")))
-		mask |= part_bit(t, "cgroup");
-	if (json_is_object(json_object_get(d, "rootfs")))
-		mask |= part_bit(t, "rootfs");
-	return mask;
-}
-
-/* Without an `environments` entry: "container-no<part>" is the full container minus it. */
-static unsigned name_parts(const char *env, unsigned full, struct part_table *t)
-{
-	static const char *const suffix[] = { "mnt",      "pid",    "uts",    "ipc",  "net",
-		                              "cgroupns", "cgroup", "rootfs", "root", NULL };
-	static const char *const parts[] = { "mnt ns",    "pid ns", "uts ns", "ipc ns", "net ns",
-		                             "cgroup ns", "cgroup", "rootfs", "rootfs" };
-	const char *p = strstr(env, "-no");
-
-	if (!p)
-		return 0;
-	for (size_t i = 0; suffix[i]; i++)
-		if (!strcmp(p + 3, suffix[i])) {
-			unsigned bit = part_bit(t, parts[i]);
-			return full & bit ? full & ~bit : 0;
-		}
-	return 0;
-}
-
-static void part_label(const struct part_table *t, unsigned mask, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < t->n; i++)
-		if (mask & (1u << i))
-			add(buf, len, "%s%s", buf[0] ? "+" : "", t->names[i]);
-}
-
-/* The full container: the container environment with `ready` and the most parts. */
-static const char *decomp_full(const struct bb_result *res, struct part_table *t, unsigned *mask)
-{
-	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
-	int best_bits = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned m;
-		if (claims_env_class(res, names[i]) != ENV_CONTAINER ||
-		    !find(res, "startup", "ready", names[i]))
-			continue;
-		m = env_parts(res, names[i], t);
-		if (__builtin_popcount(m) > best_bits ||
-		    (__builtin_popcount(m) == best_bits && !strcmp(names[i], "container"))) {
-			best = names[i];
-			best_bits = __builtin_popcount(m);
-			*mask = m;
-		}
-	}
-	return best;
-}
-
-static void decomp_add(struct decomp *d, const struct bb_series *s, const char *label)
-{
-	struct decomp_part *p = &d->parts[d->n++];
-
-	snprintf(p->env, sizeof(p->env), "%s", s->env);
-	snprintf(p->removed, sizeof(p->removed), "%s", label);
-	p->median = s->summary.median;
-	p->ci_lo = s->summary.ci_lo;
-	p->ci_hi = s->summary.ci_hi;
-	p->saving = d->container_median - p->median;
-}
-
-/* Stack the variants that remove fewest parts first, keeping each part in one segment. */
-static void decomp_stack(struct decomp *d, const unsigned *removed, unsigned full)
-{
-	unsigned used = 0;
-
-	for (int bits = 1; bits <= 32; bits++)
-		for (size_t i = 0; i < d->n; i++) {
-			if (__builtin_popcount(removed[i]) != bits || (removed[i] & used))
-				continue;
-			d->parts[i].stacked = true;
-			used |= removed[i];
-			d->explained += d->parts[i].saving;
-		}
-	d->rest = d->container_median - d->native - d->explained;
-	d->all_parts = full && used == full;
-}
-
-void claims_decomposition(const struct bb_result *res, struct decomp *d)
-{
-	const char *names[MAX_ENVS], *full;
-	const struct bb_series *nat = find(res, "startup", "ready", "native"), *fs;
-	struct part_table t = { .n = 0 };
-	unsigned fmask = 0, removed[DECOMP_MAX];
-	size_t n = env_list(res, names, MAX_ENVS);
-
-	memset(d, 0, sizeof(*d));
-	full = decomp_full(res, &t, &fmask);
-	if (!nat || !full || !fmask)
-		return;
-	fs = find(res, "startup", "ready", full);
-	snprintf(d->container, sizeof(d->container), "%s", full);
-	snprintf(d->unit, sizeof(d->unit), "%s", fs->unit);
-	d->native = nat->summary.median;
-	d->native_lo = nat->summary.ci_lo;
-	d->native_hi = nat->summary.ci_hi;
-	d->container_median = fs->summary.median;
-	d->container_lo = fs->summary.ci_lo;
-	d->container_hi = fs->summary.ci_hi;
-	for (size_t i = 0; i < n && d->n < DECOMP_MAX; i++) {
-		const struct bb_series *s = find(res, "startup", "ready", names[i]);
-		char label[CLAIMS_PART];
-		unsigned m;
-		if (!s || s == fs || claims_env_class(res, names[i]) != ENV_CONTAINER ||
-		    strcmp(s->unit, fs->unit))
-			continue;
-		m = env_parts(res, names[i], &t);
-		if (!m && !env_desc(res, names[i]))
-			m = name_parts(names[i], fmask, &t);
-		if ((m & ~fmask) || m == fmask || (!m && !env_desc(res, names[i])))
-			continue; /* not a subset of the full container: not a decomposition step */
-		removed[d->n] = fmask & ~m;
-		part_label(&t, removed[d->n], label, sizeof(label));
-		decomp_add(d, s, label);
-	}
-	decomp_stack(d, removed, fmask);
-	d->present = d->n > 0;
-}
-
 /* The rules */
-
-static const char *fastest(const struct bb_result *res, enum env_class cls, const char *suite,
-                           const char *metric)
-{
-	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
-	double best_ms = INFINITY;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct bb_series *s = find(res, suite, metric, names[i]);
-		if (!s || claims_env_class(res, names[i]) != cls)
-			continue;
-		if (to_ms(s->summary.median, s->unit) < best_ms) {
-			best = names[i];
-			best_ms = to_ms(s->summary.median, s->unit);
-		}
-	}
-	return best;
-}
 
 /* VM / container ratio of startup medians with a bootstrap CI (the result's seed). */
 static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
                      const struct bb_series *ct, double *r, double *lo, double *hi)
 {
 	struct bb_err e = { 0 };
-	double scale = to_ms(1, vm->unit) / to_ms(1, ct->unit);
+	double scale = results_to_ms(1, vm->unit) / results_to_ms(1, ct->unit);
 
 	if (vm->n && ct->n &&
 	    stats_ratio(vm->samples, vm->n, ct->samples, ct->n, result_seed(res), r, lo, hi, &e) ==
@@ -630,7 +189,8 @@ static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
 		*hi *= scale;
 		return;
 	}
-	*r = *lo = *hi = to_ms(vm->summary.median, vm->unit) / to_ms(ct->summary.median, ct->unit);
+	*r = *lo = *hi = results_to_ms(vm->summary.median, vm->unit) /
+	                 results_to_ms(ct->summary.median, ct->unit);
 }
 
 static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double lo, bool emu,
@@ -638,7 +198,7 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 {
 	char ct_s[48];
 
-	claims_format_value(ct_s, sizeof(ct_s), ct_ms, "ms");
+	fmt_value(ct_s, sizeof(ct_s), ct_ms, "ms");
 	if (ct_ms >= C5_MS_SCALE) {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
 		REASON(c, "the container takes %s to be ready, not milliseconds", ct_s);
@@ -669,16 +229,17 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 
 static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick(res, ENV_CONTAINER, "container", "startup", "ready");
-	const char *vm = fastest(res, ENV_VM, "startup", "ready");
-	const struct bb_series *sn = find(res, "startup", "ready", "native"), *sc, *sv;
+	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "startup", "ready");
+	const char *vm = results_env_fastest(res, ENV_VM, "startup", "ready");
+	const struct bb_series *sn = results_find_summary(res, "startup", "ready", "native"), *sc,
+	                       *sv;
 	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
 	double ct_ms, vm_ms, r, lo, hi;
 
 	if (sn)
 		fig_median(c, res, "ready: native", sn);
 	if (ct)
-		fig_median(c, res, ct, find(res, "startup", "ready", ct));
+		fig_median(c, res, ct, results_find_summary(res, "startup", "ready", ct));
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
 		not_measured(c,
@@ -687,44 +248,27 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		             ct ? "VM" : "container", why);
 		return;
 	}
-	sc = find(res, "startup", "ready", ct);
-	sv = find(res, "startup", "ready", vm);
+	sc = results_find_summary(res, "startup", "ready", ct);
+	sv = results_find_summary(res, "startup", "ready", vm);
 	fig_median(c, res, vm, sv);
-	ct_ms = to_ms(sc->summary.median, sc->unit);
-	vm_ms = to_ms(sv->summary.median, sv->unit);
+	ct_ms = results_to_ms(sc->summary.median, sc->unit);
+	vm_ms = results_to_ms(sv->summary.median, sv->unit);
 	if (isnan(ct_ms) || isnan(vm_ms) || ct_ms <= 0) {
 		not_measured(c, "startup figures in a unit the rule does not know (%s, %s)",
 		             sc->unit, sv->unit);
 		return;
 	}
 	c5_ratio(res, sv, sc, &r, &lo, &hi);
-	claims_format_ratio(rs, sizeof(rs), r);
-	claims_format_ratio(rlo, sizeof(rlo), lo);
-	claims_format_ratio(rhi, sizeof(rhi), hi);
+	fmt_ratio(rs, sizeof(rs), r);
+	fmt_ratio(rlo, sizeof(rlo), lo);
+	fmt_ratio(rhi, sizeof(rhi), hi);
 	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
-	claims_format_value(vm_text, sizeof(vm_text), vm_ms, "ms");
-	c5_verdict(c, ct_ms, vm_ms, lo, claims_env_emulated(res, vm),
-	           !strcmp(json_string_value(json_object_get(env_desc(res, vm), "machine")) ?: "",
-	                   "microvm"),
-	           vm_text);
-}
-
-/* The first env of a class with any series of `suite` that has a ratio to native. */
-static const char *pick_vs(const struct bb_result *res, enum env_class cls, const char *preferred,
-                           const char *suite)
-{
-	const char *first = NULL;
-
-	for (size_t i = 0; i < res->nseries; i++) {
-		const struct bb_series *s = &res->series[i];
-		if (strcmp(s->suite, suite) || !s->has_vs || claims_env_class(res, s->env) != cls)
-			continue;
-		if (!strcmp(s->env, preferred))
-			return s->env;
-		if (!first)
-			first = s->env;
-	}
-	return first;
+	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
+	c5_verdict(
+	    c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
+	    !strcmp(json_string_value(json_object_get(results_env_desc(res, vm), "machine")) ?: "",
+	            "microvm"),
+	    vm_text);
 }
 
 /* Figures "label: m1 1.02x [..], m2 ..." for the metrics of a suite (all when metrics is NULL);
@@ -751,16 +295,15 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 			*worst_lo = sl.lo;
 		n++;
 	}
-	if (n && claims_env_emulated(res, env))
-		FIG(c, " (EMULATED: %s)",
-		    claims_env_accel(res, env)[0] ? claims_env_accel(res, env) : "tcg");
+	if (n)
+		fig_emulated(c, res, env);
 	return n;
 }
 
 static struct slow metric_slow(const struct bb_result *res, const char *suite, const char *metric,
                                const char *env)
 {
-	return slowdown(find(res, suite, metric, env));
+	return slowdown(results_find_summary(res, suite, metric, env));
 }
 
 static bool cpu_near_native(const struct bb_result *res, const char *vm)
@@ -776,7 +319,8 @@ static bool cpu_near_native(const struct bb_result *res, const char *vm)
 
 static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_vs(res, ENV_VM, "vm", "cpu") ?: pick_vs(res, ENV_VM, "vm", "syscall");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "cpu")
+	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
 	const char *sys[] = { "null", "cpuid", NULL };
 	double cpu_lo = 0;
 	size_t ncpu;
@@ -785,20 +329,18 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no cpu or syscall figures for a VM next to native (%s); "
-			             "settle it with `boxbench run --envs native,vm --suites "
-			             "cpu,syscall` on a host with hardware KVM",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no cpu or syscall figures for a VM next to native (%s); "
+		             "settle it with `boxbench run --envs native,vm --suites "
+		             "cpu,syscall` on a host with hardware KVM",
+		             why);
+		return;
 	}
 	ncpu = fig_suite(c, res, vm, "cpu", NULL, &cpu_lo);
 	fig_suite(c, res, vm, "syscall", sys, NULL);
 	null_s = metric_slow(res, "syscall", "null", vm);
 	cpuid_s = metric_slow(res, "syscall", "cpuid", vm);
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		not_measured(c, "EMULATED: the VM ran under TCG, which translates every guest "
 		                "instruction, so this run cannot show guest code running on "
 		                "the hardware; it needs a host where doctor classifies KVM as "
@@ -868,8 +410,9 @@ static void c8_verdict(const struct bb_result *res, struct claim_eval *c, struct
 static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *mem[] = { "chase", "triad", NULL }, *pfm[] = { "page_fault", NULL };
-	const char *vm = pick_vs(res, ENV_VM, "vm", "mem") ?: pick_vs(res, ENV_VM, "vm", "syscall");
-	const char *ct = pick_vs(res, ENV_CONTAINER, "container", "mem");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "mem")
+	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
+	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "mem");
 	struct slow pf, chase;
 	char why[320];
 
@@ -877,14 +420,12 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 		fig_suite(c, res, ct, "mem", mem, NULL);
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no memory figures for a VM next to native (%s); settle it "
-			             "with `boxbench run --envs native,container,vm --suites "
-			             "mem,syscall` on a host with hardware KVM",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no memory figures for a VM next to native (%s); settle it "
+		             "with `boxbench run --envs native,container,vm --suites "
+		             "mem,syscall` on a host with hardware KVM",
+		             why);
+		return;
 	}
 	fig_suite(c, res, vm, "mem", mem, NULL);
 	fig_suite(c, res, vm, "syscall", pfm, NULL);
@@ -895,7 +436,7 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 		                "chase (mem suite) was measured in the VM");
 		return;
 	}
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		not_measured(c, "EMULATED: under TCG every guest memory access goes through "
 		                "QEMU's software TLB, neither shadow page tables nor EPT/NPT; "
 		                "settle it on a host with hardware KVM");
@@ -906,8 +447,8 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_vs(res, ENV_VM, "vm", "io");
-	const char *ct = pick_vs(res, ENV_CONTAINER, "container", "io");
+	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "io");
+	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "io");
 	const char *storage;
 	double worst = 0, best = INFINITY;
 	bool emu;
@@ -917,13 +458,11 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		fig_suite(c, res, ct, "io", NULL, NULL);
 	if (!vm) {
 		env_absence(res, "vm", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no io figures for a VM next to native (%s); settle it with "
-			             "`boxbench run --envs native,container,vm --suites io`",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no io figures for a VM next to native (%s); settle it with "
+		             "`boxbench run --envs native,container,vm --suites io`",
+		             why);
+		return;
 	}
 	fig_suite(c, res, vm, "io", NULL, &worst);
 	for (size_t i = 0; i < res->nseries; i++) {
@@ -931,10 +470,10 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		if (sl.ok && !strcmp(res->series[i].suite, "io") && !strcmp(res->series[i].env, vm))
 			best = fmin(best, sl.hi);
 	}
-	storage = json_string_value(fact_value(res, "io", vm, "storage"));
+	storage = json_string_value(isolation_fact(res, "io", vm, "storage"));
 	if (storage)
 		FIG(c, "; %s storage: %s", vm, storage);
-	emu = claims_env_emulated(res, vm);
+	emu = results_env_emulated(res, vm);
 	if (worst > C9_VISIBLE) {
 		c->verdict = emu ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
 		REASON(c, "I/O in the VM passes through the VMM's emulated device and costs more "
@@ -967,7 +506,7 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		if (strcmp(v->suite, "footprint") || strcmp(v->env, vm) || !v->has_summary ||
 		    (only && strcmp(v->metric, only)))
 			continue;
-		k = find(res, "footprint", v->metric, ct);
+		k = results_find_summary(res, "footprint", v->metric, ct);
 		if (!k || k->summary.median <= 0 || strcmp(k->unit, v->unit))
 			continue;
 		if (v->summary.median <= 0)
@@ -976,9 +515,9 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 		 * many instances fit) that is the container's over the VM's. */
 		double ratio = v->better == BB_HIGHER ? k->summary.median / v->summary.median
 		                                      : v->summary.median / k->summary.median;
-		claims_format_value(a, sizeof(a), k->summary.median, k->unit);
-		claims_format_value(b, sizeof(b), v->summary.median, v->unit);
-		claims_format_ratio(r, sizeof(r), ratio);
+		fmt_value(a, sizeof(a), k->summary.median, k->unit);
+		fmt_value(b, sizeof(b), v->summary.median, v->unit);
+		fmt_ratio(r, sizeof(r), ratio);
 		FIG(c, "%s%s%s: %s %s, %s %s (%s)", c->figures[0] ? "; " : "", label, v->metric, ct,
 		    a, vm, b, r);
 		*min_r = n ? fmin(*min_r, ratio) : ratio;
@@ -991,7 +530,7 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 /* The image of an environment's root (run --image): "minimal", a name, or NULL if unknown. */
 static const char *c6_image(const struct bb_result *res, const char *env)
 {
-	json_t *d = env_desc(res, env);
+	json_t *d = results_env_desc(res, env);
 	const char *img = json_string_value(json_object_get(d, "image"));
 
 	return img ? img
@@ -1006,12 +545,12 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 {
 	static const char *const metrics[] = { "disk_apparent", "pss", NULL };
 	const char *names[MAX_ENVS], *img;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	char vm[48], label[48], r[32];
 	double l, h;
 
 	for (size_t i = 0; i < n; i++) {
-		if (claims_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
+		if (results_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
 		    !(img = c6_image(res, names[i])) || !strcmp(img, "minimal"))
 			continue;
 		snprintf(vm, sizeof(vm), "vm-%s", img);
@@ -1021,7 +560,7 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 				continue;
 			*lo = fmin(*lo, l);
 			*hi = fmax(*hi, h);
-			claims_format_ratio(r, sizeof(r), l);
+			fmt_ratio(r, sizeof(r), l);
 			if (m == 0 && l < C6_GREAT_DEAL)
 				REASON(c,
 				       "; with the %s image on both sides the VM's disk is %s the "
@@ -1034,29 +573,27 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 
 static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick(res, ENV_CONTAINER, "container", "footprint", "pss");
-	const char *vm = pick(res, ENV_VM, "vm", "footprint", "pss");
+	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "footprint", "pss");
+	const char *vm = results_env_pick(res, ENV_VM, "vm", "footprint", "pss");
 	double lo = 0, hi = 0;
 	char why[320];
 
 	for (size_t i = 0; i < res->nseries && !ct; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    claims_env_class(res, res->series[i].env) == ENV_CONTAINER)
+		    results_env_class(res, res->series[i].env) == ENV_CONTAINER)
 			ct = res->series[i].env;
 	for (size_t i = 0; i < res->nseries && !vm; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    claims_env_class(res, res->series[i].env) == ENV_VM)
+		    results_env_class(res, res->series[i].env) == ENV_VM)
 			vm = res->series[i].env;
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
-		{
-			not_measured(c,
-			             "no footprint figures for both a container and a VM (%s); "
-			             "settle it with `boxbench run --envs native,container,vm "
-			             "--suites footprint`",
-			             why);
-			return;
-		}
+		not_measured(c,
+		             "no footprint figures for both a container and a VM (%s); "
+		             "settle it with `boxbench run --envs native,container,vm "
+		             "--suites footprint`",
+		             why);
+		return;
 	}
 	if (!c6_ratios(res, c, ct, vm, NULL, "", &lo, &hi)) {
 		not_measured(c,
@@ -1084,7 +621,7 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 		          "order of magnitude");
 	}
 	REASON(c, "%s", pairs.reason);
-	if (claims_env_emulated(res, vm)) {
+	if (results_env_emulated(res, vm)) {
 		if (c->verdict == CLAIM_HOLDS)
 			c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c, "; EMULATED: a TCG guest's QEMU also holds its translation cache, memory "
@@ -1095,11 +632,11 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *names[MAX_ENVS], *nested = NULL;
-	size_t n = env_list(res, names, MAX_ENVS);
+	size_t n = results_env_names(res, names, MAX_ENVS);
 	const struct bb_series *s, *ct;
 
 	for (size_t i = 0; i < n && !nested; i++)
-		if (claims_env_class(res, names[i]) == ENV_NESTED)
+		if (results_env_class(res, names[i]) == ENV_NESTED)
 			nested = names[i];
 	if (!nested) {
 		not_measured(c, "no environment runs a container inside a VM in this result; "
@@ -1107,7 +644,7 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 		                "KVM guest next to a container on the host");
 		return;
 	}
-	s = find(res, "startup", "ready", nested);
+	s = results_find_summary(res, "startup", "ready", nested);
 	if (!s) {
 		const struct bb_series *e =
 		    results_series((struct bb_result *)res, "startup", "ready", nested, false);
@@ -1117,10 +654,10 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	fig_median(c, res, nested, s);
-	if ((ct = find(res, "startup", "ready", "container")))
+	if ((ct = results_find_summary(res, "startup", "ready", "container")))
 		fig_median(c, res, "container on the host", ct);
 	fig_suite(c, res, nested, "cpu", NULL, NULL);
-	c->verdict = claims_env_emulated(res, nested) ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
+	c->verdict = results_env_emulated(res, nested) ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
 	REASON(c, "the container runs inside the VM; its extra cost is the VM's (that clouds run "
 	          "containers only in VMs is not something a benchmark can measure)");
 	if (c->verdict == CLAIM_HOLDS_CAVEAT)
@@ -1157,9 +694,9 @@ static void c2_collect(const struct bb_result *res, struct claim_eval *c, size_t
 		size_t kl = strlen(key);
 		int t = truth(json_object_get(f, "value"));
 		if (strcmp(json_string_value(json_object_get(f, "suite")) ?: "", "limits") ||
-		    claims_env_class(res, env) != ENV_CONTAINER || kl < 9 ||
+		    results_env_class(res, env) != ENV_CONTAINER || kl < 9 ||
 		    strcmp(key + kl - 9, "_enforced") || t < 0 ||
-		    fact_value(res, "limits", env, key) != json_object_get(f, "value"))
+		    isolation_fact(res, "limits", env, key) != json_object_get(f, "value"))
 			continue; /* one verdict per (env, key): the first rep's */
 		FIG(c, "%s%s %.*s: %s", c->figures[0] ? "; " : "", env, (int)(kl - 9), key,
 		    t ? "enforced" : "NOT enforced");
@@ -1221,14 +758,14 @@ static void iso_count(const struct bb_result *res, const char *env, struct iso_c
 
 	memset(k, 0, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
-		enum iso_cell cell = claims_isolation_cell(res, env, keys[i]);
+		enum iso_cell cell = isolation_cell(res, env, keys[i]);
 		k->diff += cell == ISO_DIFFERENT;
 		k->hidden += cell == ISO_HIDDEN;
 		if (cell != ISO_SAME)
 			continue;
 		k->same++;
-		add(k->same_keys, sizeof(k->same_keys), "%s%s", k->same_keys[0] ? ", " : "",
-		    keys[i]);
+		fmt_append(k->same_keys, sizeof(k->same_keys), "%s%s", k->same_keys[0] ? ", " : "",
+		           keys[i]);
 		if (!iso_hardware(keys[i])) {
 			k->state_same++;
 			k->coincide += iso_coincidence(keys[i]);
@@ -1305,7 +842,7 @@ static void claim_c4(const struct bb_result *res, struct claim_eval *c)
 	}
 	if (k.same > k.state_same)
 		REASON(c, "; the CPU model is the same hardware, not a leak");
-	if (claims_env_emulated(res, vm))
+	if (results_env_emulated(res, vm))
 		REASON(c,
 		       "; the VM was emulated (TCG): what a guest can see does not depend on the "
 		       "accelerator");
@@ -1316,17 +853,17 @@ static void fig_decomp(struct claim_eval *c, const struct decomp *d)
 {
 	char a[48], b[48], e[48];
 
-	claims_format_value(a, sizeof(a), d->native, d->unit);
-	claims_format_value(b, sizeof(b), d->container_median, d->unit);
-	claims_format_value(e, sizeof(e), d->container_median - d->native, d->unit);
+	fmt_value(a, sizeof(a), d->native, d->unit);
+	fmt_value(b, sizeof(b), d->container_median, d->unit);
+	fmt_value(e, sizeof(e), d->container_median - d->native, d->unit);
 	FIG(c, "ready: native %s, %s %s (+%s)", a, d->container, b, e);
 	for (size_t i = 0; i < d->n; i++) {
-		claims_format_value(a, sizeof(a), d->parts[i].median, d->unit);
-		claims_format_value(b, sizeof(b), d->parts[i].saving, d->unit);
+		fmt_value(a, sizeof(a), d->parts[i].median, d->unit);
+		fmt_value(b, sizeof(b), d->parts[i].saving, d->unit);
 		FIG(c, "; without %s (%s) %s: %s saves %s", d->parts[i].removed, d->parts[i].env, a,
 		    d->parts[i].removed, b);
 	}
-	claims_format_value(a, sizeof(a), d->rest, d->unit);
+	fmt_value(a, sizeof(a), d->rest, d->unit);
 	FIG(c, "; not explained by the parts: %s", a);
 }
 
@@ -1336,7 +873,7 @@ static void claim_c10(const struct bb_result *res, struct claim_eval *c)
 	double extra, tol;
 	char r[48];
 
-	claims_decomposition(res, &d);
+	decomp_compute(res, &d);
 	if (!d.present) {
 		not_measured(c, "no startup decomposition in this result: it needs native, "
 		                "the full container and container variants with single "
@@ -1347,7 +884,7 @@ static void claim_c10(const struct bb_result *res, struct claim_eval *c)
 	fig_decomp(c, &d);
 	extra = d.container_median - d.native;
 	tol = (d.container_hi - d.container_lo + d.native_hi - d.native_lo) / 2;
-	claims_format_value(r, sizeof(r), fabs(d.rest), d.unit);
+	fmt_value(r, sizeof(r), fabs(d.rest), d.unit);
 	if (extra <= tol) {
 		c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c, "a container starts as fast as a process here: nothing to decompose");

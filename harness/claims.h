@@ -22,10 +22,8 @@
 
 #include "results.h"
 
-#define CLAIMS_N    10
-#define CLAIM_TEXT  1024
-#define DECOMP_MAX  16
-#define CLAIMS_PART 96
+#define CLAIMS_N   10
+#define CLAIM_TEXT 1024
 
 enum claim_verdict {
 	CLAIM_NOT_MEASURED,
@@ -43,50 +41,9 @@ struct claim_eval {
 	char reason[CLAIM_TEXT];
 };
 
-enum env_class { ENV_NATIVE, ENV_CONTAINER, ENV_VM, ENV_NESTED, ENV_OTHER };
-
-enum iso_cell { ISO_NONE, ISO_SAME, ISO_DIFFERENT, ISO_HIDDEN };
-
-/* One container variant of the startup decomposition: the full container minus `removed`. */
-struct decomp_part {
-	char env[32];
-	char removed[CLAIMS_PART];   /* "net", "cgroup", "rootfs", "mnt+pid", ... */
-	double median, ci_lo, ci_hi; /* its startup `ready`, in the series' unit */
-	double saving;               /* full container's median minus this one's */
-	bool stacked;                /* disjoint from the others: part of the stacked bar */
-};
-
-struct decomp {
-	bool present; /* a native, a full container and at least one variant with `ready` */
-	char container[32], unit[24];
-	double native, container_median, container_lo, container_hi, native_lo, native_hi;
-	struct decomp_part parts[DECOMP_MAX];
-	size_t n;
-	double explained; /* sum of the stacked savings */
-	double rest;      /* (container - native) - explained */
-	bool all_parts;   /* every part of the full container is separated by a stacked variant */
-};
-
 /* Evaluate all ten rules, in order C1..C10. Never fails: a rule that cannot compute a figure
  * says so in its reason. */
 void claims_evaluate(const struct bb_result *res, struct claim_eval out[CLAIMS_N]);
 const char *claim_verdict_name(enum claim_verdict v);
-
-enum env_class claims_env_class(const struct bb_result *res, const char *env);
-/* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from TCG. */
-const char *claims_env_accel(const struct bb_result *res, const char *env);
-bool claims_env_emulated(const struct bb_result *res, const char *env);
-
-/* The isolation matrix: what `env` sees of fact `key` compared with the host. */
-enum iso_cell claims_isolation_cell(const struct bb_result *res, const char *env, const char *key);
-const char *iso_cell_name(enum iso_cell c);
-
-/* The container startup decomposition (C10), for the rule and for the stacked-bar chart. */
-void claims_decomposition(const struct bb_result *res, struct decomp *d);
-
-/* "0.52 ms", "2.10 s", "41.3 GB/s": a value with 3 significant digits, time units scaled. */
-void claims_format_value(char *buf, size_t len, double v, const char *unit);
-/* "1.02x", "13.4x", "1750x". */
-void claims_format_ratio(char *buf, size_t len, double r);
 
 #endif

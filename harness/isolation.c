@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
+
 /* Both are named isolation.h: the workload's collectors by path. */
 #include "../bench/isolation.h"
 
@@ -15,6 +17,12 @@
 #define MAX_ENVS 32
 
 /* Comparison */
+
+const char *iso_cell_name(enum iso_cell c)
+{
+	static const char *names[] = { "-", "same as host", "different", "hidden" };
+	return c <= ISO_HIDDEN ? names[c] : "-";
+}
 
 static bool word_is(json_t *v, const char *const *words)
 {
@@ -66,16 +74,11 @@ enum iso_cell isolation_compare(const char *key, json_t *seen, json_t *host)
 	return json_equal(seen, host) ? ISO_SAME : ISO_DIFFERENT;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static bool fact_is(json_t *f, const char *suite, const char *env, const char *key)
 {
-	return !strcmp(jstr(f, "suite") ?: "", suite) &&
-	       (!env || !strcmp(jstr(f, "env") ?: "", env)) &&
-	       (!key || !strcmp(jstr(f, "key") ?: "", key));
+	return !strcmp(results_jstr(f, "suite") ?: "", suite) &&
+	       (!env || !strcmp(results_jstr(f, "env") ?: "", env)) &&
+	       (!key || !strcmp(results_jstr(f, "key") ?: "", key));
 }
 
 json_t *isolation_fact(const struct bb_result *res, const char *suite, const char *env,
@@ -104,7 +107,7 @@ enum iso_cell isolation_cell(const struct bb_result *res, const char *env, const
 	if (!v)
 		return ISO_NONE;
 	/* Without the host's own facts (older results), native is the host's view. */
-	if (!ref && claims_env_class(res, env) == ENV_NATIVE)
+	if (!ref && results_env_class(res, env) == ENV_NATIVE)
 		return isolation_compare(key, v, v);
 	if (!ref)
 		ref = isolation_fact(res, ISO_SUITE, "native", key);
@@ -131,7 +134,7 @@ size_t isolation_keys(const struct bb_result *res, const char **keys, size_t max
 			keys[n++] = iso_keys[i];
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *k = jstr(f, "key");
+		const char *k = results_jstr(f, "key");
 		if (n >= max || !k || !fact_is(f, ISO_SUITE, NULL, NULL) || listed(keys, n, k))
 			continue;
 		if (isolation_fact(res, ISO_SUITE, "host", k) ||
@@ -148,7 +151,7 @@ size_t isolation_envs(const struct bb_result *res, const char **envs, size_t max
 
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *e = jstr(f, "env");
+		const char *e = results_jstr(f, "env");
 		if (n < max && e && strcmp(e, "host") && fact_is(f, ISO_SUITE, NULL, NULL) &&
 		    !listed(envs, n, e))
 			envs[n++] = e;
@@ -172,7 +175,7 @@ void isolation_format(const char *key, json_t *v, char *buf, size_t len)
 		gmtime_r(&t, &tm);
 		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	} else if (strstr(key, "mem_") || strstr(key, "_bytes")) {
-		claims_format_value(buf, len, x, "bytes");
+		fmt_value(buf, len, x, "bytes");
 	} else {
 		snprintf(buf, len, "%.10g", x);
 	}
@@ -250,7 +253,7 @@ static const struct limit_kind limit_kinds[] = {
 static void fmt_amount(char *buf, size_t len, double v, const char *unit)
 {
 	if (!strcmp(unit, "bytes"))
-		claims_format_value(buf, len, v, "bytes");
+		fmt_value(buf, len, v, "bytes");
 	else
 		snprintf(buf, len, "%.3g%s%s", v, unit[0] ? " " : "", unit);
 }
@@ -270,7 +273,7 @@ static void limit_set(const struct bb_result *res, const char *env, const struct
 			snprintf(buf, len, "none");
 	} else if (k->vm_key && json_is_number(v = json_object_get(d, k->vm_key))) {
 		if (!strcmp(k->name, "memory"))
-			claims_format_value(buf, len, json_number_value(v), "MiB");
+			fmt_value(buf, len, json_number_value(v), "MiB");
 		else
 			snprintf(buf, len, "%.0f vCPUs", json_number_value(v));
 	} else {
@@ -283,7 +286,7 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
                        char *buf, size_t len)
 {
 	json_t *v = isolation_fact(res, LIM_SUITE, env, k->seen_key), *m;
-	bool vm = claims_env_class(res, env) == ENV_VM;
+	bool vm = results_env_class(res, env) == ENV_VM;
 
 	if (json_is_number(v)) {
 		fmt_amount(buf, len, json_number_value(v), k->unit);
@@ -293,7 +296,7 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
 	} else if (vm && !strcmp(k->name, "memory") &&
 	           json_is_number(m = isolation_fact(res, LIM_SUITE, env, "mem_total_seen"))) {
 		char b[32];
-		claims_format_value(b, sizeof(b), json_number_value(m), "bytes");
+		fmt_value(b, sizeof(b), json_number_value(m), "bytes");
 		snprintf(buf, len, "MemTotal %s", b);
 	} else {
 		isolation_format(k->seen_key, v, buf, len);
@@ -310,7 +313,7 @@ static void limit_measured(const struct bb_result *res, const char *env, const s
 	snprintf(buf, len, "-");
 	if (!s || !s->has_summary || !s->summary.n)
 		return;
-	claims_format_value(v, sizeof(v), s->summary.median, s->unit);
+	fmt_value(v, sizeof(v), s->summary.median, s->unit);
 	/* cpu_share is CPU seconds per second: CPUs' worth */
 	if (!strcmp(s->unit, "forks") || !strcmp(s->unit, "CPU-s/s"))
 		snprintf(v, sizeof(v), "%.3g", s->summary.median);
@@ -324,7 +327,7 @@ static size_t limits_envs(const struct bb_result *res, const char **envs, size_t
 
 	json_array_foreach(res->facts, i, f)
 	{
-		const char *e = jstr(f, "env");
+		const char *e = results_jstr(f, "env");
 		if (n < max && e && fact_is(f, LIM_SUITE, NULL, NULL) && !listed(envs, n, e))
 			envs[n++] = e;
 	}

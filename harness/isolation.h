@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#include "claims.h"
 #include "err.h"
 #include "results.h"
 
@@ -25,6 +24,11 @@
 #define ISO_PROCS_TOL_REL   0.10
 #define ISO_PROCS_TOL_ABS   10.0
 #define ISO_NUM_TOL_REL     0.01
+
+enum iso_cell { ISO_NONE, ISO_SAME, ISO_DIFFERENT, ISO_HIDDEN };
+
+/* "same as host", "different", "hidden"; "-" for no cell. */
+const char *iso_cell_name(enum iso_cell c);
 
 /* One comparison: `seen` in a box against the host's value (either may be NULL). A seen value
  * that already is a verdict ("same", "same as host", "different") is taken as it is; null, ""

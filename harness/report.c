@@ -63,22 +63,22 @@ static void vs_text(const struct bb_result *res, const struct bb_series *s, char
 	double v, lo, hi;
 	char a[32], b[32], c[32];
 
-	if (!report_slowdown(s, &v, &lo, &hi)) {
+	if (!results_slowdown(s, &v, &lo, &hi)) {
 		snprintf(buf, len, "%s",
 		         strcmp(s->env, results_reference(res)) ? "-" : "(reference)");
 		return;
 	}
 	if (lo <= 1 && hi >= 1) {
-		claims_format_ratio(a, sizeof(a), v);
-		claims_format_ratio(b, sizeof(b), lo);
-		claims_format_ratio(c, sizeof(c), hi);
+		fmt_ratio(a, sizeof(a), v);
+		fmt_ratio(b, sizeof(b), lo);
+		fmt_ratio(c, sizeof(c), hi);
 		snprintf(buf, len, "no clear difference (%s [%s, %s])", a, b, c);
 		return;
 	}
 	bool slower = lo > 1;
-	claims_format_ratio(a, sizeof(a), slower ? v : 1 / v);
-	claims_format_ratio(b, sizeof(b), slower ? lo : 1 / hi);
-	claims_format_ratio(c, sizeof(c), slower ? hi : 1 / lo);
+	fmt_ratio(a, sizeof(a), slower ? v : 1 / v);
+	fmt_ratio(b, sizeof(b), slower ? lo : 1 / hi);
+	fmt_ratio(c, sizeof(c), slower ? hi : 1 / lo);
 	/* a footprint count that is better higher (instances that fit) is fewer or more */
 	const char *worse = !size ? "slower" : s->better == BB_HIGHER ? "fewer" : "larger";
 	const char *better = !size ? "faster" : s->better == BB_HIGHER ? "more" : "smaller";
@@ -89,25 +89,25 @@ static void series_notes(const struct bb_result *res, const struct bb_series *s,
                          size_t len)
 {
 	buf[0] = '\0';
-	if (claims_env_emulated(res, s->env))
-		report_add_text(buf, len, "EMULATED (%s)",
-		                claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env)
-		                                                 : "tcg");
+	if (results_env_emulated(res, s->env))
+		fmt_append(buf, len, "EMULATED (%s)",
+		           results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env)
+		                                             : "tcg");
 	if (s->nerr)
-		report_add_text(buf, len, "%s%zu of %zu samples failed", buf[0] ? "; " : "",
-		                s->nerr, s->nerr + s->n);
+		fmt_append(buf, len, "%s%zu of %zu samples failed", buf[0] ? "; " : "", s->nerr,
+		           s->nerr + s->n);
 	if (s->has_summary && s->summary.outliers)
-		report_add_text(buf, len, "%s%zu outlier%s (MAD rule)", buf[0] ? "; " : "",
-		                s->summary.outliers, s->summary.outliers == 1 ? "" : "s");
+		fmt_append(buf, len, "%s%zu outlier%s (MAD rule)", buf[0] ? "; " : "",
+		           s->summary.outliers, s->summary.outliers == 1 ? "" : "s");
 	/* a CI wider than +-10% of the median says the run was noisy: the figure is rough */
 	if (s->has_summary && s->summary.median > 0 &&
 	    (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median) > 0.10)
-		report_add_text(
-		    buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median", buf[0] ? "; " : "",
-		    100 * (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median));
+		fmt_append(buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median",
+		           buf[0] ? "; " : "",
+		           100 * (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median));
 	if (s->has_summary && s->summary.n < 5)
-		report_add_text(buf, len, "%sonly %zu samples: the CI is rough", buf[0] ? "; " : "",
-		                s->summary.n);
+		fmt_append(buf, len, "%sonly %zu samples: the CI is rough", buf[0] ? "; " : "",
+		           s->summary.n);
 }
 
 static void series_row(struct doc *d, const struct bb_result *res, const struct bb_series *s)
@@ -125,15 +125,15 @@ static void series_row(struct doc *d, const struct bb_result *res, const struct 
 		doc_row(d, "", cells, 8);
 		return;
 	}
-	claims_format_value(med, sizeof(med), s->summary.median, s->unit);
-	claims_format_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
-	claims_format_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
-	claims_format_value(p05, sizeof(p05), s->summary.p05, s->unit);
-	claims_format_value(p95, sizeof(p95), s->summary.p95, s->unit);
+	fmt_value(med, sizeof(med), s->summary.median, s->unit);
+	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
+	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
+	fmt_value(p05, sizeof(p05), s->summary.p05, s->unit);
+	fmt_value(p95, sizeof(p95), s->summary.p95, s->unit);
 	snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
 	snprintf(pr, sizeof(pr), "%s - %s", p05, p95);
 	vs_text(res, s, vs, sizeof(vs));
-	doc_row(d, claims_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
+	doc_row(d, results_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
 }
 
 static void series_table(struct doc *d, const struct bb_result *res, const char *suite)
@@ -205,14 +205,14 @@ static void sec_banners(struct doc *d, const struct report *r)
 		         "only the samples measured before that.");
 	json_object_foreach(res->environments, key, e)
 	{
-		if (!claims_env_emulated(res, key))
+		if (!results_env_emulated(res, key))
 			continue;
 		doc_para(
 		    d, "warn",
 		    "%s is EMULATED (QEMU %s): KVM on this host is \"%s\" (%s). Its figures "
 		    "measure an emulator, not what a hardware-assisted VM costs; they are marked "
 		    "EMULATED wherever they appear.",
-		    key, claims_env_accel(res, key)[0] ? claims_env_accel(res, key) : "tcg",
+		    key, results_env_accel(res, key)[0] ? results_env_accel(res, key) : "tcg",
 		    results_jstr(kvm, "kind") ?: "?",
 		    results_jstr(kvm, "reason") ?: "no probe recorded");
 	}
@@ -289,10 +289,10 @@ static void sec_decomp(struct doc *d, const struct report *r)
 		char med[48], lo[48], hi[48], ci[160], sav[48];
 		const char *cells[5] = { p->env, p->removed, ci, sav,
 			                 p->stacked ? "yes" : "no (overlaps another variant)" };
-		claims_format_value(med, sizeof(med), p->median, dc->unit);
-		claims_format_value(lo, sizeof(lo), p->ci_lo, dc->unit);
-		claims_format_value(hi, sizeof(hi), p->ci_hi, dc->unit);
-		claims_format_value(sav, sizeof(sav), p->saving, dc->unit);
+		fmt_value(med, sizeof(med), p->median, dc->unit);
+		fmt_value(lo, sizeof(lo), p->ci_lo, dc->unit);
+		fmt_value(hi, sizeof(hi), p->ci_hi, dc->unit);
+		fmt_value(sav, sizeof(sav), p->saving, dc->unit);
 		snprintf(ci, sizeof(ci), "%s [%s, %s]", med, lo, hi);
 		doc_row(d, "", cells, 5);
 	}
@@ -385,11 +385,11 @@ static void sec_isolation(struct doc *d, const struct report *r)
 		isolation_format(keys[i], isolation_fact(r->res, "isolation", ref, keys[i]), val,
 		                 sizeof(val));
 		for (size_t j = 0; j < ne; j++) {
-			enum iso_cell cell = claims_isolation_cell(r->res, envs[j], keys[i]);
+			enum iso_cell cell = isolation_cell(r->res, envs[j], keys[i]);
 			cells[j + 2] = iso_cell_name(cell);
 			/* native seeing the host is expected: only a box's view is highlighted */
 			cc[j + 2] =
-			    claims_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
+			    results_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
 		}
 		doc_row_cls(d, "", cells, cc, ne + 2);
 	}
@@ -494,7 +494,7 @@ static void err_add(char *list, size_t len, const char *item)
 	for (const char *p = list; (p = strstr(p, item)); p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == ',' || !p[n]))
 			return;
-	report_add_text(list, len, "%s%s", list[0] ? ", " : "", item);
+	fmt_append(list, len, "%s%s", list[0] ? ", " : "", item);
 }
 
 static size_t err_groups(const struct bb_result *res, struct err_group *g, size_t max)
@@ -736,7 +736,7 @@ int report_write(const struct bb_result *res, const struct report_opts *o,
 		return bb_fail(err, errno, "mkdir %s", r->charts_dir);
 	report_host_line(r);
 	claims_evaluate(res, r->claims);
-	claims_decomposition(res, &r->decomp);
+	decomp_compute(res, &r->decomp);
 	/* Without templates the report is still written, with tables and the data files. */
 	if (report_copy_templates(r, err) < 0) {
 		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", err->msg);

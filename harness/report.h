@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "claims.h"
+#include "decomp.h"
 #include "err.h"
 #include "report_data.h"
 #include "results.h"

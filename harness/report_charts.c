@@ -94,14 +94,14 @@ static void caption_emulated(const struct bb_result *res, const char *suite, cha
 	size_t n = report_suite_envs(res, suite, NULL, false, envs, MAX_ENVS), used;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!claims_env_emulated(res, envs[i]))
+		if (!results_env_emulated(res, envs[i]))
 			continue;
 		used = strlen(buf);
 		snprintf(
 		    buf + used, len - used,
 		    ". %s is EMULATED (%s): its figures are not the cost of a hardware-KVM guest",
 		    envs[i],
-		    claims_env_accel(res, envs[i])[0] ? claims_env_accel(res, envs[i]) : "tcg");
+		    results_env_accel(res, envs[i])[0] ? results_env_accel(res, envs[i]) : "tcg");
 	}
 }
 
@@ -316,8 +316,8 @@ static int plan_decomp(struct report *r, struct bb_err *err)
 	if ((fate = chart_data(r, c, rc, f, err)) != CHART_KEPT)
 		return fate == CHART_ERROR ? -1 : 0;
 	snprintf(c->title, sizeof(c->title), "What a container start is made of (medians)");
-	claims_format_value(a, sizeof(a), fabs(r->decomp.rest), r->decomp.unit);
-	claims_format_value(b, sizeof(b), r->decomp.explained, r->decomp.unit);
+	fmt_value(a, sizeof(a), fabs(r->decomp.rest), r->decomp.unit);
+	fmt_value(b, sizeof(b), r->decomp.explained, r->decomp.unit);
 	snprintf(c->note, sizeof(c->note),
 	         "Each part's cost is the full container's median minus that of the variant "
 	         "without it. The parts add %s; %s %s",

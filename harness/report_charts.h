@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "claims.h"
 #include "report_data.h"
 
 #define MAX_CHARTS 32

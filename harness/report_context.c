@@ -28,9 +28,9 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 	json_t *t = json_object_get(res->host, "topology"), *c = json_object_get(t, "caches");
 	char l1[32], l2[32], l3[32];
 
-	claims_format_value(l1, sizeof(l1), json_number_value(json_object_get(c, "l1d")), "bytes");
-	claims_format_value(l2, sizeof(l2), json_number_value(json_object_get(c, "l2")), "bytes");
-	claims_format_value(l3, sizeof(l3), json_number_value(json_object_get(c, "l3")), "bytes");
+	fmt_value(l1, sizeof(l1), json_number_value(json_object_get(c, "l1d")), "bytes");
+	fmt_value(l2, sizeof(l2), json_number_value(json_object_get(c, "l2")), "bytes");
+	fmt_value(l3, sizeof(l3), json_number_value(json_object_get(c, "l3")), "bytes");
 	ctx_row(d, "topology (hwloc)",
 	        "%d package(s), %d cores, %d PUs, %d NUMA node(s); L1d %s, L2 %s, L3 %s; workload "
 	        "pinned to PU %d, harness on PU %d",
@@ -44,14 +44,14 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 
 static void ctx_container_root(char *text, size_t len, const struct bb_envdesc *e)
 {
-	report_add_text(text, len, "; cgroup %s; root ", e->cgroup.on ? "limits" : "none");
+	fmt_append(text, len, "; cgroup %s; root ", e->cgroup.on ? "limits" : "none");
 	if (!e->rootfs.on)
-		report_add_text(text, len, "host's");
+		fmt_append(text, len, "host's");
 	else if (e->image[0] && strcmp(e->image, "minimal"))
-		report_add_text(text, len, "image %s, read-only (%s)", e->image,
-		                e->image_source[0] ? e->image_source : "?");
+		fmt_append(text, len, "image %s, read-only (%s)", e->image,
+		           e->image_source[0] ? e->image_source : "?");
 	else
-		report_add_text(text, len, "minimal read-only image");
+		fmt_append(text, len, "minimal read-only image");
 }
 
 static void ctx_namespaces(char *text, size_t len, const struct bb_envdesc *e)
@@ -59,34 +59,34 @@ static void ctx_namespaces(char *text, size_t len, const struct bb_envdesc *e)
 	bool any = false;
 
 	if (!e->has_namespaces) {
-		report_add_text(text, len, "%s", e->kind);
+		fmt_append(text, len, "%s", e->kind);
 		return;
 	}
 	for (const struct ns_kind *k = ns_kinds; k->name; k++)
 		if (e->namespaces & k->bit) {
-			report_add_text(text, len, "%s%s", any ? ", " : "namespaces ", k->name);
+			fmt_append(text, len, "%s%s", any ? ", " : "namespaces ", k->name);
 			any = true;
 		}
 	if (!any)
-		report_add_text(text, len, "no namespaces");
+		fmt_append(text, len, "no namespaces");
 	ctx_container_root(text, len, e);
 }
 
 static void ctx_guest(char *text, size_t len, const struct bb_envdesc *e)
 {
 	if (e->root_disk[0])
-		report_add_text(text, len, "; root: image %s on an ext4 disk, read-only (%s)",
-		                e->image[0] ? e->image : "?",
-		                e->image_source[0] ? e->image_source : "?");
+		fmt_append(text, len, "; root: image %s on an ext4 disk, read-only (%s)",
+		           e->image[0] ? e->image : "?",
+		           e->image_source[0] ? e->image_source : "?");
 	if (e->accel[0])
-		report_add_text(text, len, "; accelerator %s%s", e->accel,
-		                e->emulated ? " (EMULATED)" : "");
+		fmt_append(text, len, "; accelerator %s%s", e->accel,
+		           e->emulated ? " (EMULATED)" : "");
 	if (e->machine[0])
-		report_add_text(text, len, "; %s %s, machine %s", e->vmm[0] ? e->vmm : "VMM",
-		                e->vmm_version, e->machine);
+		fmt_append(text, len, "; %s %s, machine %s", e->vmm[0] ? e->vmm : "VMM",
+		           e->vmm_version, e->machine);
 	if (e->guest_kernel_version[0])
-		report_add_text(text, len, "; guest kernel %s, %u MiB, %u vCPU",
-		                e->guest_kernel_version, e->mem_mib, e->vcpus);
+		fmt_append(text, len, "; guest kernel %s, %u MiB, %u vCPU", e->guest_kernel_version,
+		           e->mem_mib, e->vcpus);
 }
 
 static void ctx_envs(struct doc *d, const struct bb_result *res)

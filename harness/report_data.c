@@ -6,17 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-void report_add_text(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
+#include "format.h"
 
 /* Strings that go into a gnuplot data file between double quotes: nothing that could end the
  * quote or start an escape. */
@@ -27,25 +17,6 @@ static void gp_str(char *dst, size_t len, const char *src)
 	for (; *src && i + 1 < len; src++)
 		dst[i++] = (*src == '"' || *src == '\\' || (unsigned char)*src < 0x20) ? '_' : *src;
 	dst[i] = '\0';
-}
-
-static double to_ms(double v, const char *unit)
-{
-	if (!strcmp(unit, "s"))
-		return v * 1000;
-	if (!strcmp(unit, "us"))
-		return v / 1000;
-	if (!strcmp(unit, "ns"))
-		return v / 1e6;
-	return v; /* "ms", the unit `run` records startup in */
-}
-
-static const struct bb_series *report_find(const struct bb_result *res, const char *suite,
-                                           const char *metric, const char *env)
-{
-	const struct bb_series *s =
-	    results_series((struct bb_result *)res, suite, metric, env, false);
-	return s && s->has_summary && s->summary.n > 0 ? s : NULL;
 }
 
 /* Distinct environment names of a suite's summarised series (metric NULL: any), in order. */
@@ -87,9 +58,9 @@ static size_t suite_metrics(const struct bb_result *res, const char *suite, bool
 /* "vm (EMULATED, tcg)": an emulated environment is labelled wherever its figures are drawn. */
 static void env_label(const struct bb_result *res, const char *env, char *buf, size_t len)
 {
-	const char *accel = claims_env_accel(res, env);
+	const char *accel = results_env_accel(res, env);
 
-	if (claims_env_emulated(res, env))
+	if (results_env_emulated(res, env))
 		snprintf(buf, len, "%s (EMULATED, %s)", env, accel[0] ? accel : "tcg");
 	else if (accel[0])
 		snprintf(buf, len, "%s (%s)", env, accel);
@@ -125,9 +96,10 @@ static void startup_note(const struct bb_result *res, const struct bb_series *s,
                          size_t len)
 {
 	buf[0] = '\0';
-	if (claims_env_emulated(res, s->env))
+	if (results_env_emulated(res, s->env))
 		snprintf(buf, len, "EMULATED (%s)",
-		         claims_env_accel(res, s->env)[0] ? claims_env_accel(res, s->env) : "tcg");
+		         results_env_accel(res, s->env)[0] ? results_env_accel(res, s->env)
+		                                           : "tcg");
 	if (s->nerr) {
 		size_t used = strlen(buf);
 		snprintf(buf + used, len - used, "%s%zu of %zu failed", used ? ", " : "", s->nerr,
@@ -145,36 +117,27 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	fprintf(f, "# boxbench startup chart: launch request to ready (ms), %s\n", res->id);
 	fprintf(f, "# index 0: x, sample, env colour\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct bb_series *s = report_find(res, "startup", "ready", envs[k]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
 		for (size_t j = 0; j < s->n; j++)
 			fprintf(f, "%.4f %.9g %d\n", (double)k + jitter(j),
-			        to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
+			        results_to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
 	}
 	fprintf(f, "\n\n# index 1: env position, median, ci_lo, ci_hi, p05, p95, env, note, "
 	           "median text\n");
 	for (size_t k = 0; k < n; k++) {
-		const struct bb_series *s = report_find(res, "startup", "ready", envs[k]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
 		char env[64], note[96], med[48];
 		gp_str(env, sizeof(env), s->env);
 		startup_note(res, s, note, sizeof(note));
-		claims_format_value(med, sizeof(med), to_ms(s->summary.median, s->unit), "ms");
+		fmt_value(med, sizeof(med), results_to_ms(s->summary.median, s->unit), "ms");
 		fprintf(f, "%zu %.9g %.9g %.9g %.9g %.9g \"%s\" \"%s\" \"%s\"\n", k,
-		        to_ms(s->summary.median, s->unit), to_ms(s->summary.ci_lo, s->unit),
-		        to_ms(s->summary.ci_hi, s->unit), to_ms(s->summary.p05, s->unit),
-		        to_ms(s->summary.p95, s->unit), env, note, med);
+		        results_to_ms(s->summary.median, s->unit),
+		        results_to_ms(s->summary.ci_lo, s->unit),
+		        results_to_ms(s->summary.ci_hi, s->unit),
+		        results_to_ms(s->summary.p05, s->unit),
+		        results_to_ms(s->summary.p95, s->unit), env, note, med);
 	}
 	return (int)n;
-}
-
-/* Env time / native time: throughput ratios are inverted so > 1 is always slower. */
-bool report_slowdown(const struct bb_series *s, double *v, double *lo, double *hi)
-{
-	if (!s || !s->has_vs || s->vs_ratio <= 0 || s->vs_lo <= 0 || s->vs_hi <= 0)
-		return false;
-	*v = s->better == BB_HIGHER ? 1 / s->vs_ratio : s->vs_ratio;
-	*lo = s->better == BB_HIGHER ? 1 / s->vs_hi : s->vs_lo;
-	*hi = s->better == BB_HIGHER ? 1 / s->vs_lo : s->vs_hi;
-	return true;
 }
 
 static double offset(size_t k, size_t n)
@@ -214,18 +177,18 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 	axis->colors[0] = '\0';
 	for (size_t k = 0; k < ne; k++) {
 		char label[96], title[96];
-		report_add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
-		                env_color(res, envs[k]));
+		fmt_append(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		           env_color(res, envs[k]));
 		env_label(res, envs[k], label, sizeof(label));
 		gp_str(title, sizeof(title), label);
 		fprintf(f, "\n\n# index %zu: x, ratio, ci_lo, ci_hi, text\n\"%s\"\n", k + 1, title);
 		for (size_t i = 0; i < nm; i++) {
 			double v, lo, hi;
 			char t[32];
-			if (!report_slowdown(report_find(res, suite, metrics[i], envs[k]), &v, &lo,
-			                     &hi))
+			if (!results_slowdown(results_find_summary(res, suite, metrics[i], envs[k]),
+			                      &v, &lo, &hi))
 				continue;
-			claims_format_ratio(t, sizeof(t), v);
+			fmt_ratio(t, sizeof(t), v);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
 			        hi, t);
 			lo_all = fmin(lo_all, lo);
@@ -284,8 +247,8 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 	axis->colors[0] = '\0';
 	for (size_t k = 0; k < ne; k++) {
 		char label[96], title[96];
-		report_add_text(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
-		                env_color(res, envs[k]));
+		fmt_append(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
+		           env_color(res, envs[k]));
 		env_label(res, envs[k], label, sizeof(label));
 		gp_str(title, sizeof(title), label);
 		fprintf(f, "\n\n# index %d: x, median, ci_lo, ci_hi, text\n\"%s\"\n", drawn + 1,
@@ -293,11 +256,11 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 		drawn++;
 		for (size_t i = 0; i < nm; i++) {
 			const struct bb_series *s =
-			    report_find(res, "footprint", metrics[i], envs[k]);
+			    results_find_summary(res, "footprint", metrics[i], envs[k]);
 			char t[48];
 			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
 				continue;
-			claims_format_value(t, sizeof(t), s->summary.median * scale, shown);
+			fmt_value(t, sizeof(t), s->summary.median * scale, shown);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne),
 			        s->summary.median * scale, s->summary.ci_lo * scale,
 			        s->summary.ci_hi * scale, t);
@@ -312,7 +275,7 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 
 int report_decomp_data(const struct decomp *d, FILE *f)
 {
-	char name[CLAIMS_PART + 8];
+	char name[DECOMP_PART + 8];
 	int cols = 2;
 
 	if (!d->present)

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "claims.h"
+#include "decomp.h"
+#include "format.h"
 #include "results.h"
 
 #define MAX_ENVS    32
@@ -31,18 +32,10 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 /* Returns the number of segment columns (0 when there is no decomposition). */
 int report_decomp_data(const struct decomp *d, FILE *f);
 
-/* Append printf output to the string in buf (cut at len). */
-void report_add_text(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Distinct environment names of a suite's summarised series (metric NULL: any; need_vs: only
  * those with a ratio to native), in result order. */
 size_t report_suite_envs(const struct bb_result *res, const char *suite, const char *metric,
                          bool need_vs, const char **names, size_t max);
-
-/* Env time / native time with its CI: throughput ratios are inverted so > 1 is always slower.
- * false when s has no ratio. */
-bool report_slowdown(const struct bb_series *s, double *v, double *lo, double *hi);
 
 /* The scale a footprint unit is charted in (bytes: MiB), its name in *shown. */
 double report_fp_scale(const char *unit, const char **shown);

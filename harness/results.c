@@ -546,8 +546,3 @@ int results_read(const char *path, struct bb_result *res, struct bb_err *err)
 		return bb_wrap(err, "%s", path);
 	return 0;
 }
-
-const char *results_jstr(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}

@@ -79,7 +79,41 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
 
 const char *better_name(enum bb_better b);
 
-/* obj[key] when it is a string, else NULL (absent, another type, obj NULL). */
-const char *results_jstr(json_t *obj, const char *key);
+/* Look-ups over a result (results_env.c). */
+
+/* The string at `key` of a JSON object, or NULL (not an object, no such key, not a string). */
+const char *results_jstr(json_t *o, const char *key);
+/* The (suite, metric, env) series if it has a summary of at least one sample, else NULL. */
+const struct bb_series *results_find_summary(const struct bb_result *res, const char *suite,
+                                             const char *metric, const char *env);
+/* The series' vs_native as env time / native time: a throughput ratio is inverted so that
+ * > 1 is always slower. False when the series has no usable ratio. */
+bool results_slowdown(const struct bb_series *s, double *v, double *lo, double *hi);
+/* A time in ms from "s", "ms", "us" or "ns"; NAN for any other unit. */
+double results_to_ms(double v, const char *unit);
+
+/* What kind of box an environment is, from its `environments` entry and its name. */
+enum env_class { ENV_NATIVE, ENV_CONTAINER, ENV_VM, ENV_NESTED, ENV_OTHER };
+
+enum env_class results_env_class(const struct bb_result *res, const char *env);
+/* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from TCG. */
+const char *results_env_accel(const struct bb_result *res, const char *env);
+bool results_env_emulated(const struct bb_result *res, const char *env);
+/* The environment's `environments` entry, or NULL. */
+json_t *results_env_desc(const struct bb_result *res, const char *env);
+/* Environment names with series, in the order the result lists them; returns how many. */
+size_t results_env_names(const struct bb_result *res, const char **names, size_t max);
+
+/* The environment of a class with summarised (suite, metric): `preferred` if it is one, else
+ * the first in the result's order; NULL if none. */
+const char *results_env_pick(const struct bb_result *res, enum env_class cls, const char *preferred,
+                             const char *suite, const char *metric);
+/* The environment of a class with the lowest summarised (suite, metric) median in ms. */
+const char *results_env_fastest(const struct bb_result *res, enum env_class cls, const char *suite,
+                                const char *metric);
+/* The environment of a class with any series of `suite` that has a ratio to native:
+ * `preferred` if it has one, else the first. */
+const char *results_env_pick_vs(const struct bb_result *res, enum env_class cls,
+                                const char *preferred, const char *suite);
 
 #endif

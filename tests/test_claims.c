@@ -432,27 +432,6 @@ static void iso(const char *key, json_t *native, json_t *ct, json_t *vm)
 		fact("vm", "isolation", key, vm);
 }
 
-static void test_isolation_cells(void **state)
-{
-	(void)state;
-	env("vm", "{\"accel\": \"kvm\"}");
-	iso("boot_id", json_string("b0"), json_string("b0"), json_string("g1"));
-	iso("uptime_s", json_real(10000), json_real(10040), json_real(2));
-	iso("kmsg", json_string("readable"), json_string("denied"), json_null());
-	iso("pids", json_integer(150), json_string("different"), json_string("same as host"));
-	assert_int_equal(claims_isolation_cell(&res, "native", "boot_id"), ISO_SAME);
-	assert_int_equal(claims_isolation_cell(&res, "container", "boot_id"), ISO_SAME);
-	assert_int_equal(claims_isolation_cell(&res, "vm", "boot_id"), ISO_DIFFERENT);
-	assert_int_equal(claims_isolation_cell(&res, "container", "uptime_s"), ISO_SAME);
-	assert_int_equal(claims_isolation_cell(&res, "vm", "uptime_s"), ISO_DIFFERENT);
-	assert_int_equal(claims_isolation_cell(&res, "container", "kmsg"), ISO_HIDDEN);
-	assert_int_equal(claims_isolation_cell(&res, "vm", "kmsg"), ISO_HIDDEN);
-	assert_int_equal(claims_isolation_cell(&res, "container", "pids"), ISO_DIFFERENT);
-	assert_int_equal(claims_isolation_cell(&res, "vm", "pids"), ISO_SAME);
-	assert_int_equal(claims_isolation_cell(&res, "vm", "nonexistent"), ISO_NONE);
-	assert_string_equal(iso_cell_name(ISO_SAME), "same as host");
-}
-
 static void test_c3_c4_hold(void **state)
 {
 	(void)state;
@@ -523,18 +502,12 @@ static void decomposition(double native, double full, double nonet, double nomnt
 
 static void test_c10_holds(void **state)
 {
-	struct decomp d;
 	(void)state;
 	/* net 0.7 + mnt 0.1 + cgroup 0.2 + rootfs 0.1 = 1.1 = 1.6 - 0.5 */
 	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 1.5);
 	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS);
-	claims_decomposition(&res, &d);
-	assert_true(d.present && d.all_parts);
-	assert_int_equal(d.n, 4);
-	assert_string_equal(d.parts[0].removed, "net ns");
-	assert_true(d.parts[0].stacked);
-	assert_true(fabs(d.rest) < 0.05);
 	assert_contains(out[9].figures, "net ns saves");
+	assert_contains(out[9].figures, "not explained by the parts");
 }
 
 static void test_c10_missing_part_is_caveat(void **state)
@@ -579,44 +552,6 @@ static void test_empty_result_ten_rows_not_measured(void **state)
 	assert_string_equal(claim_verdict_name(CLAIM_NOT_MEASURED), "not measured here");
 }
 
-static void test_env_class(void **state)
-{
-	(void)state;
-	env("container-nonet", "{\"kind\": \"namespaces\"}");
-	env("qemu-x", "{\"kind\": \"vm\"}");
-	assert_int_equal(claims_env_class(&res, "native"), ENV_NATIVE);
-	assert_int_equal(claims_env_class(&res, "container-nonet"), ENV_CONTAINER);
-	assert_int_equal(claims_env_class(&res, "runc"), ENV_CONTAINER);
-	assert_int_equal(claims_env_class(&res, "vm"), ENV_VM);
-	assert_int_equal(claims_env_class(&res, "qemu-x"), ENV_VM);
-	assert_int_equal(claims_env_class(&res, "vm-container"), ENV_NESTED);
-	assert_int_equal(claims_env_class(&res, "something"), ENV_OTHER);
-}
-
-static void test_format(void **state)
-{
-	char b[64];
-	(void)state;
-	claims_format_value(b, sizeof(b), 2100, "ms");
-	assert_string_equal(b, "2.10 s");
-	claims_format_value(b, sizeof(b), 0.5234, "ms");
-	assert_string_equal(b, "0.523 ms");
-	claims_format_value(b, sizeof(b), 190840832, "bytes");
-	assert_string_equal(b, "182 MiB");
-	claims_format_value(b, sizeof(b), 32768, "bytes");
-	assert_string_equal(b, "32 KiB");
-	claims_format_value(b, sizeof(b), 41.27, "GB/s");
-	assert_string_equal(b, "41.3 GB/s");
-	claims_format_value(b, sizeof(b), 403274478, "ops/s");
-	assert_string_equal(b, "403 Mops/s");
-	claims_format_value(b, sizeof(b), 45248, "ns");
-	assert_string_equal(b, "45248 ns");
-	claims_format_ratio(b, sizeof(b), 1.0234);
-	assert_string_equal(b, "1.02x");
-	claims_format_ratio(b, sizeof(b), 1439.4);
-	assert_string_equal(b, "1439x");
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -652,7 +587,6 @@ int main(void)
 		T(test_c2_holds),
 		T(test_c2_one_unenforced_does_not_hold),
 		T(test_c2_not_measured),
-		T(test_isolation_cells),
 		T(test_c3_c4_hold),
 		T(test_c3_without_vm_is_caveat),
 		T(test_c4_shared_state_does_not_hold),
@@ -662,8 +596,6 @@ int main(void)
 		T(test_c10_large_rest_does_not_hold),
 		T(test_c10_not_measured),
 		T(test_empty_result_ten_rows_not_measured),
-		T(test_env_class),
-		T(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

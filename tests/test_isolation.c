@@ -171,8 +171,6 @@ static void test_cells_against_host(void **state)
 	assert_int_equal(isolation_cell(&res, "native", "host_pid"), ISO_SAME);
 	assert_int_equal(isolation_cell(&res, "container", "boot_time"), ISO_SAME);
 	assert_int_equal(isolation_cell(&res, "vm", "boot_time"), ISO_DIFFERENT);
-	/* claims use the same rules */
-	assert_int_equal(claims_isolation_cell(&res, "vm", "boot_time"), ISO_DIFFERENT);
 	/* an environment that did not run, a fact nobody reported */
 	assert_int_equal(isolation_cell(&res, "nested", "boot_id"), ISO_NONE);
 	assert_int_equal(isolation_cell(&res, "vm", "hostname"), ISO_NONE);
@@ -192,6 +190,28 @@ static void test_cells_without_host(void **state)
 	assert_int_equal(isolation_cell(&res, "container", "kernel_log"), ISO_HIDDEN);
 	/* no reference at all */
 	assert_int_equal(isolation_cell(&res, "container", "hostname"), ISO_NONE);
+}
+
+/* Without host facts, native is the reference; verdict words and numbers within 1% count. */
+static void test_cells_native_reference(void **state)
+{
+	(void)state;
+	env("vm", "{\"accel\": \"kvm\"}");
+	iso("boot_id", NULL, json_string("b0"), json_string("b0"), json_string("g1"));
+	iso("uptime_s", NULL, json_real(10000), json_real(10040), json_real(2));
+	iso("kmsg", NULL, json_string("readable"), json_string("denied"), json_null());
+	iso("pids", NULL, json_integer(150), json_string("different"), json_string("same as host"));
+	assert_int_equal(isolation_cell(&res, "native", "boot_id"), ISO_SAME);
+	assert_int_equal(isolation_cell(&res, "container", "boot_id"), ISO_SAME);
+	assert_int_equal(isolation_cell(&res, "vm", "boot_id"), ISO_DIFFERENT);
+	assert_int_equal(isolation_cell(&res, "container", "uptime_s"), ISO_SAME);
+	assert_int_equal(isolation_cell(&res, "vm", "uptime_s"), ISO_DIFFERENT);
+	assert_int_equal(isolation_cell(&res, "container", "kmsg"), ISO_HIDDEN);
+	assert_int_equal(isolation_cell(&res, "vm", "kmsg"), ISO_HIDDEN);
+	assert_int_equal(isolation_cell(&res, "container", "pids"), ISO_DIFFERENT);
+	assert_int_equal(isolation_cell(&res, "vm", "pids"), ISO_SAME);
+	assert_int_equal(isolation_cell(&res, "vm", "nonexistent"), ISO_NONE);
+	assert_string_equal(iso_cell_name(ISO_SAME), "same as host");
 }
 
 static void test_cells_first_rep(void **state)
@@ -618,6 +638,7 @@ int main(void)
 		T(test_compare_tolerances),
 		T(test_cells_against_host),
 		T(test_cells_without_host),
+		T(test_cells_native_reference),
 		T(test_cells_first_rep),
 		T(test_keys_and_envs),
 		T(test_format),

@@ -1,0 +1,43 @@
+/* The container startup decomposition (C10): what each namespace, the cgroup and the root
+ * switch add to a container's start, from the `ready` series of native, the full container and
+ * container variants with one part (or several) turned off. The claims rule reads it for its
+ * verdict, the report for the stacked-bar chart.
+ *
+ * A variant's parts come from its `environments` entry (`namespaces`, `cgroup`, `rootfs`), or
+ * else from a name "container-no<part>"; the full container is the container with `ready` and
+ * the most parts. */
+#ifndef BB_DECOMP_H
+#define BB_DECOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results.h"
+
+#define DECOMP_MAX  16
+#define DECOMP_PART 96
+
+/* One container variant of the startup decomposition: the full container minus `removed`. */
+struct decomp_part {
+	char env[32];
+	char removed[DECOMP_PART];   /* "net", "cgroup", "rootfs", "mnt+pid", ... */
+	double median, ci_lo, ci_hi; /* its startup `ready`, in the series' unit */
+	double saving;               /* full container's median minus this one's */
+	bool stacked;                /* disjoint from the others: part of the stacked bar */
+};
+
+struct decomp {
+	bool present; /* a native, a full container and at least one variant with `ready` */
+	char container[32], unit[24];
+	double native, container_median, container_lo, container_hi, native_lo, native_hi;
+	struct decomp_part parts[DECOMP_MAX];
+	size_t n;
+	double explained; /* sum of the stacked savings */
+	double rest;      /* (container - native) - explained */
+	bool all_parts;   /* every part of the full container is separated by a stacked variant */
+};
+
+/* Fill d from a result; d->present is false when the result holds no decomposition. */
+void decomp_compute(const struct bb_result *res, struct decomp *d);
+
+#endif
