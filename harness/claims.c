@@ -149,7 +149,7 @@ static size_t fact_distinct(const struct bb_result *res, const char *suite, cons
 }
 
 /* The first environment of a class that has facts of a suite ("preferred" first). */
-static const char *pick_facts(const struct bb_result *res, enum env_class cls,
+static const char *pick_facts(const struct bb_result *res, enum bb_class cls,
                               const char *preferred, const char *suite)
 {
 	const char *names[MAX_ENVS];
@@ -229,8 +229,8 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 
 static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "startup", "ready");
-	const char *vm = results_env_fastest(res, ENV_VM, "startup", "ready");
+	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "container", "startup", "ready");
+	const char *vm = results_env_fastest(res, BB_CLASS_VM, "startup", "ready");
 	const struct bb_series *sn = results_find_summary(res, "startup", "ready", "native"), *sc,
 	                       *sv;
 	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
@@ -319,8 +319,8 @@ static bool cpu_near_native(const struct bb_result *res, const char *vm)
 
 static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "cpu")
-	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "cpu")
+	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "vm", "syscall");
 	const char *sys[] = { "null", "cpuid", NULL };
 	double cpu_lo = 0;
 	size_t ncpu;
@@ -410,9 +410,9 @@ static void c8_verdict(const struct bb_result *res, struct claim_eval *c, struct
 static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *mem[] = { "chase", "triad", NULL }, *pfm[] = { "page_fault", NULL };
-	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "mem")
-	                     ?: results_env_pick_vs(res, ENV_VM, "vm", "syscall");
-	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "mem");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "mem")
+	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "vm", "syscall");
+	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "container", "mem");
 	struct slow pf, chase;
 	char why[320];
 
@@ -447,8 +447,8 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = results_env_pick_vs(res, ENV_VM, "vm", "io");
-	const char *ct = results_env_pick_vs(res, ENV_CONTAINER, "container", "io");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "io");
+	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "container", "io");
 	const char *storage;
 	double worst = 0, best = INFINITY;
 	bool emu;
@@ -550,7 +550,7 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 	double l, h;
 
 	for (size_t i = 0; i < n; i++) {
-		if (results_env_class(res, names[i]) != ENV_CONTAINER || !strcmp(names[i], ct) ||
+		if (results_env_class(res, names[i]) != BB_CLASS_CONTAINER || !strcmp(names[i], ct) ||
 		    !(img = c6_image(res, names[i])) || !strcmp(img, "minimal"))
 			continue;
 		snprintf(vm, sizeof(vm), "vm-%s", img);
@@ -573,18 +573,18 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 
 static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = results_env_pick(res, ENV_CONTAINER, "container", "footprint", "pss");
-	const char *vm = results_env_pick(res, ENV_VM, "vm", "footprint", "pss");
+	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "container", "footprint", "pss");
+	const char *vm = results_env_pick(res, BB_CLASS_VM, "vm", "footprint", "pss");
 	double lo = 0, hi = 0;
 	char why[320];
 
 	for (size_t i = 0; i < res->nseries && !ct; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    results_env_class(res, res->series[i].env) == ENV_CONTAINER)
+		    results_env_class(res, res->series[i].env) == BB_CLASS_CONTAINER)
 			ct = res->series[i].env;
 	for (size_t i = 0; i < res->nseries && !vm; i++)
 		if (!strcmp(res->series[i].suite, "footprint") &&
-		    results_env_class(res, res->series[i].env) == ENV_VM)
+		    results_env_class(res, res->series[i].env) == BB_CLASS_VM)
 			vm = res->series[i].env;
 	if (!ct || !vm) {
 		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
@@ -636,7 +636,7 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 	const struct bb_series *s, *ct;
 
 	for (size_t i = 0; i < n && !nested; i++)
-		if (results_env_class(res, names[i]) == ENV_NESTED)
+		if (results_env_class(res, names[i]) == BB_CLASS_NESTED)
 			nested = names[i];
 	if (!nested) {
 		not_measured(c, "no environment runs a container inside a VM in this result; "
@@ -694,7 +694,7 @@ static void c2_collect(const struct bb_result *res, struct claim_eval *c, size_t
 		size_t kl = strlen(key);
 		int t = truth(json_object_get(f, "value"));
 		if (strcmp(json_string_value(json_object_get(f, "suite")) ?: "", "limits") ||
-		    results_env_class(res, env) != ENV_CONTAINER || kl < 9 ||
+		    results_env_class(res, env) != BB_CLASS_CONTAINER || kl < 9 ||
 		    strcmp(key + kl - 9, "_enforced") || t < 0 ||
 		    isolation_fact(res, "limits", env, key) != json_object_get(f, "value"))
 			continue; /* one verdict per (env, key): the first rep's */
@@ -716,7 +716,7 @@ static void claim_c2(const struct bb_result *res, struct claim_eval *c)
 		not_measured(c,
 		             "%s; settle it with `boxbench run --envs container --suites "
 		             "limits`",
-		             pick_facts(res, ENV_CONTAINER, "container", "limits")
+		             pick_facts(res, BB_CLASS_CONTAINER, "container", "limits")
 		                 ? "the limits suite recorded no `*_enforced` fact for a "
 		                   "container"
 		                 : "the limits suite was not run in a container");
@@ -782,8 +782,8 @@ static void fig_iso(struct claim_eval *c, const char *env, const struct iso_coun
 
 static void claim_c3(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick_facts(res, ENV_CONTAINER, "container", "isolation");
-	const char *vm = pick_facts(res, ENV_VM, "vm", "isolation");
+	const char *ct = pick_facts(res, BB_CLASS_CONTAINER, "container", "isolation");
+	const char *vm = pick_facts(res, BB_CLASS_VM, "vm", "isolation");
 	struct iso_count kc, kv;
 
 	if (!ct) {
@@ -818,7 +818,7 @@ static void claim_c3(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c4(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_facts(res, ENV_VM, "vm", "isolation");
+	const char *vm = pick_facts(res, BB_CLASS_VM, "vm", "isolation");
 	struct iso_count k;
 
 	if (!vm) {

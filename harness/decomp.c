@@ -87,7 +87,7 @@ static const char *decomp_full(const struct bb_result *res, struct part_table *t
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned m;
-		if (results_env_class(res, names[i]) != ENV_CONTAINER ||
+		if (results_env_class(res, names[i]) != BB_CLASS_CONTAINER ||
 		    !results_find_summary(res, "startup", "ready", names[i]))
 			continue;
 		m = env_parts(res, names[i], t);
@@ -155,7 +155,7 @@ void decomp_compute(const struct bb_result *res, struct decomp *d)
 		const struct bb_series *s = results_find_summary(res, "startup", "ready", names[i]);
 		char label[DECOMP_PART];
 		unsigned m;
-		if (!s || s == fs || results_env_class(res, names[i]) != ENV_CONTAINER ||
+		if (!s || s == fs || results_env_class(res, names[i]) != BB_CLASS_CONTAINER ||
 		    strcmp(s->unit, fs->unit))
 			continue;
 		m = env_parts(res, names[i], &t);

@@ -107,7 +107,7 @@ enum iso_cell isolation_cell(const struct bb_result *res, const char *env, const
 	if (!v)
 		return ISO_NONE;
 	/* Without the host's own facts (older results), native is the host's view. */
-	if (!ref && results_env_class(res, env) == ENV_NATIVE)
+	if (!ref && results_env_class(res, env) == BB_CLASS_NATIVE)
 		return isolation_compare(key, v, v);
 	if (!ref)
 		ref = isolation_fact(res, ISO_SUITE, "native", key);
@@ -286,7 +286,7 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
                        char *buf, size_t len)
 {
 	json_t *v = isolation_fact(res, LIM_SUITE, env, k->seen_key), *m;
-	bool vm = results_env_class(res, env) == ENV_VM;
+	bool vm = results_env_class(res, env) == BB_CLASS_VM;
 
 	if (json_is_number(v)) {
 		fmt_amount(buf, len, json_number_value(v), k->unit);

@@ -389,7 +389,7 @@ static void sec_isolation(struct doc *d, const struct report *r)
 			cells[j + 2] = iso_cell_name(cell);
 			/* native seeing the host is expected: only a box's view is highlighted */
 			cc[j + 2] =
-			    results_env_class(r->res, envs[j]) == ENV_NATIVE ? "" : cls[cell];
+			    results_env_class(r->res, envs[j]) == BB_CLASS_NATIVE ? "" : cls[cell];
 		}
 		doc_row_cls(d, "", cells, cc, ne + 2);
 	}

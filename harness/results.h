@@ -92,10 +92,7 @@ bool results_slowdown(const struct bb_series *s, double *v, double *lo, double *
 /* A time in ms from "s", "ms", "us" or "ns"; NAN for any other unit. */
 double results_to_ms(double v, const char *unit);
 
-/* What kind of box an environment is, from its `environments` entry and its name. */
-enum env_class { ENV_NATIVE, ENV_CONTAINER, ENV_VM, ENV_NESTED, ENV_OTHER };
-
-enum env_class results_env_class(const struct bb_result *res, const char *env);
+enum bb_class results_env_class(const struct bb_result *res, const char *env);
 /* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from TCG. */
 const char *results_env_accel(const struct bb_result *res, const char *env);
 bool results_env_emulated(const struct bb_result *res, const char *env);
@@ -106,14 +103,14 @@ size_t results_env_names(const struct bb_result *res, const char **names, size_t
 
 /* The environment of a class with summarised (suite, metric): `preferred` if it is one, else
  * the first in the result's order; NULL if none. */
-const char *results_env_pick(const struct bb_result *res, enum env_class cls, const char *preferred,
+const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *preferred,
                              const char *suite, const char *metric);
 /* The environment of a class with the lowest summarised (suite, metric) median in ms. */
-const char *results_env_fastest(const struct bb_result *res, enum env_class cls, const char *suite,
+const char *results_env_fastest(const struct bb_result *res, enum bb_class cls, const char *suite,
                                 const char *metric);
 /* The environment of a class with any series of `suite` that has a ratio to native:
  * `preferred` if it has one, else the first. */
-const char *results_env_pick_vs(const struct bb_result *res, enum env_class cls,
+const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls,
                                 const char *preferred, const char *suite);
 
 #endif

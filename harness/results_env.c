@@ -82,7 +82,7 @@ static bool kind_is(const char *kind, const char *const *names)
 	return false;
 }
 
-enum env_class results_env_class(const struct bb_result *res, const char *env)
+enum bb_class results_env_class(const struct bb_result *res, const char *env)
 {
 	static const char *const vm_kinds[] = { "vm", "qemu", "microvm", "kvm", NULL };
 	static const char *const ct_kinds[] = { "namespaces", "container", "oci", NULL };
@@ -92,19 +92,19 @@ enum env_class results_env_class(const struct bb_result *res, const char *env)
 	const char *kind = json_string_value(json_object_get(d, "kind"));
 
 	if (!strcmp(env, "native") || kind_is(kind, (const char *const[]){ "process", NULL }))
-		return ENV_NATIVE;
+		return BB_CLASS_NATIVE;
 	if (json_is_true(json_object_get(d, "nested")) ||
 	    (strstr(env, "vm") && strstr(env, "container")))
-		return ENV_NESTED;
+		return BB_CLASS_NESTED;
 	if (results_env_accel(res, env)[0] || kind_is(kind, vm_kinds) || has_prefix(env, "vm") ||
 	    has_prefix(env, "qemu"))
-		return ENV_VM;
+		return BB_CLASS_VM;
 	if (kind_is(kind, ct_kinds))
-		return ENV_CONTAINER;
+		return BB_CLASS_CONTAINER;
 	for (size_t i = 0; ct_names[i]; i++)
 		if (has_prefix(env, ct_names[i]))
-			return ENV_CONTAINER;
-	return ENV_OTHER;
+			return BB_CLASS_CONTAINER;
+	return BB_CLASS_UNKNOWN;
 }
 
 size_t results_env_names(const struct bb_result *res, const char **names, size_t max)
@@ -120,7 +120,7 @@ size_t results_env_names(const struct bb_result *res, const char **names, size_t
 	return n;
 }
 
-const char *results_env_pick(const struct bb_result *res, enum env_class cls, const char *preferred,
+const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *preferred,
                              const char *suite, const char *metric)
 {
 	const char *names[RESULTS_MAX_ENVS];
@@ -136,7 +136,7 @@ const char *results_env_pick(const struct bb_result *res, enum env_class cls, co
 	return NULL;
 }
 
-const char *results_env_fastest(const struct bb_result *res, enum env_class cls, const char *suite,
+const char *results_env_fastest(const struct bb_result *res, enum bb_class cls, const char *suite,
                                 const char *metric)
 {
 	const char *names[RESULTS_MAX_ENVS], *best = NULL;
@@ -155,7 +155,7 @@ const char *results_env_fastest(const struct bb_result *res, enum env_class cls,
 	return best;
 }
 
-const char *results_env_pick_vs(const struct bb_result *res, enum env_class cls,
+const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls,
                                 const char *preferred, const char *suite)
 {
 	const char *first = NULL;

@@ -49,15 +49,15 @@ static void test_env_class(void **state)
 	rb_env(&res, "qemu-x", "{\"kind\": \"vm\"}");
 	rb_env(&res, "box", "{\"kind\": \"oci\"}");
 	rb_env(&res, "inner", "{\"kind\": \"namespaces\", \"nested\": true}");
-	assert_int_equal(results_env_class(&res, "native"), ENV_NATIVE);
-	assert_int_equal(results_env_class(&res, "container-nonet"), ENV_CONTAINER);
-	assert_int_equal(results_env_class(&res, "runc"), ENV_CONTAINER);
-	assert_int_equal(results_env_class(&res, "box"), ENV_CONTAINER);
-	assert_int_equal(results_env_class(&res, "vm"), ENV_VM);
-	assert_int_equal(results_env_class(&res, "qemu-x"), ENV_VM);
-	assert_int_equal(results_env_class(&res, "vm-container"), ENV_NESTED);
-	assert_int_equal(results_env_class(&res, "inner"), ENV_NESTED);
-	assert_int_equal(results_env_class(&res, "something"), ENV_OTHER);
+	assert_int_equal(results_env_class(&res, "native"), BB_CLASS_NATIVE);
+	assert_int_equal(results_env_class(&res, "container-nonet"), BB_CLASS_CONTAINER);
+	assert_int_equal(results_env_class(&res, "runc"), BB_CLASS_CONTAINER);
+	assert_int_equal(results_env_class(&res, "box"), BB_CLASS_CONTAINER);
+	assert_int_equal(results_env_class(&res, "vm"), BB_CLASS_VM);
+	assert_int_equal(results_env_class(&res, "qemu-x"), BB_CLASS_VM);
+	assert_int_equal(results_env_class(&res, "vm-container"), BB_CLASS_NESTED);
+	assert_int_equal(results_env_class(&res, "inner"), BB_CLASS_NESTED);
+	assert_int_equal(results_env_class(&res, "something"), BB_CLASS_UNKNOWN);
 }
 
 /* A series' accelerator makes its environment a VM even without an entry. */
@@ -72,7 +72,7 @@ static void test_accel_and_emulated(void **state)
 	assert_true(results_env_emulated(&res, "slow"));
 	assert_string_equal(results_env_accel(&res, "guest"), "tcg");
 	assert_true(results_env_emulated(&res, "guest"));
-	assert_int_equal(results_env_class(&res, "guest"), ENV_VM);
+	assert_int_equal(results_env_class(&res, "guest"), BB_CLASS_VM);
 	assert_string_equal(results_env_accel(&res, "native"), "");
 	assert_false(results_env_emulated(&res, "native"));
 }
@@ -155,15 +155,15 @@ static void test_pickers(void **state)
 	series("ready", "vm-b", "", 4);
 	series("ready", "vm-a", "", 2);
 	assert_int_equal(results_summarize(&res, 1, &err), 0);
-	assert_string_equal(results_env_pick(&res, ENV_VM, "vm-a", "startup", "ready"), "vm-a");
-	assert_string_equal(results_env_pick(&res, ENV_VM, "vm", "startup", "ready"), "vm-b");
-	assert_null(results_env_pick(&res, ENV_CONTAINER, "container", "startup", "ready"));
-	assert_string_equal(results_env_fastest(&res, ENV_VM, "startup", "ready"), "vm-a");
-	assert_null(results_env_pick_vs(&res, ENV_VM, "vm-a", "startup"));
+	assert_string_equal(results_env_pick(&res, BB_CLASS_VM, "vm-a", "startup", "ready"), "vm-a");
+	assert_string_equal(results_env_pick(&res, BB_CLASS_VM, "vm", "startup", "ready"), "vm-b");
+	assert_null(results_env_pick(&res, BB_CLASS_CONTAINER, "container", "startup", "ready"));
+	assert_string_equal(results_env_fastest(&res, BB_CLASS_VM, "startup", "ready"), "vm-a");
+	assert_null(results_env_pick_vs(&res, BB_CLASS_VM, "vm-a", "startup"));
 	results_series(&res, "startup", "ready", "vm-b", false)->has_vs = true;
 	results_series(&res, "startup", "ready", "vm-a", false)->has_vs = true;
-	assert_string_equal(results_env_pick_vs(&res, ENV_VM, "vm-a", "startup"), "vm-a");
-	assert_string_equal(results_env_pick_vs(&res, ENV_VM, "vm", "startup"), "vm-b");
+	assert_string_equal(results_env_pick_vs(&res, BB_CLASS_VM, "vm-a", "startup"), "vm-a");
+	assert_string_equal(results_env_pick_vs(&res, BB_CLASS_VM, "vm", "startup"), "vm-b");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
