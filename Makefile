@@ -96,6 +96,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libboxbench.a $(BUILD)/libbench.a
 		$(BUILD)/libboxbench.a $(BUILD)/libbench.a -Wl,--end-group $(PKG_LIBS) $(CMOCKA) -lm -o $@
 
 test: all $(TESTS)
+	@scripts/check-size.sh
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TESTS)
 
 # The default comparison: every suite in every environment available here, the container

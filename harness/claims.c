@@ -50,16 +50,18 @@ const char *claim_verdict_name(enum claim_verdict v)
 
 /* Environments */
 
-/* Why an environment has no data: the reason `run` recorded, or that it was not asked for. */
-static void env_absence(const struct bb_result *res, const char *env, char *buf, size_t len)
+/* Why a class has no data: the reason `run` recorded for its box, or that none was asked for. */
+static void env_absence(const struct bb_result *res, enum bb_class cls, char *buf, size_t len)
 {
-	json_t *d = results_env_desc(res, env);
-	const char *why = json_string_value(json_object_get(d, "reason"));
-
-	if (d && json_is_false(json_object_get(d, "available")) && why)
-		snprintf(buf, len, "%s was unavailable on this host (%s)", env, why);
-	else
-		snprintf(buf, len, "%s was not run", env);
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *d = &res->envs[i];
+		if (d->class == cls && !d->available && d->reason[0]) {
+			snprintf(buf, len, "%s was unavailable on this host (%s)", d->name,
+			         d->reason);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s was not run", envdesc_class_name(cls));
 }
 
 /* Series */
@@ -148,20 +150,15 @@ static size_t fact_distinct(const struct bb_result *res, const char *suite, cons
 	return n;
 }
 
-/* The first environment of a class that has facts of a suite ("preferred" first). */
-static const char *pick_facts(const struct bb_result *res, enum bb_class cls,
-                              const char *preferred, const char *suite)
+static bool has_facts(const struct bb_result *res, const char *env, const void *suite)
 {
-	const char *names[MAX_ENVS];
-	size_t n;
+	return isolation_fact(res, suite, env, NULL) != NULL;
+}
 
-	if (results_env_class(res, preferred) == cls && isolation_fact(res, suite, preferred, NULL))
-		return preferred;
-	n = fact_distinct(res, suite, "env", names, MAX_ENVS);
-	for (size_t i = 0; i < n; i++)
-		if (results_env_class(res, names[i]) == cls)
-			return names[i];
-	return NULL;
+/* The most typical environment of a class that has facts of a suite. */
+static const char *pick_facts(const struct bb_result *res, enum bb_class cls, const char *suite)
+{
+	return results_env_best(res, cls, has_facts, suite);
 }
 
 static bool word_in(const char *s, const char *const *words)
@@ -229,10 +226,11 @@ static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double 
 
 static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "container", "startup", "ready");
+	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "startup", "ready");
 	const char *vm = results_env_fastest(res, BB_CLASS_VM, "startup", "ready");
-	const struct bb_series *sn = results_find_summary(res, "startup", "ready", "native"), *sc,
-	                       *sv;
+	const struct bb_series *sn = results_find_summary(res, "startup", "ready",
+	                                                  results_reference(res)),
+	                       *sc, *sv;
 	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
 	double ct_ms, vm_ms, r, lo, hi;
 
@@ -241,7 +239,7 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	if (ct)
 		fig_median(c, res, ct, results_find_summary(res, "startup", "ready", ct));
 	if (!ct || !vm) {
-		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
+		env_absence(res, ct ? BB_CLASS_VM : BB_CLASS_CONTAINER, why, sizeof(why));
 		not_measured(c,
 		             "no startup figures for a %s: %s; settle it with `boxbench run "
 		             "--envs native,container,vm --suites startup`",
@@ -264,11 +262,8 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	fmt_ratio(rhi, sizeof(rhi), hi);
 	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
 	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
-	c5_verdict(
-	    c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
-	    !strcmp(json_string_value(json_object_get(results_env_desc(res, vm), "machine")) ?: "",
-	            "microvm"),
-	    vm_text);
+	c5_verdict(c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
+	           !strcmp(results_env(res, vm)->boot, "direct"), vm_text);
 }
 
 /* Figures "label: m1 1.02x [..], m2 ..." for the metrics of a suite (all when metrics is NULL);
@@ -319,8 +314,8 @@ static bool cpu_near_native(const struct bb_result *res, const char *vm)
 
 static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "cpu")
-	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "vm", "syscall");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "cpu")
+	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "syscall");
 	const char *sys[] = { "null", "cpuid", NULL };
 	double cpu_lo = 0;
 	size_t ncpu;
@@ -328,7 +323,7 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 	char why[320];
 
 	if (!vm) {
-		env_absence(res, "vm", why, sizeof(why));
+		env_absence(res, BB_CLASS_VM, why, sizeof(why));
 		not_measured(c,
 		             "no cpu or syscall figures for a VM next to native (%s); "
 		             "settle it with `boxbench run --envs native,vm --suites "
@@ -410,16 +405,16 @@ static void c8_verdict(const struct bb_result *res, struct claim_eval *c, struct
 static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *mem[] = { "chase", "triad", NULL }, *pfm[] = { "page_fault", NULL };
-	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "mem")
-	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "vm", "syscall");
-	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "container", "mem");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "mem")
+	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "syscall");
+	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "mem");
 	struct slow pf, chase;
 	char why[320];
 
 	if (ct)
 		fig_suite(c, res, ct, "mem", mem, NULL);
 	if (!vm) {
-		env_absence(res, "vm", why, sizeof(why));
+		env_absence(res, BB_CLASS_VM, why, sizeof(why));
 		not_measured(c,
 		             "no memory figures for a VM next to native (%s); settle it "
 		             "with `boxbench run --envs native,container,vm --suites "
@@ -447,8 +442,8 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "vm", "io");
-	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "container", "io");
+	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "io");
+	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "io");
 	const char *storage;
 	double worst = 0, best = INFINITY;
 	bool emu;
@@ -457,7 +452,7 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 	if (ct)
 		fig_suite(c, res, ct, "io", NULL, NULL);
 	if (!vm) {
-		env_absence(res, "vm", why, sizeof(why));
+		env_absence(res, BB_CLASS_VM, why, sizeof(why));
 		not_measured(c,
 		             "no io figures for a VM next to native (%s); settle it with "
 		             "`boxbench run --envs native,container,vm --suites io`",
@@ -527,16 +522,6 @@ static size_t c6_ratios(const struct bb_result *res, struct claim_eval *c, const
 	return n;
 }
 
-/* The image of an environment's root (run --image): "minimal", a name, or NULL if unknown. */
-static const char *c6_image(const struct bb_result *res, const char *env)
-{
-	json_t *d = results_env_desc(res, env);
-	const char *img = json_string_value(json_object_get(d, "image"));
-
-	return img ? img
-	           : json_string_value(json_object_get(json_object_get(d, "rootfs"), "image"));
-}
-
 /* Distribution images on both sides (container-NAME and vm-NAME from `run --image NAME`): the
  * fairer test of "no guest OS", since both boxes then carry the same distribution's files.
  * Only disk and PSS are listed, to keep the figures short; lo/hi take their ratios in. */
@@ -544,19 +529,19 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
                            double *lo, double *hi)
 {
 	static const char *const metrics[] = { "disk_apparent", "pss", NULL };
-	const char *names[MAX_ENVS], *img;
-	size_t n = results_env_names(res, names, MAX_ENVS);
-	char vm[48], label[48], r[32];
+	char label[48], r[32];
 	double l, h;
 
-	for (size_t i = 0; i < n; i++) {
-		if (results_env_class(res, names[i]) != BB_CLASS_CONTAINER || !strcmp(names[i], ct) ||
-		    !(img = c6_image(res, names[i])) || !strcmp(img, "minimal"))
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *e = &res->envs[i], *vm;
+		const char *img = e->image;
+		if (e->class != BB_CLASS_CONTAINER || envdesc_is_variant(e) ||
+		    !strcmp(e->name, ct) || !img[0] || !strcmp(img, "minimal") ||
+		    !(vm = results_env_of(res, BB_CLASS_VM, img)))
 			continue;
-		snprintf(vm, sizeof(vm), "vm-%s", img);
 		snprintf(label, sizeof(label), "%s image, ", img);
 		for (size_t m = 0; metrics[m]; m++) {
-			if (!c6_ratios(res, c, names[i], vm, metrics[m], label, &l, &h))
+			if (!c6_ratios(res, c, e->name, vm->name, metrics[m], label, &l, &h))
 				continue;
 			*lo = fmin(*lo, l);
 			*hi = fmax(*hi, h);
@@ -573,8 +558,8 @@ static void c6_image_pairs(const struct bb_result *res, const char *ct, struct c
 
 static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "container", "footprint", "pss");
-	const char *vm = results_env_pick(res, BB_CLASS_VM, "vm", "footprint", "pss");
+	const char *ct = results_env_pick(res, BB_CLASS_CONTAINER, "footprint", "pss");
+	const char *vm = results_env_pick(res, BB_CLASS_VM, "footprint", "pss");
 	double lo = 0, hi = 0;
 	char why[320];
 
@@ -587,7 +572,7 @@ static void claim_c6(const struct bb_result *res, struct claim_eval *c)
 		    results_env_class(res, res->series[i].env) == BB_CLASS_VM)
 			vm = res->series[i].env;
 	if (!ct || !vm) {
-		env_absence(res, ct ? "vm" : "container", why, sizeof(why));
+		env_absence(res, ct ? BB_CLASS_VM : BB_CLASS_CONTAINER, why, sizeof(why));
 		not_measured(c,
 		             "no footprint figures for both a container and a VM (%s); "
 		             "settle it with `boxbench run --envs native,container,vm "
@@ -654,7 +639,9 @@ static void claim_c1(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	fig_median(c, res, nested, s);
-	if ((ct = results_find_summary(res, "startup", "ready", "container")))
+	if ((ct = results_find_summary(res, "startup", "ready",
+	                               results_env_pick(res, BB_CLASS_CONTAINER, "startup", "ready")
+	                                   ?: "")))
 		fig_median(c, res, "container on the host", ct);
 	fig_suite(c, res, nested, "cpu", NULL, NULL);
 	c->verdict = results_env_emulated(res, nested) ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
@@ -716,7 +703,7 @@ static void claim_c2(const struct bb_result *res, struct claim_eval *c)
 		not_measured(c,
 		             "%s; settle it with `boxbench run --envs container --suites "
 		             "limits`",
-		             pick_facts(res, BB_CLASS_CONTAINER, "container", "limits")
+		             pick_facts(res, BB_CLASS_CONTAINER, "limits")
 		                 ? "the limits suite recorded no `*_enforced` fact for a "
 		                   "container"
 		                 : "the limits suite was not run in a container");
@@ -782,8 +769,8 @@ static void fig_iso(struct claim_eval *c, const char *env, const struct iso_coun
 
 static void claim_c3(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *ct = pick_facts(res, BB_CLASS_CONTAINER, "container", "isolation");
-	const char *vm = pick_facts(res, BB_CLASS_VM, "vm", "isolation");
+	const char *ct = pick_facts(res, BB_CLASS_CONTAINER, "isolation");
+	const char *vm = pick_facts(res, BB_CLASS_VM, "isolation");
 	struct iso_count kc, kv;
 
 	if (!ct) {
@@ -818,7 +805,7 @@ static void claim_c3(const struct bb_result *res, struct claim_eval *c)
 
 static void claim_c4(const struct bb_result *res, struct claim_eval *c)
 {
-	const char *vm = pick_facts(res, BB_CLASS_VM, "vm", "isolation");
+	const char *vm = pick_facts(res, BB_CLASS_VM, "isolation");
 	struct iso_count k;
 
 	if (!vm) {

@@ -3,17 +3,21 @@
  * environment that settles a claim is absent, the verdict is "not measured here" and the reason
  * names what would settle it. Emulated (TCG) VM figures never count as hardware costs.
  *
+ * Which box plays which part comes from the environments' typed descriptions (envdesc.h): their
+ * class (native, container, vm, nested), whether they are a decomposition variant, their image
+ * and how a guest boots; among boxes of a class the most typical one is taken (results_env_best),
+ * never one picked by name.
+ *
  * What the rules read (beyond series and environments):
  * - isolation (C3, C4): `facts` of suite "isolation", one key per observation. The host's own
- *   value is the fact of env "host" when present, else that of "native" (native sees the host).
+ *   value is the fact of env ISO_HOST when present, else that of the reference (native-class)
+ *   box, which sees the host.
  *   A value that is null, "", "hidden", "denied" or "unreadable" counts as hidden; a value that
  *   already is a verdict ("same", "same as host", "different", "hidden") is taken as it is.
  * - limits (C2): `facts` of suite "limits" with keys ending in "_enforced" and a boolean-ish
  *   value (true/false, 1/0, "yes"/"no", "true"/"false").
- * - decomposition (C10): container variants, told apart by their `environments` entries
- *   (`namespaces`, `cgroup`, `rootfs`), or else by names like "container-no<part>".
- * - nesting (C1): an environment whose `environments` entry has "nested": true, or whose name
- *   holds both "vm" and "container". */
+ * - decomposition (C10): decomp.h.
+ * - nesting (C1): an environment of class nested. */
 #ifndef BB_CLAIMS_H
 #define BB_CLAIMS_H
 

@@ -25,49 +25,24 @@ static unsigned part_bit(struct part_table *t, const char *name)
 	return 1u << t->n++;
 }
 
-/* The parts an environment is made of, from its `environments` entry; 0 when it has none. The
- * namespaces are named as the container launcher writes them (ns_kinds). */
-static unsigned env_parts(const struct bb_result *res, const char *env, struct part_table *t)
+/* The parts a container is made of, from its description; 0 when it does not say. */
+static unsigned env_parts(const struct bb_envdesc *d, struct part_table *t)
 {
-	json_t *d = results_env_desc(res, env), *ns = json_object_get(d, "namespaces"), *v;
 	unsigned mask = 0;
 	char label[24];
-	size_t i;
 
-	if (!json_is_array(ns))
+	if (!d || !d->has_namespaces)
 		return 0;
-	json_array_foreach(ns, i, v)
-	{
-		for (const struct ns_kind *k = ns_kinds; k->name; k++)
-			if (json_is_string(v) && !strcmp(json_string_value(v), k->name)) {
-				snprintf(label, sizeof(label), "%s ns", k->name);
-				mask |= part_bit(t, label);
-			}
-	}
-	if (json_is_object(json_object_get(d, "cgroup")))
+	for (const struct ns_kind *k = ns_kinds; k->name; k++)
+		if (d->namespaces & k->bit) {
+			snprintf(label, sizeof(label), "%s ns", k->name);
+			mask |= part_bit(t, label);
+		}
+	if (d->cgroup.on)
 		mask |= part_bit(t, "cgroup");
-	if (json_is_object(json_object_get(d, "rootfs")))
+	if (d->rootfs.on)
 		mask |= part_bit(t, "rootfs");
 	return mask;
-}
-
-/* Without an `environments` entry: "container-no<part>" is the full container minus it. */
-static unsigned name_parts(const char *env, unsigned full, struct part_table *t)
-{
-	static const char *const suffix[] = { "mnt",      "pid",    "uts",    "ipc",  "net",
-		                              "cgroupns", "cgroup", "rootfs", "root", NULL };
-	static const char *const parts[] = { "mnt ns",    "pid ns", "uts ns", "ipc ns", "net ns",
-		                             "cgroup ns", "cgroup", "rootfs", "rootfs" };
-	const char *p = strstr(env, "-no");
-
-	if (!p)
-		return 0;
-	for (size_t i = 0; suffix[i]; i++)
-		if (!strcmp(p + 3, suffix[i])) {
-			unsigned bit = part_bit(t, parts[i]);
-			return full & bit ? full & ~bit : 0;
-		}
-	return 0;
 }
 
 static void part_label(const struct part_table *t, unsigned mask, char *buf, size_t len)
@@ -78,22 +53,30 @@ static void part_label(const struct part_table *t, unsigned mask, char *buf, siz
 			fmt_append(buf, len, "%s%s", buf[0] ? "+" : "", t->names[i]);
 }
 
-/* The full container: the container environment with `ready` and the most parts. */
+/* The full container: the one the result's variants were taken from; in results that do not
+ * name it, the container with `ready` and the most parts (the first of equals). */
 static const char *decomp_full(const struct bb_result *res, struct part_table *t, unsigned *mask)
 {
-	const char *names[MAX_ENVS], *best = NULL;
-	size_t n = results_env_names(res, names, MAX_ENVS);
+	const char *best = NULL;
 	int best_bits = -1;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *v = &res->envs[i], *f = results_env(res, v->variant_of);
+		if (envdesc_is_variant(v) && f &&
+		    results_find_summary(res, "startup", "ready", f->name)) {
+			*mask = env_parts(f, t);
+			return f->name;
+		}
+	}
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *d = &res->envs[i];
 		unsigned m;
-		if (results_env_class(res, names[i]) != BB_CLASS_CONTAINER ||
-		    !results_find_summary(res, "startup", "ready", names[i]))
+		if (d->class != BB_CLASS_CONTAINER ||
+		    !results_find_summary(res, "startup", "ready", d->name))
 			continue;
-		m = env_parts(res, names[i], t);
-		if (__builtin_popcount(m) > best_bits ||
-		    (__builtin_popcount(m) == best_bits && !strcmp(names[i], "container"))) {
-			best = names[i];
+		m = env_parts(d, t);
+		if (__builtin_popcount(m) > best_bits) {
+			best = d->name;
 			best_bits = __builtin_popcount(m);
 			*mask = m;
 		}
@@ -133,7 +116,9 @@ static void decomp_stack(struct decomp *d, const unsigned *removed, unsigned ful
 void decomp_compute(const struct bb_result *res, struct decomp *d)
 {
 	const char *names[MAX_ENVS], *full;
-	const struct bb_series *nat = results_find_summary(res, "startup", "ready", "native"), *fs;
+	const struct bb_series *nat = results_find_summary(res, "startup", "ready",
+	                                                   results_reference(res)),
+	                       *fs;
 	struct part_table t = { .n = 0 };
 	unsigned fmask = 0, removed[DECOMP_MAX];
 	size_t n = results_env_names(res, names, MAX_ENVS);
@@ -153,15 +138,14 @@ void decomp_compute(const struct bb_result *res, struct decomp *d)
 	d->container_hi = fs->summary.ci_hi;
 	for (size_t i = 0; i < n && d->n < DECOMP_MAX; i++) {
 		const struct bb_series *s = results_find_summary(res, "startup", "ready", names[i]);
+		const struct bb_envdesc *e = results_env(res, names[i]);
 		char label[DECOMP_PART];
 		unsigned m;
-		if (!s || s == fs || results_env_class(res, names[i]) != BB_CLASS_CONTAINER ||
-		    strcmp(s->unit, fs->unit))
+		if (!s || s == fs || !e || e->class != BB_CLASS_CONTAINER ||
+		    strcmp(s->unit, fs->unit) || (e->variant_of[0] && strcmp(e->variant_of, full)))
 			continue;
-		m = env_parts(res, names[i], &t);
-		if (!m && !results_env_desc(res, names[i]))
-			m = name_parts(names[i], fmask, &t);
-		if ((m & ~fmask) || m == fmask || (!m && !results_env_desc(res, names[i])))
+		m = env_parts(e, &t);
+		if ((m & ~fmask) || m == fmask || !e->has_namespaces)
 			continue; /* not a subset of the full container: not a decomposition step */
 		removed[d->n] = fmask & ~m;
 		part_label(&t, removed[d->n], label, sizeof(label));

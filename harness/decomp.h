@@ -3,9 +3,9 @@
  * container variants with one part (or several) turned off. The claims rule reads it for its
  * verdict, the report for the stacked-bar chart.
  *
- * A variant's parts come from its `environments` entry (`namespaces`, `cgroup`, `rootfs`), or
- * else from a name "container-no<part>"; the full container is the container with `ready` and
- * the most parts. */
+ * A container's parts come from its description (namespaces, cgroup, rootfs). The full
+ * container is the box the variants name (`variant_of`); in results that do not name it, the
+ * container with `ready` and the most parts. A container without a description is no step. */
 #ifndef BB_DECOMP_H
 #define BB_DECOMP_H
 

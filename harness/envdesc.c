@@ -118,6 +118,7 @@ static void envdesc_guest_json(json_t *o, const struct bb_envdesc *d)
 	set_str(o, "vmm_version", d->vmm_version);
 	set_str(o, "machine", d->machine);
 	set_str(o, "accel", d->accel);
+	set_str(o, "boot", d->boot);
 	json_object_set_new(o, "emulated", json_boolean(d->emulated));
 	set_str(o, "guest_kernel", d->guest_kernel);
 	set_str(o, "guest_kernel_version", d->guest_kernel_version);
@@ -362,6 +363,7 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	rd_str(r, o, "vmm_version", d->vmm_version, sizeof(d->vmm_version));
 	rd_str(r, o, "machine", d->machine, sizeof(d->machine));
 	rd_str(r, o, "accel", d->accel, sizeof(d->accel));
+	rd_str(r, o, "boot", d->boot, sizeof(d->boot));
 	rd_bool(r, o, "emulated", &d->emulated);
 	rd_str(r, o, "guest_kernel", d->guest_kernel, sizeof(d->guest_kernel));
 	rd_str(r, o, "guest_kernel_version", d->guest_kernel_version,
@@ -372,6 +374,10 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	rd_num(r, o, "vcpus", 0, 4096, &vcpus);
 	d->mem_mib = (unsigned)mem;
 	d->vcpus = (unsigned)vcpus;
+	/* results from before `boot` was recorded: QEMU's microvm can only boot a kernel directly
+	 */
+	if (!d->boot[0] && !strcmp(d->machine, "microvm"))
+		snprintf(d->boot, sizeof(d->boot), "direct");
 	/* an accelerator of "tcg" is an emulator whether or not the writer said so */
 	d->emulated |= !strcmp(d->accel, "tcg");
 }

@@ -14,12 +14,11 @@
  *   namespaces   ["mnt", "pid", ...]
  *   cgroup       {mode, hybrid, cpu_quota, cpu_period_us, mem_limit, pids_limit} | null
  *   rootfs       {path, image, image_source, bytes, entries} | null
- *   vmm, vmm_version, machine, accel, emulated, guest_kernel, guest_kernel_version, initramfs,
- *   root_disk, mem_mib, vcpus
- *   image and image_source sit in `rootfs` when the box switches to a root tree, else at the
- *   top (a guest's image is its root disk)
- * Launcher-specific details that no rule reads (a VM's kernel command line, how a container's
- * /dev is made) travel in `extra` and are merged into the same object when written. */
+ *   vmm, vmm_version, machine, accel, boot, emulated, guest_kernel, guest_kernel_version,
+ * initramfs, root_disk, mem_mib, vcpus image and image_source sit in `rootfs` when the box switches
+ * to a root tree, else at the top (a guest's image is its root disk) Launcher-specific details that
+ * no rule reads (a VM's kernel command line, how a container's /dev is made) travel in `extra` and
+ * are merged into the same object when written. */
 #ifndef BB_ENVDESC_H
 #define BB_ENVDESC_H
 
@@ -86,6 +85,8 @@ struct bb_envdesc {
 	struct bb_envdesc_rootfs rootfs;
 	/* a guest */
 	char vmm[64], vmm_version[256], machine[64], accel[16];
+	char boot[16]; /* "direct": the VMM loads the kernel; "firmware": firmware and a boot loader
+	                */
 	bool emulated; /* figures come from an emulator (TCG): never read them as hardware cost */
 	char guest_kernel[ENVDESC_PATH], guest_kernel_version[512];
 	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];

@@ -24,5 +24,4 @@ int bb_wrap(struct bb_err *err, const char *fmt, ...) __attribute__((format(prin
 
 void bb_err_clear(struct bb_err *err);
 
-
 #endif

@@ -102,7 +102,7 @@ json_t *isolation_fact(const struct bb_result *res, const char *suite, const cha
 enum iso_cell isolation_cell(const struct bb_result *res, const char *env, const char *key)
 {
 	json_t *v = isolation_fact(res, ISO_SUITE, env, key);
-	json_t *ref = isolation_fact(res, ISO_SUITE, "host", key);
+	json_t *ref = isolation_fact(res, ISO_SUITE, ISO_HOST, key);
 
 	if (!v)
 		return ISO_NONE;
@@ -110,7 +110,7 @@ enum iso_cell isolation_cell(const struct bb_result *res, const char *env, const
 	if (!ref && results_env_class(res, env) == BB_CLASS_NATIVE)
 		return isolation_compare(key, v, v);
 	if (!ref)
-		ref = isolation_fact(res, ISO_SUITE, "native", key);
+		ref = isolation_fact(res, ISO_SUITE, results_reference(res), key);
 	return isolation_compare(key, v, ref);
 }
 
@@ -137,8 +137,8 @@ size_t isolation_keys(const struct bb_result *res, const char **keys, size_t max
 		const char *k = results_jstr(f, "key");
 		if (n >= max || !k || !fact_is(f, ISO_SUITE, NULL, NULL) || listed(keys, n, k))
 			continue;
-		if (isolation_fact(res, ISO_SUITE, "host", k) ||
-		    isolation_fact(res, ISO_SUITE, "native", k))
+		if (isolation_fact(res, ISO_SUITE, ISO_HOST, k) ||
+		    isolation_fact(res, ISO_SUITE, results_reference(res), k))
 			keys[n++] = k;
 	}
 	return n;
@@ -152,7 +152,7 @@ size_t isolation_envs(const struct bb_result *res, const char **envs, size_t max
 	json_array_foreach(res->facts, i, f)
 	{
 		const char *e = results_jstr(f, "env");
-		if (n < max && e && strcmp(e, "host") && fact_is(f, ISO_SUITE, NULL, NULL) &&
+		if (n < max && e && strcmp(e, ISO_HOST) && fact_is(f, ISO_SUITE, NULL, NULL) &&
 		    !listed(envs, n, e))
 			envs[n++] = e;
 	}
@@ -198,15 +198,15 @@ int isolation_record_host(struct bb_result *res, const char *const *suites, size
 
 	for (size_t i = 0; i < nsuites; i++)
 		wanted |= !strcmp(suites[i], ISO_SUITE);
-	if (!wanted || isolation_fact(res, ISO_SUITE, "host", NULL))
+	if (!wanted || isolation_fact(res, ISO_SUITE, ISO_HOST, NULL))
 		return 0;
 	if (iso_self_start(&o.host_start) < 0)
 		return bb_fail(err, errno, "isolation: read /proc/self/stat");
 	n = iso_collect(&o, facts, ISO_MAX_FACTS);
 	for (size_t i = 0; i < n; i++) {
 		json_t *fj =
-		    json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", "host", "suite", ISO_SUITE, "key",
-		              facts[i].key, "value", fact_json(&facts[i]), "rep", 0);
+		    json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", ISO_HOST, "suite", ISO_SUITE,
+		              "key", facts[i].key, "value", fact_json(&facts[i]), "rep", 0);
 		if (!fj || json_array_append_new(res->facts, fj) < 0)
 			return bb_fail(err, ENOMEM, "isolation: record the host's facts");
 	}
@@ -233,21 +233,22 @@ size_t isolation_suite_args(char **argv, size_t max)
 
 #define LIM_SUITE "limits"
 
+enum limit_what { LIM_CPU, LIM_MEM, LIM_PIDS };
+
 struct limit_kind {
 	const char *name, *seen_key, *metric, *enforced_key, *detail_key;
-	const char *cg_key;   /* in the environment's `cgroup` */
-	const char *vm_key;   /* in a guest's environment entry */
+	enum limit_what what;
 	const char *unit;     /* of the cgroup value: "CPUs", "bytes", "" */
 	const char *measured; /* after the measured value */
 };
 
 static const struct limit_kind limit_kinds[] = {
-	{ "cpu", "cpu_quota_seen", "cpu_share", "cpu_enforced", "cpu_detail", "cpu_quota", "vcpus",
-	  "CPUs", "CPUs obtained" },
-	{ "memory", "mem_limit_seen", "mem_reached", "mem_enforced", "mem_detail", "mem_limit",
-	  "mem_mib", "bytes", "touched" },
-	{ "pids", "pids_limit_seen", "forks", "pids_enforced", "pids_detail", "pids_limit", NULL,
-	  "", "forks" },
+	{ "cpu", "cpu_quota_seen", "cpu_share", "cpu_enforced", "cpu_detail", LIM_CPU, "CPUs",
+	  "CPUs obtained" },
+	{ "memory", "mem_limit_seen", "mem_reached", "mem_enforced", "mem_detail", LIM_MEM, "bytes",
+	  "touched" },
+	{ "pids", "pids_limit_seen", "forks", "pids_enforced", "pids_detail", LIM_PIDS, "",
+	  "forks" },
 };
 
 static void fmt_amount(char *buf, size_t len, double v, const char *unit)
@@ -258,24 +259,30 @@ static void fmt_amount(char *buf, size_t len, double v, const char *unit)
 		snprintf(buf, len, "%.3g%s%s", v, unit[0] ? " " : "", unit);
 }
 
+static double limit_cgroup(const struct bb_envdesc_cgroup *cg, enum limit_what what)
+{
+	return what == LIM_CPU   ? cg->cpu_quota
+	       : what == LIM_MEM ? (double)cg->mem_limit
+	                         : (double)cg->pids_limit;
+}
+
 /* What the harness set: the container's cgroup, the guest's size, or nothing (native). */
 static void limit_set(const struct bb_result *res, const char *env, const struct limit_kind *k,
                       char *buf, size_t len)
 {
-	json_t *d = json_object_get(res->environments, env);
-	json_t *cg = json_object_get(d, "cgroup"), *v;
+	const struct bb_envdesc *d = results_env(res, env);
+	double v;
 
-	if (json_is_object(cg)) {
-		v = json_object_get(cg, k->cg_key);
-		if (json_is_number(v) && json_number_value(v) > 0)
-			fmt_amount(buf, len, json_number_value(v), k->unit);
+	if (d && d->cgroup.on) {
+		v = limit_cgroup(&d->cgroup, k->what);
+		if (v > 0)
+			fmt_amount(buf, len, v, k->unit);
 		else
 			snprintf(buf, len, "none");
-	} else if (k->vm_key && json_is_number(v = json_object_get(d, k->vm_key))) {
-		if (!strcmp(k->name, "memory"))
-			fmt_value(buf, len, json_number_value(v), "MiB");
-		else
-			snprintf(buf, len, "%.0f vCPUs", json_number_value(v));
+	} else if (d && k->what == LIM_MEM && d->mem_mib) {
+		fmt_value(buf, len, d->mem_mib, "MiB");
+	} else if (d && k->what == LIM_CPU && d->vcpus) {
+		snprintf(buf, len, "%u vCPUs", d->vcpus);
 	} else {
 		snprintf(buf, len, "none");
 	}
@@ -290,10 +297,10 @@ static void limit_seen(const struct bb_result *res, const char *env, const struc
 
 	if (json_is_number(v)) {
 		fmt_amount(buf, len, json_number_value(v), k->unit);
-	} else if (vm && !strcmp(k->name, "cpu") &&
+	} else if (vm && k->what == LIM_CPU &&
 	           json_is_number(m = isolation_fact(res, LIM_SUITE, env, "cpus_seen"))) {
 		snprintf(buf, len, "%.0f CPUs online", json_number_value(m));
-	} else if (vm && !strcmp(k->name, "memory") &&
+	} else if (vm && k->what == LIM_MEM &&
 	           json_is_number(m = isolation_fact(res, LIM_SUITE, env, "mem_total_seen"))) {
 		char b[32];
 		fmt_value(b, sizeof(b), json_number_value(m), "bytes");
@@ -387,7 +394,7 @@ void isolation_show(const struct bb_result *res, FILE *f)
 {
 	const char *keys[MAX_KEYS], *envs[MAX_ENVS];
 	size_t nk = isolation_keys(res, keys, MAX_KEYS), ne = isolation_envs(res, envs, MAX_ENVS);
-	bool host = isolation_fact(res, ISO_SUITE, "host", NULL) != NULL;
+	bool host = isolation_fact(res, ISO_SUITE, ISO_HOST, NULL) != NULL;
 	char val[128];
 
 	if (!nk || !ne)
@@ -400,7 +407,8 @@ void isolation_show(const struct bb_result *res, FILE *f)
 	fputc('\n', f);
 	for (size_t k = 0; k < nk; k++) {
 		isolation_format(keys[k],
-		                 isolation_fact(res, ISO_SUITE, host ? "host" : "native", keys[k]),
+		                 isolation_fact(res, ISO_SUITE,
+		                                host ? ISO_HOST : results_reference(res), keys[k]),
 		                 val, sizeof(val));
 		fprintf(f, "%-15s %-32.32s", keys[k], val);
 		for (size_t e = 0; e < ne; e++)

@@ -196,15 +196,14 @@ static void sec_banners(struct doc *d, const struct report *r)
 {
 	const struct bb_result *res = r->res;
 	size_t failed = count_failed(res);
-	json_t *kvm = json_object_get(res->host, "kvm"), *e;
-	const char *key;
+	json_t *kvm = json_object_get(res->host, "kvm");
 
 	if (!res->complete)
 		doc_para(d, "warn",
 		         "INCOMPLETE RUN: it was interrupted; every figure below covers "
 		         "only the samples measured before that.");
-	json_object_foreach(res->environments, key, e)
-	{
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const char *key = res->envs[i].name;
 		if (!results_env_emulated(res, key))
 			continue;
 		doc_para(
@@ -365,7 +364,8 @@ static void sec_isolation(struct doc *d, const struct report *r)
 	static const char *const cls[] = { "", "iso-same", "iso-diff", "iso-hidden" };
 	const char *keys[64], *envs[MAX_ENVS], *heads[MAX_ENVS + 2] = { "fact" };
 	size_t nk = isolation_keys(r->res, keys, 64), ne = isolation_envs(r->res, envs, MAX_ENVS);
-	const char *ref = isolation_fact(r->res, "isolation", "host", NULL) ? "host" : "native";
+	bool host = isolation_fact(r->res, "isolation", ISO_HOST, NULL) != NULL;
+	const char *ref = host ? ISO_HOST : results_reference(r->res);
 	char val[128];
 
 	if (!nk || !ne)
@@ -374,9 +374,8 @@ static void sec_isolation(struct doc *d, const struct report *r)
 	doc_para(d, "",
 	         "Each fact as seen from inside the environment, compared with the host's "
 	         "own value (%s): \"same as host\" means the box sees the host kernel's state.",
-	         strcmp(ref, "host") ? "as native sees it"
-	                             : "collected by the harness itself, in the same run");
-	heads[1] = strcmp(ref, "host") ? "native's value" : "host's value";
+	         host ? "collected by the harness itself, in the same run" : "as native sees it");
+	heads[1] = host ? "host's value" : "native's value";
 	for (size_t j = 0; j < ne; j++)
 		heads[j + 2] = envs[j];
 	doc_table(d, "isolation", heads, NULL, ne + 2);

@@ -40,7 +40,6 @@ void results_free(struct bb_result *res)
 	json_decref(res->tool);
 	json_decref(res->host);
 	json_decref(res->config);
-	json_decref(res->environments);
 	json_decref(res->facts);
 	for (size_t i = 0; i < res->nenvs; i++)
 		envdesc_free(&res->envs[i]);
@@ -205,14 +204,10 @@ static json_t *obj_or_empty(json_t *o)
 	return o ? json_incref(o) : json_object();
 }
 
-/* The typed descriptions when the result has them (a run's), else the object as read. */
 static json_t *results_envs_json(const struct bb_result *res)
 {
-	json_t *o;
+	json_t *o = json_object();
 
-	if (!res->nenvs)
-		return obj_or_empty(res->environments);
-	o = json_object();
 	for (size_t i = 0; o && i < res->nenvs; i++)
 		json_object_set_new(o, res->envs[i].name, envdesc_to_json(&res->envs[i]));
 	return o;
@@ -441,13 +436,13 @@ static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
 	return read_vs(o, s, err);
 }
 
-static int read_envs(struct bb_result *res, struct bb_err *err)
+static int read_envs(json_t *envs, struct bb_result *res, struct bb_err *err)
 {
 	struct bb_envdesc d;
 	const char *name;
 	json_t *v;
 
-	json_object_foreach(res->environments, name, v)
+	json_object_foreach(envs, name, v)
 	{
 		if (envdesc_from_json(name, v, &d, err) < 0)
 			return -1;
@@ -462,8 +457,8 @@ static int read_envs(struct bb_result *res, struct bb_err *err)
 
 static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 {
-	const char *objs[] = { "tool", "host", "config", "environments" };
-	json_t **dst[] = { &res->tool, &res->host, &res->config, &res->environments };
+	const char *objs[] = { "tool", "host", "config" };
+	json_t **dst[] = { &res->tool, &res->host, &res->config };
 	json_t *v;
 
 	if (read_str(doc, "id", res->id, sizeof(res->id), err) < 0 ||
@@ -474,12 +469,12 @@ static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 	v = json_object_get(doc, "finished_at");
 	if (json_is_string(v) && json_string_length(v) < sizeof(res->finished_at))
 		strcpy(res->finished_at, json_string_value(v));
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		if (want(doc, objs[i], JSON_OBJECT, &v, err) < 0)
 			return -1;
 		*dst[i] = json_incref(v);
 	}
-	if (read_envs(res, err) < 0)
+	if (want(doc, "environments", JSON_OBJECT, &v, err) < 0 || read_envs(v, res, err) < 0)
 		return -1;
 	v = json_object_get(doc, "facts");
 	if (v && !json_is_array(v))

@@ -39,7 +39,7 @@ struct bb_result {
 	char id[128];
 	char started_at[32], finished_at[32]; /* RFC 3339 UTC */
 	bool complete;
-	json_t *tool, *host, *config, *environments; /* owned objects */
+	json_t *tool, *host, *config; /* owned objects */
 	json_t *facts; /* owned array of {env, suite, key, value, rep}: non-numeric observations */
 	struct bb_envdesc *envs; /* what each environment is (envdesc.h), in the run's order */
 	size_t nenvs, envcap;
@@ -92,25 +92,31 @@ bool results_slowdown(const struct bb_series *s, double *v, double *lo, double *
 /* A time in ms from "s", "ms", "us" or "ns"; NAN for any other unit. */
 double results_to_ms(double v, const char *unit);
 
+/* The environment's class from its description (BB_CLASS_UNKNOWN when it has none). */
 enum bb_class results_env_class(const struct bb_result *res, const char *env);
-/* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from TCG. */
+/* "tcg"/"kvm" for a VM environment ("" otherwise); emulated: its figures come from an emulator. */
 const char *results_env_accel(const struct bb_result *res, const char *env);
 bool results_env_emulated(const struct bb_result *res, const char *env);
-/* The environment's `environments` entry, or NULL. */
-json_t *results_env_desc(const struct bb_result *res, const char *env);
 /* Environment names with series, in the order the result lists them; returns how many. */
 size_t results_env_names(const struct bb_result *res, const char **names, size_t max);
 
-/* The environment of a class with summarised (suite, metric): `preferred` if it is one, else
- * the first in the result's order; NULL if none. */
-const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *preferred,
-                             const char *suite, const char *metric);
+/* The most typical available environment of a class for which has(res, env, arg) holds: the box
+ * on the minimal image before one on another image, before a decomposition variant; the first
+ * in the result's order among equals. NULL if none. */
+const char *results_env_best(const struct bb_result *res, enum bb_class cls,
+                             bool (*has)(const struct bb_result *res, const char *env,
+                                         const void *arg),
+                             const void *arg);
+/* results_env_best with summarised (suite, metric). */
+const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *suite,
+                             const char *metric);
+/* results_env_best with any series of `suite` that has a ratio to native. */
+const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls, const char *suite);
 /* The environment of a class with the lowest summarised (suite, metric) median in ms. */
 const char *results_env_fastest(const struct bb_result *res, enum bb_class cls, const char *suite,
                                 const char *metric);
-/* The environment of a class with any series of `suite` that has a ratio to native:
- * `preferred` if it has one, else the first. */
-const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls,
-                                const char *preferred, const char *suite);
+/* The box (not a variant) of a class on root image `image`, NULL if none. */
+const struct bb_envdesc *results_env_of(const struct bb_result *res, enum bb_class cls,
+                                        const char *image);
 
 #endif

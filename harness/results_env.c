@@ -42,22 +42,12 @@ double results_to_ms(double v, const char *unit)
 	return NAN;
 }
 
-json_t *results_env_desc(const struct bb_result *res, const char *env)
-{
-	return json_object_get(res->environments, env);
-}
-
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
 const char *results_env_accel(const struct bb_result *res, const char *env)
 {
-	const char *a = json_string_value(json_object_get(results_env_desc(res, env), "accel"));
+	const struct bb_envdesc *d = results_env(res, env);
 
-	if (a)
-		return a;
+	if (d && d->accel[0])
+		return d->accel;
 	for (size_t i = 0; i < res->nseries; i++)
 		if (!strcmp(res->series[i].env, env) && res->series[i].accel[0])
 			return res->series[i].accel;
@@ -66,45 +56,21 @@ const char *results_env_accel(const struct bb_result *res, const char *env)
 
 bool results_env_emulated(const struct bb_result *res, const char *env)
 {
-	if (json_is_true(json_object_get(results_env_desc(res, env), "emulated")))
+	const struct bb_envdesc *d = results_env(res, env);
+
+	if (d && d->emulated)
 		return true;
 	for (size_t i = 0; i < res->nseries; i++)
 		if (!strcmp(res->series[i].env, env) && res->series[i].emulated)
-			return true;
-	return !strcmp(results_env_accel(res, env), "tcg");
-}
-
-static bool kind_is(const char *kind, const char *const *names)
-{
-	for (size_t i = 0; kind && names[i]; i++)
-		if (!strcmp(kind, names[i]))
 			return true;
 	return false;
 }
 
 enum bb_class results_env_class(const struct bb_result *res, const char *env)
 {
-	static const char *const vm_kinds[] = { "vm", "qemu", "microvm", "kvm", NULL };
-	static const char *const ct_kinds[] = { "namespaces", "container", "oci", NULL };
-	static const char *const ct_names[] = { "container", "runc", "crun",  "podman",
-		                                "docker",    "lxc",  "bwrap", NULL };
-	json_t *d = results_env_desc(res, env);
-	const char *kind = json_string_value(json_object_get(d, "kind"));
+	const struct bb_envdesc *d = results_env(res, env);
 
-	if (!strcmp(env, "native") || kind_is(kind, (const char *const[]){ "process", NULL }))
-		return BB_CLASS_NATIVE;
-	if (json_is_true(json_object_get(d, "nested")) ||
-	    (strstr(env, "vm") && strstr(env, "container")))
-		return BB_CLASS_NESTED;
-	if (results_env_accel(res, env)[0] || kind_is(kind, vm_kinds) || has_prefix(env, "vm") ||
-	    has_prefix(env, "qemu"))
-		return BB_CLASS_VM;
-	if (kind_is(kind, ct_kinds))
-		return BB_CLASS_CONTAINER;
-	for (size_t i = 0; ct_names[i]; i++)
-		if (has_prefix(env, ct_names[i]))
-			return BB_CLASS_CONTAINER;
-	return BB_CLASS_UNKNOWN;
+	return d ? d->class : BB_CLASS_UNKNOWN;
 }
 
 size_t results_env_names(const struct bb_result *res, const char **names, size_t max)
@@ -120,54 +86,94 @@ size_t results_env_names(const struct bb_result *res, const char **names, size_t
 	return n;
 }
 
-const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *preferred,
-                             const char *suite, const char *metric)
+/* How typical a box is of its class, lower first: the box itself on the minimal image, then on
+ * another image, then a decomposition variant (a box with a part left out). */
+static int results_env_rank(const struct bb_envdesc *d)
 {
-	const char *names[RESULTS_MAX_ENVS];
-	size_t n = results_env_names(res, names, RESULTS_MAX_ENVS);
+	if (envdesc_is_variant(d))
+		return 2;
+	return d->image[0] && strcmp(d->image, "minimal") ? 1 : 0;
+}
 
-	if (results_find_summary(res, suite, metric, preferred) &&
-	    results_env_class(res, preferred) == cls)
-		return preferred;
-	for (size_t i = 0; i < n; i++)
-		if (results_env_class(res, names[i]) == cls &&
-		    results_find_summary(res, suite, metric, names[i]))
-			return names[i];
-	return NULL;
+const char *results_env_best(const struct bb_result *res, enum bb_class cls,
+                             bool (*has)(const struct bb_result *res, const char *env,
+                                         const void *arg),
+                             const void *arg)
+{
+	const struct bb_envdesc *best = NULL;
+
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc *d = &res->envs[i];
+		if (d->class != cls || !d->available || !has(res, d->name, arg))
+			continue;
+		if (!best || results_env_rank(d) < results_env_rank(best))
+			best = d;
+	}
+	return best ? best->name : NULL;
+}
+
+struct pick_what {
+	const char *suite, *metric;
+};
+
+static bool has_summary(const struct bb_result *res, const char *env, const void *arg)
+{
+	const struct pick_what *w = arg;
+
+	return results_find_summary(res, w->suite, w->metric, env) != NULL;
+}
+
+static bool has_vs(const struct bb_result *res, const char *env, const void *arg)
+{
+	const struct pick_what *w = arg;
+
+	for (size_t i = 0; i < res->nseries; i++)
+		if (!strcmp(res->series[i].suite, w->suite) && !strcmp(res->series[i].env, env) &&
+		    res->series[i].has_vs)
+			return true;
+	return false;
+}
+
+const char *results_env_pick(const struct bb_result *res, enum bb_class cls, const char *suite,
+                             const char *metric)
+{
+	struct pick_what w = { suite, metric };
+
+	return results_env_best(res, cls, has_summary, &w);
+}
+
+const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls, const char *suite)
+{
+	struct pick_what w = { suite, NULL };
+
+	return results_env_best(res, cls, has_vs, &w);
 }
 
 const char *results_env_fastest(const struct bb_result *res, enum bb_class cls, const char *suite,
                                 const char *metric)
 {
-	const char *names[RESULTS_MAX_ENVS], *best = NULL;
-	size_t n = results_env_names(res, names, RESULTS_MAX_ENVS);
+	const char *best = NULL;
 	double best_ms = INFINITY;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct bb_series *s = results_find_summary(res, suite, metric, names[i]);
-		if (!s || results_env_class(res, names[i]) != cls)
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const char *env = res->envs[i].name;
+		const struct bb_series *s = results_find_summary(res, suite, metric, env);
+		if (!s || res->envs[i].class != cls)
 			continue;
 		if (results_to_ms(s->summary.median, s->unit) < best_ms) {
-			best = names[i];
+			best = env;
 			best_ms = results_to_ms(s->summary.median, s->unit);
 		}
 	}
 	return best;
 }
 
-const char *results_env_pick_vs(const struct bb_result *res, enum bb_class cls,
-                                const char *preferred, const char *suite)
+const struct bb_envdesc *results_env_of(const struct bb_result *res, enum bb_class cls,
+                                        const char *image)
 {
-	const char *first = NULL;
-
-	for (size_t i = 0; i < res->nseries; i++) {
-		const struct bb_series *s = &res->series[i];
-		if (strcmp(s->suite, suite) || !s->has_vs || results_env_class(res, s->env) != cls)
-			continue;
-		if (!strcmp(s->env, preferred))
-			return s->env;
-		if (!first)
-			first = s->env;
-	}
-	return first;
+	for (size_t i = 0; i < res->nenvs; i++)
+		if (res->envs[i].class == cls && !envdesc_is_variant(&res->envs[i]) &&
+		    !strcmp(res->envs[i].image, image))
+			return &res->envs[i];
+	return NULL;
 }

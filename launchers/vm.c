@@ -125,6 +125,8 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 	snprintf(d->vmm_version, sizeof(d->vmm_version), "%s", v->version);
 	snprintf(d->machine, sizeof(d->machine), "%s", v->vmm->machine);
 	snprintf(d->accel, sizeof(d->accel), "%s", v->accel->name);
+	/* the microVM: QEMU loads the kernel itself, no firmware, no boot loader */
+	snprintf(d->boot, sizeof(d->boot), "direct");
 	d->emulated = v->accel->emulated;
 	snprintf(d->guest_kernel, sizeof(d->guest_kernel), "%s", v->files.kernel);
 	snprintf(d->guest_kernel_version, sizeof(d->guest_kernel_version), "%s",

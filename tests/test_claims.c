@@ -12,9 +12,20 @@
 #include <string.h>
 
 #include "claims.h"
+#include "result_builder.h"
 
 static struct bb_result res;
 static struct claim_eval out[CLAIMS_N];
+
+static void env(const char *name, const char *desc)
+{
+	rb_env(&res, name, desc);
+}
+
+static void box(const char *name)
+{
+	rb_made_up_box(&res, name);
+}
 
 static int setup(void **state)
 {
@@ -27,7 +38,6 @@ static int setup(void **state)
 	res.host = json_pack("{s:s, s:n, s:{s:s}}", "hostname", "test", "hypervisor", "kvm", "kind",
 	                     "hardware");
 	res.config = json_pack("{s:i}", "seed", 1);
-	res.environments = json_object();
 	return 0;
 }
 
@@ -38,15 +48,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void env(const char *name, const char *desc)
-{
-	json_error_t je;
-	json_t *d = json_loads(desc, 0, &je);
-
-	assert_non_null(d);
-	json_object_set_new(res.environments, name, d);
-}
-
 /* Ten samples spread +-2% around center (accel "" for non-VM series). */
 static void add(const char *suite, const char *metric, const char *e, const char *unit,
                 const char *accel, double center)
@@ -54,6 +55,7 @@ static void add(const char *suite, const char *metric, const char *e, const char
 	struct bb_series *s = results_series(&res, suite, metric, e, true);
 	struct bb_err err = { 0 };
 
+	box(e);
 	assert_non_null(s);
 	snprintf(s->unit, sizeof(s->unit), "%s", unit);
 	s->better = (!strcmp(unit, "GFLOP/s") || !strcmp(unit, "MB/s") || !strcmp(unit, "GB/s"))
@@ -68,6 +70,7 @@ static void add(const char *suite, const char *metric, const char *e, const char
 
 static void fact(const char *e, const char *suite, const char *key, json_t *value)
 {
+	box(e);
 	json_array_append_new(res.facts, json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", e, "suite",
 	                                           suite, "key", key, "value", value, "rep", 0));
 }
@@ -147,7 +150,8 @@ static void test_c5_not_measured_names_reason(void **state)
 	(void)state;
 	add("startup", "ready", "native", "ms", "", 0.5);
 	add("startup", "ready", "container", "ms", "", 1.2);
-	env("vm", "{\"available\": false, \"reason\": \"no /dev/kvm and no qemu\"}");
+	env("vm",
+	    "{\"class\": \"vm\", \"available\": false, \"reason\": \"no /dev/kvm and no qemu\"}");
 	const struct claim_eval *c = eval(5);
 	assert_int_equal(c->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(c->reason, "no /dev/kvm and no qemu");
@@ -435,7 +439,7 @@ static void iso(const char *key, json_t *native, json_t *ct, json_t *vm)
 static void test_c3_c4_hold(void **state)
 {
 	(void)state;
-	env("vm", "{\"accel\": \"kvm\"}");
+	env("vm", "{\"class\": \"vm\", \"accel\": \"kvm\"}");
 	iso("boot_id", json_string("b0"), json_string("b0"), json_string("g1"));
 	iso("cpu_model", json_string("EPYC"), json_string("EPYC"), json_string("EPYC"));
 	iso("hostname", json_string("h"), json_string("box"), json_string("guest"));
@@ -456,7 +460,7 @@ static void test_c3_without_vm_is_caveat(void **state)
 static void test_c4_shared_state_does_not_hold(void **state)
 {
 	(void)state;
-	env("vm", "{\"accel\": \"kvm\"}");
+	env("vm", "{\"class\": \"vm\", \"accel\": \"kvm\"}");
 	iso("boot_id", json_string("b0"), json_string("b0"), json_string("b0"));
 	assert_int_equal(eval(4)->verdict, CLAIM_DOES_NOT_HOLD);
 	/* ... and then the VM does not isolate better than the container either */
@@ -466,7 +470,7 @@ static void test_c4_shared_state_does_not_hold(void **state)
 static void test_c4_same_release_is_caveat_and_tcg_noted(void **state)
 {
 	(void)state;
-	env("vm", "{\"accel\": \"tcg\", \"emulated\": true}");
+	env("vm", "{\"class\": \"vm\", \"accel\": \"tcg\", \"emulated\": true}");
 	iso("kernel_release", json_string("6.1.0"), NULL, json_string("6.1.0"));
 	iso("boot_id", json_string("b0"), NULL, json_string("g1"));
 	assert_int_equal(eval(4)->verdict, CLAIM_HOLDS_CAVEAT);

@@ -148,9 +148,8 @@ static void test_vm(void **state)
 	const struct bb_series *pss = series(&res, "pss", "vm", 2);
 	assert_true(used->summary.median < 512);
 	assert_true(pss->summary.median > used->summary.median);
-	json_t *env = json_object_get(res.environments, "vm");
-	assert_int_equal(pss->emulated,
-	                 !strcmp(json_string_value(json_object_get(env, "accel")), "tcg"));
+	assert_int_equal(pss->emulated, !strcmp(results_env(&res, "vm")->accel, "tcg"));
+	assert_true(results_env(&res, "vm")->emulated == pss->emulated);
 	results_free(&res);
 }
 

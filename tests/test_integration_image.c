@@ -191,11 +191,11 @@ static void test_container(void **state)
 	(void)state;
 	skip_unless_available(bin, "container");
 	struct bb_result *res = run_images("container");
-	json_t *rootfs =
-	    json_object_get(json_object_get(res->environments, "container-tiny"), "rootfs");
-	assert_string_equal(json_string_value(json_object_get(rootfs, "image")), "tiny");
-	assert_string_equal(json_string_value(json_object_get(rootfs, "image_source")),
-	                    "a test tree");
+	const struct bb_envdesc *e = results_env(res, "container-tiny");
+	assert_non_null(e);
+	assert_true(e->rootfs.on);
+	assert_string_equal(e->image, "tiny");
+	assert_string_equal(e->image_source, "a test tree");
 	/* the tree is on disk once (the hard link counts once), the minimal root beside it */
 	double mini = median(res, "footprint", "disk_apparent", "container");
 	double img = median(res, "footprint", "disk_apparent", "container-tiny");
@@ -215,10 +215,10 @@ static void test_vm(void **state)
 	(void)state;
 	skip_unless_available(bin, "vm");
 	struct bb_result *res = run_images("vm");
-	json_t *env = json_object_get(res->environments, "vm-tiny");
-	assert_string_equal(json_string_value(json_object_get(env, "image")), "tiny");
-	assert_non_null(
-	    strstr(json_string_value(json_object_get(env, "root_disk")), "/tiny/disk.ext4"));
+	const struct bb_envdesc *env = results_env(res, "vm-tiny");
+	assert_non_null(env);
+	assert_string_equal(env->image, "tiny");
+	assert_non_null(strstr(env->root_disk, "/tiny/disk.ext4"));
 	/* init switched to the image's disk, found by its serial beside the scratch disk */
 	const char *root = result_fact(res, "footprint", "vm-tiny", "guest_root");
 	assert_non_null(root);

@@ -206,7 +206,8 @@ static void test_native_limits_unset(void **state)
 
 static void test_container_limits_enforced(void **state)
 {
-	json_t *cg = json_object_get(json_object_get(res.environments, "container"), "cgroup");
+	const struct bb_envdesc *ct = results_env(&res, "container");
+	const struct bb_envdesc_cgroup *cg = ct ? &ct->cgroup : NULL;
 	struct claim_eval ev[CLAIMS_N];
 
 	(void)state;
@@ -215,24 +216,22 @@ static void test_container_limits_enforced(void **state)
 		skip();
 	}
 	/* what the harness set, read back inside the box */
-	assert_true(json_is_object(cg));
-	assert_true(
-	    json_number_value(isolation_fact(&res, "limits", "container", "mem_limit_seen")) ==
-	    json_number_value(json_object_get(cg, "mem_limit")));
-	assert_true(
-	    json_number_value(isolation_fact(&res, "limits", "container", "pids_limit_seen")) ==
-	    json_number_value(json_object_get(cg, "pids_limit")));
+	assert_true(cg && cg->on);
+	assert_true(json_number_value(isolation_fact(&res, "limits", "container",
+	                                             "mem_limit_seen")) == (double)cg->mem_limit);
+	assert_true(json_number_value(isolation_fact(&res, "limits", "container",
+	                                             "pids_limit_seen")) == (double)cg->pids_limit);
 	if (ct_cpu[0]) { /* set on the command line */
-		assert_true(json_number_value(json_object_get(cg, "cpu_quota")) == 0.5);
+		assert_true(cg->cpu_quota == 0.5);
 		assert_true(json_number_value(isolation_fact(&res, "limits", "container",
 		                                             "cpu_quota_seen")) == 0.5);
 		assert_true(results_series(&res, "limits", "cpu_share", "container", false)
 		                ->summary.median <= 0.5 * 1.1 + 0.03);
 	}
 	if (ct_pids[0])
-		assert_int_equal(json_integer_value(json_object_get(cg, "pids_limit")), 64);
+		assert_int_equal(cg->pids_limit, 64);
 	if (ct_mem[0])
-		assert_true(json_number_value(json_object_get(cg, "mem_limit")) == 268435456.0);
+		assert_true(cg->mem_limit == 268435456LL);
 	assert_string_equal(fact_str("limits", "container", "cpu_enforced"), "yes");
 	assert_string_equal(fact_str("limits", "container", "mem_enforced"), "yes");
 	assert_string_equal(fact_str("limits", "container", "pids_enforced"), "yes");
@@ -244,7 +243,7 @@ static void test_vm_limits_are_the_machine(void **state)
 {
 	json_t *mem = isolation_fact(&res, "limits", "vm", "mem_total_seen");
 	json_t *cpus = isolation_fact(&res, "limits", "vm", "cpus_seen");
-	json_t *d = json_object_get(res.environments, "vm");
+	const struct bb_envdesc *d = results_env(&res, "vm");
 
 	(void)state;
 	if (!avail_vm) {
@@ -252,10 +251,11 @@ static void test_vm_limits_are_the_machine(void **state)
 		skip();
 	}
 	/* --vm-mem on the command line: the guest sees a bit less (the kernel's own share) */
-	assert_int_equal(json_integer_value(json_object_get(d, "mem_mib")), atoi(VM_MEM_MIB));
+	assert_non_null(d);
+	assert_int_equal(d->mem_mib, atoi(VM_MEM_MIB));
 	assert_true(json_number_value(mem) <= atoi(VM_MEM_MIB) * 1048576.0);
 	assert_true(json_number_value(mem) >= atoi(VM_MEM_MIB) * 1048576.0 * 0.6);
-	assert_true(json_number_value(cpus) == json_number_value(json_object_get(d, "vcpus")));
+	assert_true(json_number_value(cpus) == d->vcpus);
 	assert_string_equal(fact_str("limits", "vm", "mem_enforced"), "yes");
 	assert_string_equal(fact_str("limits", "vm", "cpu_enforced"), "yes");
 }

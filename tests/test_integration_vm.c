@@ -84,9 +84,10 @@ static void test_guest_boots_reports_powers_off(void **state)
 	/* The guest's own clock at init is part of the host-side time to ready. */
 	assert_non_null(boot);
 	assert_true(boot->summary.median > 0 && boot->summary.median < ready->summary.median);
-	json_t *env = json_object_get(res.environments, "vm");
-	const char *accel = json_string_value(json_object_get(env, "accel"));
-	assert_non_null(accel);
+	const struct bb_envdesc *env = results_env(&res, "vm");
+	assert_non_null(env);
+	const char *accel = env->accel;
+	assert_true(env->class == BB_CLASS_VM && accel[0]);
 	/* Figures from TCG are labelled emulated on every series. */
 	assert_int_equal(ready->emulated, !strcmp(accel, "tcg"));
 	assert_string_equal(ready->accel, accel);

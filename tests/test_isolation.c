@@ -14,16 +14,26 @@
 #include <unistd.h>
 
 #include "isolation.h"
+#include "result_builder.h"
 #include "../bench/isolation.h"
 
 static struct bb_result res;
+
+static void env(const char *name, const char *desc)
+{
+	rb_env(&res, name, desc);
+}
+
+static void box(const char *name)
+{
+	rb_made_up_box(&res, name);
+}
 
 static int setup(void **state)
 {
 	(void)state;
 	results_init(&res);
 	snprintf(res.id, sizeof(res.id), "test-isolation-made-up");
-	res.environments = json_object();
 	return 0;
 }
 
@@ -36,6 +46,7 @@ static int teardown(void **state)
 
 static void fact_rep(const char *e, const char *suite, const char *key, json_t *value, int rep)
 {
+	box(e);
 	json_array_append_new(res.facts, json_pack("{s:s, s:s, s:s, s:o, s:i}", "env", e, "suite",
 	                                           suite, "key", key, "value", value, "rep", rep));
 }
@@ -55,15 +66,6 @@ static void iso(const char *key, json_t *host, json_t *native, json_t *ct, json_
 		fact("container", "isolation", key, ct);
 	if (vm)
 		fact("vm", "isolation", key, vm);
-}
-
-static void env(const char *name, const char *desc)
-{
-	json_error_t je;
-	json_t *d = json_loads(desc, 0, &je);
-
-	assert_non_null(d);
-	json_object_set_new(res.environments, name, d);
 }
 
 /* Comparison rules */
@@ -196,7 +198,7 @@ static void test_cells_without_host(void **state)
 static void test_cells_native_reference(void **state)
 {
 	(void)state;
-	env("vm", "{\"accel\": \"kvm\"}");
+	env("vm", "{\"class\": \"vm\", \"accel\": \"kvm\"}");
 	iso("boot_id", NULL, json_string("b0"), json_string("b0"), json_string("g1"));
 	iso("uptime_s", NULL, json_real(10000), json_real(10040), json_real(2));
 	iso("kmsg", NULL, json_string("readable"), json_string("denied"), json_null());
@@ -274,6 +276,7 @@ static void test_format(void **state)
 
 static void add_sample(const char *metric, const char *e, const char *unit, double v)
 {
+	box(e);
 	struct bb_series *s = results_series(&res, "limits", metric, e, true);
 	struct bb_err err = { 0 };
 

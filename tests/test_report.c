@@ -181,7 +181,6 @@ static void test_footprint_data_and_quoting(void **state)
 	(void)state;
 	results_init(&r);
 	snprintf(r.id, sizeof(r.id), "fp");
-	r.environments = json_object();
 	add(&r, "pss", "container", 2097152);
 	add(&r, "pss", "we\"ird\\env", 1048576);
 	assert_int_equal(results_summarize(&r, 1, &err), 0);

@@ -46,7 +46,11 @@ static void make_result(struct bb_result *res)
 	res->tool = json_pack("{s:s}", "version", "0.1.0");
 	res->host = json_pack("{s:s}", "kernel", "6.1");
 	res->config = json_pack("{s:i}", "reps", 5);
-	res->environments = json_pack("{s:{}}", "native");
+	struct bb_envdesc d;
+	envdesc_init(&d, "native");
+	d.class = BB_CLASS_NATIVE;
+	d.available = true;
+	assert_int_equal(results_add_env(res, &d, &e), 0);
 	struct bb_series *a = results_series(res, "startup", "ready", "native", true);
 	struct bb_series *b = results_series(res, "startup", "ready", "container", true);
 	strcpy(a->unit, "ms");
