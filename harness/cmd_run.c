@@ -234,7 +234,16 @@ static bool run_has_image(const struct run_cli *cli, const char *name)
 	return false;
 }
 
-/* Options that cannot go together: run's own, then each launcher's with every image. */
+static bool run_wants_launcher(const struct run_cli *cli, const struct launcher *l)
+{
+	for (size_t i = 0; i < cli->nenvs; i++)
+		if (!strcmp(cli->envs[i], l->name))
+			return true;
+	return !cli->envs_arg;
+}
+
+/* Options that cannot go together: run's own, then each requested launcher's with every
+ * image it will run on. */
 static int run_check(struct run_cli *cli, struct bb_err *err)
 {
 	struct bb_env_opts o = cli->opts;
@@ -246,7 +255,7 @@ static int run_check(struct run_cli *cli, struct bb_err *err)
 	for (size_t k = 0; k < cli->nimages; k++) {
 		o.image = strcmp(cli->images[k], IMAGE_MINIMAL) ? cli->images[k] : NULL;
 		for (size_t i = 0; launchers[i]; i++)
-			if (launchers[i]->check &&
+			if (launchers[i]->check && run_wants_launcher(cli, launchers[i]) &&
 			    (!o.image || launchers[i]->caps & BB_CAP_IMAGE) &&
 			    launchers[i]->check(&o, err) < 0)
 				return -1;
