@@ -147,6 +147,21 @@ static void envdesc_merge(json_t *dst, json_t *extra)
 	}
 }
 
+static json_t *envdesc_engine_json(const struct bb_envdesc_engine *e)
+{
+	json_t *o = json_object();
+
+	set_str(o, "name", e->name);
+	set_str(o, "version", e->version);
+	set_str(o, "runtime", e->runtime);
+	set_str(o, "runtime_version", e->runtime_version);
+	set_str(o, "store", e->store);
+	set_str(o, "daemon", e->daemon);
+	if (e->daemon_start_s > 0)
+		json_object_set_new(o, "daemon_start_s", json_real(e->daemon_start_s));
+	return o;
+}
+
 static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 {
 	set_str(o, "kind", d->kind);
@@ -166,6 +181,8 @@ static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 	}
 	if (d->vmm[0])
 		envdesc_guest_json(o, d);
+	if (d->engine.runtime[0])
+		json_object_set_new(o, "engine", envdesc_engine_json(&d->engine));
 }
 
 json_t *envdesc_to_json(const struct bb_envdesc *d)
@@ -382,6 +399,28 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	d->emulated |= !strcmp(d->accel, "tcg");
 }
 
+static void rd_engine(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
+{
+	struct bb_envdesc_engine *e = &d->engine;
+	json_t *g = json_object_get(o, "engine");
+
+	if (!g || json_is_null(g))
+		return;
+	if (!json_is_object(g)) {
+		rd_fail(r, "engine", "an object or null");
+		return;
+	}
+	r->in = "engine.";
+	rd_str(r, g, "name", e->name, sizeof(e->name));
+	rd_str(r, g, "version", e->version, sizeof(e->version));
+	rd_str(r, g, "runtime", e->runtime, sizeof(e->runtime));
+	rd_str(r, g, "runtime_version", e->runtime_version, sizeof(e->runtime_version));
+	rd_str(r, g, "store", e->store, sizeof(e->store));
+	rd_str(r, g, "daemon", e->daemon, sizeof(e->daemon));
+	rd_num(r, g, "daemon_start_s", 0, 1e6, &e->daemon_start_s);
+	r->in = "";
+}
+
 int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struct bb_err *err)
 {
 	struct envdesc_reader r = { .name = name, .in = "", .err = err };
@@ -407,6 +446,7 @@ int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struc
 	rd_cgroup(&r, obj, d);
 	rd_rootfs(&r, obj, d);
 	rd_guest(&r, obj, d);
+	rd_engine(&r, obj, d);
 	if (r.failed)
 		return -1;
 	d->extra = json_incref(obj);

@@ -15,10 +15,12 @@
  *   cgroup       {mode, hybrid, cpu_quota, cpu_period_us, mem_limit, pids_limit} | null
  *   rootfs       {path, image, image_source, bytes, entries} | null
  *   vmm, vmm_version, machine, accel, boot, emulated, guest_kernel, guest_kernel_version,
- * initramfs, root_disk, mem_mib, vcpus image and image_source sit in `rootfs` when the box switches
- * to a root tree, else at the top (a guest's image is its root disk) Launcher-specific details that
- * no rule reads (a VM's kernel command line, how a container's /dev is made) travel in `extra` and
- * are merged into the same object when written. */
+ *   initramfs, root_disk, mem_mib, vcpus
+ *   engine       {name, version, runtime, runtime_version, store, daemon_start_s, daemon} | absent
+ *   image and image_source sit in `rootfs` when the box switches to a root tree, else at the
+ *   top (a guest's image is its root disk)
+ * Launcher-specific details that no rule reads (a VM's kernel command line, how a container's
+ * /dev is made) travel in `extra` and are merged into the same object when written. */
 #ifndef BB_ENVDESC_H
 #define BB_ENVDESC_H
 
@@ -66,6 +68,17 @@ struct bb_envdesc_rootfs {
 	int entries;
 };
 
+/* A container engine or OCI runtime around the box (runc, crun, podman, docker). */
+struct bb_envdesc_engine {
+	char name[32];              /* "docker", "podman"; "" = a runtime driven directly */
+	char version[256];          /* the engine's own, "" = none */
+	char runtime[ENVDESC_PATH]; /* the OCI runtime binary */
+	char runtime_version[256];
+	char store[ENVDESC_PATH];  /* image store (layers, metadata) apart from the root */
+	double daemon_start_s;     /* a daemon boxbench started: its start, once; 0 = none */
+	char daemon[ENVDESC_PATH]; /* "dockerd (private: ...)" or the user's daemon URI */
+};
+
 struct bb_envdesc {
 	char name[ENVDESC_NAME];
 	enum bb_class class;
@@ -91,7 +104,8 @@ struct bb_envdesc {
 	char guest_kernel[ENVDESC_PATH], guest_kernel_version[512];
 	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];
 	unsigned mem_mib, vcpus;
-	json_t *extra; /* owned: launcher-specific details, an object or NULL */
+	struct bb_envdesc_engine engine; /* engine.runtime[0] == '\0': none */
+	json_t *extra;                   /* owned: launcher-specific details, an object or NULL */
 };
 
 void envdesc_init(struct bb_envdesc *d, const char *name);

@@ -46,6 +46,8 @@ struct bb_env_opts {
 	double cpu_quota;      /* CPUs worth of time, e.g. 1.0 */
 	long long mem_limit;   /* bytes */
 	long pids_limit;
+	/* docker */
+	const char *docker_host; /* a user's daemon (-H URI), NULL = boxbench's own dockerd */
 	/* vm */
 	const char *vm_accel;  /* "kvm", "tcg" or NULL = decided by doctor's probe */
 	const char *vm_kernel; /* guest kernel image, NULL = the one in build_dir */
@@ -99,6 +101,29 @@ struct bb_variant {
 	unsigned long what;  /* the launcher's own code for the part */
 	bool (*apply)(struct bb_env_opts *opts, const struct bb_variant *v);
 };
+
+/* The CPU, memory and pids limits every box with a cgroup takes (container, runc, crun, podman,
+ * docker): each launcher's table lists these rows, the generic parser takes the shared
+ * declaration once. */
+#define BB_LIMIT_OPTIONS                                                                           \
+	{ .name = "cpu-quota",                                                                     \
+	  .type = BB_OPT_DOUBLE,                                                                   \
+	  .field = offsetof(struct bb_env_opts, cpu_quota),                                        \
+	  .min = 0.01,                                                                             \
+	  .max = 1024,                                                                             \
+	  .arg = "CPUS",                                                                           \
+	  .help = "containers' CPU limit (default 1)" },                                           \
+	    { .name = "mem-limit",                                                                 \
+	      .type = BB_OPT_SIZE,                                                                 \
+	      .field = offsetof(struct bb_env_opts, mem_limit),                                    \
+	      .min = 16 << 20,                                                                     \
+	      .arg = "SIZE",                                                                       \
+	      .help = "containers' memory limit, at least 16M (default 512M)" },                   \
+	{                                                                                          \
+		.name = "pids-limit", .type = BB_OPT_LONG,                                         \
+		.field = offsetof(struct bb_env_opts, pids_limit), .min = 8, .max = 4194304,       \
+		.arg = "N", .help = "containers' pids limit (default 256)"                         \
+	}
 
 struct launcher {
 	const char *name;

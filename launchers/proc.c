@@ -196,3 +196,44 @@ const char *proc_status_str(int status, char *buf, size_t len)
 		snprintf(buf, len, "wait status 0x%x", (unsigned)status);
 	return buf;
 }
+
+int proc_run(char *const *argv, char *const *envp, double timeout_s, char *text, size_t len,
+             int *status, struct bb_err *err)
+{
+	int out = memfd_create("boxbench-run", MFD_CLOEXEC), pidfd, w;
+	struct bb_exec ex = { .path = argv[0],
+		              .argv = argv,
+		              .envp = envp,
+		              .stdin_fd = -1,
+		              .stdout_fd = out,
+		              .stderr_fd = out,
+		              .pu = -1,
+		              .new_pgrp = true };
+	ssize_t n = 0;
+	pid_t pid;
+
+	if (len)
+		text[0] = '\0';
+	if (out < 0)
+		return bb_fail(err, errno, "memfd");
+	if (proc_spawn(&ex, &pid, &pidfd, err) < 0) {
+		close(out);
+		return bb_wrap(err, "%s", argv[0]);
+	}
+	/* A helper is bounded by its timeout, not by an interrupt: the teardown that follows a
+	 * SIGINT needs its `runc delete` and its daemon stop to finish. */
+	sig_atomic_t was = bb_interrupted;
+	bb_interrupted = 0;
+	w = proc_wait(pid, pidfd, timeout_s, status, err);
+	bb_interrupted |= was;
+	if (w != 0)
+		proc_kill_reap(pid, pidfd, true, status);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (len && (n = pread(out, text, len - 1, 0)) < 0)
+		n = 0;
+	if (len)
+		text[n] = '\0';
+	close(out);
+	return w < 0 ? -1 : w;
+}

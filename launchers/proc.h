@@ -35,6 +35,13 @@ int proc_spawn(const struct bb_exec *ex, pid_t *pid, int *pidfd, struct bb_err *
  * when it exited, 1 on timeout/interrupt (the process is still running), -1 on error. */
 int proc_wait(pid_t pid, int pidfd, double timeout_s, int *status, struct bb_err *err);
 
+/* Run argv to completion (a helper command: a version query, `runc delete`), its stdout and
+ * stderr together into text (NUL-terminated, cut to len). Returns 0 when it exited by itself
+ * within timeout_s (*status set; an interrupt does not cut it short: teardown helpers must
+ * finish), 1 when it had to be killed, -1 when it could not start. */
+int proc_run(char *const *argv, char *const *envp, double timeout_s, char *text, size_t len,
+             int *status, struct bb_err *err);
+
 /* SIGKILL pid (its process group too when pgrp) and reap it. */
 void proc_kill_reap(pid_t pid, int pidfd, bool pgrp, int *status);
 

@@ -20,6 +20,10 @@ kmod
 lz4
 e2fsprogs
 debootstrap
+runc
+crun
+podman
+docker.io
 "
 
 missing=""
@@ -44,6 +48,20 @@ fi
 
 echo "deps.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# docker.io's dockerd makes docker0, iptables rules and turns on IP forwarding when it starts:
+# boxbench runs a private daemon and never wants the system's started behind its back. While
+# installing, a policy-rc.d (the invoke-rc.d / deb-systemd-invoke policy hook) refuses to start
+# services, unless the machine already has one; removed on every path.
+policy=/usr/sbin/policy-rc.d
+case " $missing " in
+*" docker.io "* | *" containerd "* | *" podman "*)
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\n# boxbench deps.sh: no service starts while packages install\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT INT TERM
+	fi
+	;;
+esac
 # A fresh machine has no package lists yet; refresh them when they are missing or stale.
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
 	apt-get update -qq

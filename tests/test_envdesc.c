@@ -76,6 +76,40 @@ static void test_round_trip(void **state)
 	json_decref(j);
 }
 
+/* An engine around the box (docker): its runtime, store and the daemon's start, typed. */
+static void test_engine_round_trip(void **state)
+{
+	struct bb_envdesc d, back;
+	struct bb_err err = { 0 };
+	json_t *j;
+
+	(void)state;
+	fill_container(&d);
+	snprintf(d.engine.name, sizeof(d.engine.name), "docker");
+	snprintf(d.engine.version, sizeof(d.engine.version), "20.10.24");
+	snprintf(d.engine.runtime, sizeof(d.engine.runtime), "/usr/sbin/runc");
+	snprintf(d.engine.store, sizeof(d.engine.store), "/var/tmp/d/data");
+	d.engine.daemon_start_s = 0.75;
+	j = envdesc_to_json(&d);
+	assert_int_equal(envdesc_from_json("docker", j, &back, &err), 0);
+	assert_string_equal(back.engine.name, "docker");
+	assert_string_equal(back.engine.version, "20.10.24");
+	assert_string_equal(back.engine.runtime, "/usr/sbin/runc");
+	assert_string_equal(back.engine.store, "/var/tmp/d/data");
+	assert_true(back.engine.daemon_start_s == 0.75);
+	envdesc_free(&back);
+	json_decref(j);
+	/* no runtime: no engine object; a wrong type names the key */
+	d.engine.runtime[0] = '\0';
+	j = envdesc_to_json(&d);
+	assert_null(json_object_get(j, "engine"));
+	json_object_set_new(j, "engine", json_pack("{s:i}", "daemon", 3));
+	assert_int_equal(envdesc_from_json("docker", j, &back, &err), -1);
+	assert_non_null(strstr(err.msg, "engine.daemon"));
+	envdesc_free(&d);
+	json_decref(j);
+}
+
 static void test_vm_and_unavailable(void **state)
 {
 	struct bb_envdesc d, back;
@@ -178,9 +212,8 @@ static void test_wrong_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_vm_and_unavailable),
-		cmocka_unit_test(test_older_results),
+		cmocka_unit_test(test_round_trip),         cmocka_unit_test(test_engine_round_trip),
+		cmocka_unit_test(test_vm_and_unavailable), cmocka_unit_test(test_older_results),
 		cmocka_unit_test(test_wrong_types),
 	};
 	return cmocka_run_group_tests_name("envdesc", tests, NULL, NULL);
