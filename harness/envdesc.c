@@ -123,6 +123,7 @@ static void envdesc_guest_json(json_t *o, const struct bb_envdesc *d)
 	set_str(o, "guest_kernel_version", d->guest_kernel_version);
 	set_str(o, "initramfs", d->initramfs);
 	set_str(o, "root_disk", d->root_disk);
+	set_str(o, "boot", d->boot);
 	if (d->mem_mib)
 		json_object_set_new(o, "mem_mib", json_integer(d->mem_mib));
 	if (d->vcpus)
@@ -368,6 +369,10 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	       sizeof(d->guest_kernel_version));
 	rd_str(r, o, "initramfs", d->initramfs, sizeof(d->initramfs));
 	rd_str(r, o, "root_disk", d->root_disk, sizeof(d->root_disk));
+	rd_str(r, o, "boot", d->boot, sizeof(d->boot));
+	if (!r->failed && d->boot[0] && strcmp(d->boot, ENVDESC_BOOT_DIRECT) &&
+	    strcmp(d->boot, ENVDESC_BOOT_FIRMWARE))
+		rd_fail(r, "boot", "\"" ENVDESC_BOOT_DIRECT "\" or \"" ENVDESC_BOOT_FIRMWARE "\"");
 	rd_num(r, o, "mem_mib", 0, 1 << 24, &mem);
 	rd_num(r, o, "vcpus", 0, 4096, &vcpus);
 	d->mem_mib = (unsigned)mem;

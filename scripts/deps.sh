@@ -20,6 +20,10 @@ kmod
 lz4
 e2fsprogs
 debootstrap
+seabios
+extlinux
+syslinux-common
+fdisk
 "
 
 missing=""
