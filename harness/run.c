@@ -140,11 +140,13 @@ static int run_keep(struct bb_run *run, struct bb_result *res, const struct bb_e
 		return run_sample_error(res, env, suite, rep, smp->error, err);
 	}
 	if (!strcmp(suite, "startup")) {
-		struct bb_series *ready = run_series(res, env, suite, "ready", "ms", err);
-		struct bb_series *exit_ = run_series(res, env, suite, "exit", "ms", err);
-		if (!ready || !exit_ ||
-		    series_add_sample(ready, (double)smp->ready_ns / 1e6, err) < 0 ||
-		    series_add_sample(exit_, (double)smp->exit_ns / 1e6, err) < 0 ||
+		/* One series at a time: creating a series may move the others (realloc), so a
+		 * pointer is used before the next series is looked up. */
+		struct bb_series *s = run_series(res, env, suite, "ready", "ms", err);
+		if (!s || series_add_sample(s, (double)smp->ready_ns / 1e6, err) < 0)
+			return -1;
+		s = run_series(res, env, suite, "exit", "ms", err);
+		if (!s || series_add_sample(s, (double)smp->exit_ns / 1e6, err) < 0 ||
 		    run_before_kernel(res, env, smp, err) < 0)
 			return -1;
 	}
