@@ -24,6 +24,10 @@ runc
 crun
 podman
 docker.io
+seabios
+extlinux
+syslinux-common
+fdisk
 "
 
 missing=""
