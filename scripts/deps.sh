@@ -20,6 +20,8 @@ kmod
 lz4
 e2fsprogs
 debootstrap
+clang
+libclang-rt-14-dev
 "
 
 missing=""
