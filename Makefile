@@ -26,7 +26,8 @@ VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 # -Wno-format-truncation: messages are cut to one bounded line on purpose.
-WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+WARN_EXTRA ?=
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation $(WARN_EXTRA)
 CFLAGS  ?= -O2 -g
 BBFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iharness -Ilaunchers -Ibench \
 	   -DBB_VERSION='"$(VERSION)"' -DBB_GIT_COMMIT='"$(GIT_COMMIT)"'
@@ -98,6 +99,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libboxbench.a $(BUILD)/libbench.a
 test: all $(TESTS)
 	@scripts/check-size.sh
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TESTS)
+	@$(MAKE) --no-print-directory fuzz-test
 
 # The default comparison: every suite in every environment available here, the container
 # startup decomposition, --quick sample counts (about 4 minutes here, most of it the TCG guest).
@@ -125,6 +127,42 @@ asan:
 	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		CFLAGS="-O1 -g" test
 
+# The fuzzing target (libFuzzer, clang; tests/fuzz/): the result reader and every consumer
+# under ASan/UBSan, seeded with tests/fixtures and results/. FUZZ_SECONDS bounds a run;
+# crashes land in $(FUZZ_DIR)/crash-* (each one becomes a fixture in tests/fixtures/rejected
+# or a test). `make test` runs it for FUZZ_TEST_SECONDS when clang and libFuzzer are here.
+FUZZ_DIR          ?= build-fuzz
+FUZZ_SECONDS      ?= 300
+FUZZ_TEST_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+FUZZ_LIB  = $(shell clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)
+
+# Kill runs at random points, then one normal run: nothing may be left (scripts/soak.sh).
+SOAK_ROUNDS ?= 20
+.PHONY: soak
+soak: all
+	BIN=$(BUILD)/boxbench scripts/soak.sh $(SOAK_ROUNDS)
+
+.PHONY: fuzz fuzz-build fuzz-test
+fuzz-build: $(DEPS_STAMP)
+	$(MAKE) BUILD=$(FUZZ_DIR) CC=clang SAN="$(FUZZ_SAN)" CFLAGS="-O1 -g" \
+		WARN_EXTRA=-Wno-unknown-warning-option $(FUZZ_DIR)/libboxbench.a $(FUZZ_DIR)/libbench.a
+	@echo "  LD      $(FUZZ_DIR)/fuzz_results"
+	$(Q)clang $(BBFLAGS) -Wno-unknown-warning-option -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -O1 -g $(PKG_CFLAGS) tests/fuzz/fuzz_results.c \
+		-Wl,--start-group $(FUZZ_DIR)/libboxbench.a $(FUZZ_DIR)/libbench.a -Wl,--end-group \
+		$(PKG_LIBS) -lm -o $(FUZZ_DIR)/fuzz_results
+
+fuzz: fuzz-build
+	@FUZZ_DIR=$(FUZZ_DIR) scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Part of `make test`: skipped (with the reason) where clang's libFuzzer is missing.
+fuzz-test:
+	@if [ -f "$(FUZZ_LIB)" ] && [ "$(FUZZ_LIB)" != libclang_rt.fuzzer-x86_64.a ]; then \
+		$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS); \
+	else echo "fuzz: skipped (no clang libFuzzer: scripts/deps.sh installs libclang-rt-14-dev)"; fi
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/boxbench
 	install -m 755 $(BUILD)/boxbench $(DESTDIR)$(PREFIX)/bin/boxbench
@@ -133,6 +171,6 @@ install: all
 	install -m 644 scripts/*.gp $(DESTDIR)$(PREFIX)/share/boxbench/gnuplot/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD)/obj $(BUILD)/obj-static -name '*.d' 2>/dev/null)

@@ -14,6 +14,7 @@ enum {
 	BB_EXIT_FAIL = 1,        /* regression found (compare) or samples failed (run) */
 	BB_EXIT_USAGE = 2,       /* bad usage or bad input */
 	BB_EXIT_UNAVAILABLE = 3, /* a requested environment cannot run here */
+	BB_EXIT_WRITE = 4,       /* an output could not be written (full disk, I/O error) */
 	BB_EXIT_INTERRUPTED = 130,
 };
 

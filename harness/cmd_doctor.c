@@ -9,6 +9,7 @@
 #include "image.h"
 #include "launcher.h"
 #include "options.h"
+#include "sweep.h"
 
 static json_t *doctor_envs(const struct bb_env_opts *opts)
 {
@@ -100,29 +101,54 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 	}
 }
 
+/* State left by harnesses that no longer run (sweep.h): listed on stderr, removed with
+ * --clean. Returns the exit code so far. */
+static int doctor_stale(bool clean)
+{
+	struct sweep_counts c;
+	struct bb_err err = { 0 };
+
+	if (sweep_run(NULL, clean, stderr, "doctor", &c, &err) < 0)
+		return cli_error("doctor", BB_EXIT_FAIL, "stale state not removed: %s", err.msg);
+	if (c.stale == 0)
+		fprintf(stderr, "boxbench: doctor: no stale state (%zu piece(s) of live runs)\n",
+		        c.live);
+	else if (!clean)
+		fprintf(stderr,
+		        "boxbench: doctor: %zu piece(s) of stale state: `boxbench doctor "
+		        "--clean` (or the next run) removes them\n",
+		        c.stale);
+	return BB_EXIT_OK;
+}
+
 static int doctor_main(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
+		                                  { "clean", no_argument, NULL, 'c' },
 		                                  { "help", no_argument, NULL, 'h' },
 		                                  { 0 } };
 	struct bb_env_opts opts;
 	struct bb_host host;
 	struct bb_err err = { 0 };
-	bool as_json = false;
-	int c;
+	bool as_json = false, clean = false;
+	int c, rc;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'j')
 			as_json = true;
+		else if (c == 'c')
+			clean = true;
 		else if (c == 'h')
-			return printf("usage: boxbench doctor [--json]\n"), BB_EXIT_OK;
+			return printf("usage: boxbench doctor [--json] [--clean]\n"), BB_EXIT_OK;
 		else
 			return cli_bad_option("doctor", c, argv[optind - 1]);
 	}
 	if (optind < argc)
 		return cli_error("doctor", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if ((rc = doctor_stale(clean)) != BB_EXIT_OK)
+		return rc;
 	options_defaults(&opts);
 	if (host_probe(-1, &host, &err) < 0)
 		return cli_error("doctor", BB_EXIT_FAIL, "%s", err.msg);
@@ -147,7 +173,7 @@ static int doctor_main(int argc, char **argv)
 
 const struct command cmd_doctor = {
 	.name = "doctor",
-	.usage = "[--json]",
-	.summary = "what can run here, and why not",
+	.usage = "[--json] [--clean]",
+	.summary = "what can run here, and why not; what killed runs left (--clean removes it)",
 	.main = doctor_main,
 };

@@ -2,6 +2,7 @@
  * trackers (formats in export.h). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "export.h"
+#include "outfile.h"
 
 enum { OPT_FORMAT = 256, OPT_ENV, OPT_BETTER, OPT_HELP };
 
@@ -96,37 +98,20 @@ static bool exp_has_env(const struct bb_result *res, const char *env)
 }
 
 /* Into a temporary file beside OUT, renamed over it once complete: a reader never sees half
- * a document. */
+ * a document, and only a regular file is ever replaced (outfile.h). */
 static int exp_to_file(const struct bb_result *res, const struct exp_cli *cli, size_t *left,
                        struct bb_err *err)
 {
-	_cleanup_free_ char *tmp = NULL;
-	FILE *f;
-	int fd;
+	char tmp[PATH_MAX + 64];
+	FILE *f = outfile_open(cli->out, tmp, sizeof(tmp), err);
 
-	if (asprintf(&tmp, "%s.tmp-XXXXXX", cli->out) < 0)
-		return bb_fail(err, ENOMEM, "export");
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return bb_fail(err, errno, "export: %s", tmp);
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		return bb_fail(err, errno, "export: %s", tmp);
-	}
-	fchmod(fd, 0644);
+	if (!f)
+		return -1;
 	if (export_write(res, &cli->opts, f, left, err) < 0) {
-		fclose(f);
-		unlink(tmp);
+		outfile_abort(f, tmp);
 		return -1;
 	}
-	if (fclose(f) != 0 || rename(tmp, cli->out) < 0) {
-		bb_fail(err, errno, "export: %s", cli->out);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return outfile_commit(f, tmp, cli->out, true, err);
 }
 
 static int export_main(int argc, char **argv)
@@ -141,6 +126,8 @@ static int export_main(int argc, char **argv)
 		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
 	if (cli.help)
 		return fputs(exp_usage, stdout), BB_EXIT_OK;
+	if (cli.out && outfile_check(cli.out, true, &err) < 0)
+		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
 	if (results_read(cli.file, &res, &err) < 0)
 		return cli_error("export", BB_EXIT_USAGE, "%s", err.msg);
 	if (cli.opts.env && !exp_has_env(&res, cli.opts.env)) {
@@ -151,7 +138,7 @@ static int export_main(int argc, char **argv)
 	rc = cli.out ? exp_to_file(&res, &cli, &left, &err)
 	             : export_write(&res, &cli.opts, stdout, &left, &err);
 	if (rc < 0) {
-		rc = cli_error("export", BB_EXIT_USAGE, "%s",
+		rc = cli_error("export", BB_EXIT_WRITE, "%s",
 		               strncmp(err.msg, "export: ", 8) ? err.msg : err.msg + 8);
 		goto out;
 	}

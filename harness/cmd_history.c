@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "doc.h"
 #include "gnuplot.h"
+#include "outfile.h"
 
 /* One series in one result, and how it changed from the previous result that has it. */
 struct hist_point {
@@ -170,12 +171,16 @@ static void hist_changes(struct hist_key *k)
 
 /* Data behind one chart (columns in scripts/history.gp). Dates are copied through a whitelist:
  * gnuplot reads this file, and a date is the one free-form string in it. */
+/* A chart whose files could not be written (beside gnuplot_failure's values). */
+#define HIST_WRITE_FAILED (-3)
+
 static int hist_write_data(const struct hist_key *k, const char *path, struct bb_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "w");
+	char tmp[PATH_MAX + 64];
+	FILE *f = outfile_open(path, tmp, sizeof(tmp), err);
 
 	if (!f)
-		return bb_fail(err, errno, "history: %s", path);
+		return bb_wrap(err, "history");
 	fprintf(f, "# index started_at median ci95_lo ci95_hi change(1 regression, -1 "
 	           "improvement)\n");
 	for (size_t i = 0; i < k->npts; i++) {
@@ -193,14 +198,13 @@ static int hist_write_data(const struct hist_key *k, const char *path, struct bb
 		        : p->st.verdict == COMPARE_IMPROVEMENT ? -1
 		                                               : 0);
 	}
-	if (fflush(f) != 0 || ferror(f))
-		return bb_fail(err, errno, "history: %s", path);
-	return 0;
+	return outfile_commit(f, tmp, path, true, err) < 0 ? bb_wrap(err, "history") : 0;
 }
 
 static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_err *err)
 {
 	char dat[PATH_MAX], svg[PATH_MAX], png[PATH_MAX], title[200], every[16], n[16];
+	char svg_tmp[PATH_MAX + 16], png_tmp[PATH_MAX + 16];
 	const struct bb_series *s = k->first;
 
 	snprintf(dat, sizeof(dat), "%s/%s.dat", h->dir, k->slug);
@@ -210,13 +214,24 @@ static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_
 	         s->emulated ? " (emulated)" : "");
 	snprintf(every, sizeof(every), "%zu", (k->npts + 11) / 12);
 	snprintf(n, sizeof(n), "%zu", k->npts);
+	snprintf(svg_tmp, sizeof(svg_tmp), "%s/.%s.tmp.svg", h->dir, k->slug);
+	snprintf(png_tmp, sizeof(png_tmp), "%s/.%s.tmp.png", h->dir, k->slug);
 	if (hist_write_data(k, dat, err) < 0)
-		return -1;
-	char *args[] = { "-c",  (char *)h->tmpl, dat,   svg, png,
-		         title, (char *)s->unit, every, n,   NULL };
-	if (gnuplot_run("gnuplot", args, GNUPLOT_TIMEOUT_S, err) < 0)
-		return bb_wrap(err, "%s", k->slug);
-	return 0;
+		return HIST_WRITE_FAILED;
+	char *args[] = { "-c",  (char *)h->tmpl, dat,   svg_tmp, png_tmp,
+		         title, (char *)s->unit, every, n,       NULL };
+	int rc = gnuplot_run("gnuplot", args, GNUPLOT_TIMEOUT_S, err);
+	if (rc < 0) {
+		unlink(svg_tmp);
+		unlink(png_tmp);
+		return bb_wrap(err, "%s", k->slug), rc;
+	}
+	/* Charts go in place only whole (a full disk leaves gnuplot's exit status at 0). */
+	if (gnuplot_output_commit(svg_tmp, svg, err) < 0) {
+		unlink(png_tmp);
+		return HIST_WRITE_FAILED;
+	}
+	return gnuplot_output_commit(png_tmp, png, err) < 0 ? HIST_WRITE_FAILED : 0;
 }
 
 /* The series' two cells: "suite/metric", env. Names come from result files: literals. */
@@ -350,14 +365,13 @@ static void hist_md_series(struct doc *d, const struct hist *h)
 
 static int hist_write_md(const struct hist *h, struct bb_err *err)
 {
-	char path[PATH_MAX], rule[512];
-	_cleanup_fclose_ FILE *f = NULL;
+	char path[PATH_MAX], tmp[PATH_MAX + 64], rule[512];
+	FILE *f;
 	struct doc d = { .fmt = DOC_MARKDOWN };
 
 	snprintf(path, sizeof(path), "%s/history.md", h->dir);
-	f = fopen(path, "w");
-	if (!f)
-		return bb_fail(err, errno, "history: %s", path);
+	if (!(f = outfile_open(path, tmp, sizeof(tmp), err)))
+		return bb_wrap(err, "history");
 	d.f = f;
 	doc_heading(&d, 1, "history", "boxbench history");
 	doc_para_begin(&d, "");
@@ -374,9 +388,7 @@ static int hist_write_md(const struct hist *h, struct bb_err *err)
 	doc_para_end(&d);
 	hist_md_changes(&d, h);
 	hist_md_series(&d, h);
-	if (fflush(f) != 0 || ferror(f))
-		return bb_fail(err, errno, "history: %s", path);
-	return 0;
+	return outfile_commit(f, tmp, path, true, err) < 0 ? bb_wrap(err, "history") : 0;
 }
 
 /* 0 with the options (h->help: print the usage and stop), or -1 with the usage error. */
@@ -406,21 +418,29 @@ static int hist_parse(int argc, char **argv, struct hist *h, struct bb_err *err)
 	return 0;
 }
 
+/* The charts; returns the exit code. Without gnuplot or its template there are no charts, as
+ * in `report` (a warning, not a failure); a chart that could not be written is a write
+ * failure. */
 static int hist_charts(struct hist *h)
 {
 	struct bb_err err = { 0 };
+	int rc;
 
 	if (gnuplot_template("history.gp", h->tmpl, sizeof(h->tmpl), &err) < 0) {
-		cli_error("history", BB_EXIT_FAIL, "%s: no charts", err.msg);
-		return -1;
+		fprintf(stderr, "boxbench: history: %s: no charts\n", err.msg);
+		return BB_EXIT_OK;
 	}
 	for (size_t i = 0; i < h->nkeys; i++) {
-		if (hist_chart(h, &h->keys[i], &err) < 0) {
-			cli_error("history", BB_EXIT_FAIL, "%s", err.msg);
-			return -1;
+		if ((rc = hist_chart(h, &h->keys[i], &err)) == GNUPLOT_MISSING) {
+			fprintf(stderr, "boxbench: history: %s: no charts\n", err.msg);
+			return BB_EXIT_OK;
 		}
+		if (rc < 0)
+			return cli_error("history",
+			                 rc == HIST_WRITE_FAILED ? BB_EXIT_WRITE : BB_EXIT_FAIL,
+			                 "%s", err.msg);
 	}
-	return 0;
+	return BB_EXIT_OK;
 }
 
 static void hist_free(struct hist *h)
@@ -449,7 +469,7 @@ static int history_main(int argc, char **argv)
 		goto out;
 	}
 	if (mkdir(h.dir, 0755) < 0 && errno != EEXIST) {
-		rc = cli_error("history", BB_EXIT_USAGE, "mkdir %s: %s", h.dir, strerror(errno));
+		rc = cli_error("history", BB_EXIT_WRITE, "mkdir %s: %s", h.dir, strerror(errno));
 		goto out;
 	}
 	if (hist_collect(&h) < 0) {
@@ -462,9 +482,9 @@ static int history_main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < h.nkeys; i++)
 		hist_changes(&h.keys[i]);
-	rc = hist_charts(&h) < 0 ? BB_EXIT_FAIL : BB_EXIT_OK;
+	rc = hist_charts(&h);
 	if (hist_write_md(&h, &err) < 0)
-		rc = cli_error("history", BB_EXIT_FAIL, "%s", err.msg);
+		rc = cli_error("history", BB_EXIT_WRITE, "%s", err.msg);
 	else
 		fprintf(stderr, "boxbench: history: %zu results, %zu series: wrote %s/history.md\n",
 		        h.nres, h.nkeys, h.dir);

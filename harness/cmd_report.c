@@ -43,7 +43,7 @@ static int report_main(int argc, char **argv)
 		return cli_error("report", BB_EXIT_USAGE, "%s", err.msg);
 	if (report_write(&res, &o, &out, &err) < 0) {
 		results_free(&res);
-		return cli_error("report", BB_EXIT_USAGE, "%s", err.msg);
+		return cli_error("report", BB_EXIT_WRITE, "%s", err.msg);
 	}
 	results_free(&res);
 	if (out.charts_ok < out.charts)

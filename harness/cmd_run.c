@@ -1,5 +1,6 @@
 /* boxbench run: measure the requested suites in the requested environments. */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,13 +19,18 @@
 #include "isolation.h"
 #include "options.h"
 #include "opttab.h"
+#include "outfile.h"
 #include "proc.h"
 #include "run.h"
 #include "runsuite.h"
 #include "show.h"
 #include "suite.h"
+#include "sweep.h"
 
-#define RUN_MAX_IMAGES 4
+#define RUN_MAX_IMAGES  4
+#define RUN_RESULTS_DIR "results"
+/* Set (to anything) by boxbench's tests to run the internal suites. */
+#define RUN_INTERNAL_ENV "BOXBENCH_INTERNAL_SUITES"
 
 /* --load-arg ARG, repeatable */
 struct run_load_args {
@@ -198,7 +204,9 @@ static int run_parse_suites(struct run_cli *cli, struct bb_run *run, struct bb_e
 	    0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!suite_find(items[i]))
+		const struct suite *s = suite_find(items[i]);
+		/* Internal suites (misbehaving workloads) are for boxbench's own tests. */
+		if (!s || (s->internal && !getenv(RUN_INTERNAL_ENV)))
 			return bb_fail(err, 0, "--suites: unknown suite '%s'", items[i]);
 		run->suites[i] = items[i];
 	}
@@ -339,7 +347,8 @@ static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct
 }
 
 /* Storage for suites that need it: a fresh directory on a disk-backed file system
- * (/var/tmp, never tmpfs on Debian) unless --scratch names one; removed at the end. */
+ * (/var/tmp, never tmpfs on Debian) unless --scratch names one; removed at the end, or by a
+ * later run's sweep when this one is killed (its name carries the owner, sweep.h). */
 static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_err *err)
 {
 	bool needed = false;
@@ -356,9 +365,9 @@ static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_
 		cli->opts.scratch_dir = cli->scratch_arg;
 		return 0;
 	}
-	snprintf(cli->scratch, sizeof(cli->scratch), "/var/tmp/boxbench-scratch-XXXXXX");
-	if (!mkdtemp(cli->scratch))
-		return bb_fail(err, errno, "create scratch directory in /var/tmp");
+	if (sweep_mkdtemp(SWEEP_SCRATCH_DIR, SWEEP_SCRATCH_PREFIX, cli->scratch,
+	                  sizeof(cli->scratch), err) < 0)
+		return bb_wrap(err, "scratch directory");
 	cli->scratch_made = true;
 	cli->opts.scratch_dir = cli->scratch;
 	return 0;
@@ -589,10 +598,41 @@ static int run_header(struct run_cli *cli, struct bb_run *run, struct bb_result 
 
 static int run_default_path(struct bb_result *res, char *buf, size_t len, struct bb_err *err)
 {
-	if (mkdir("results", 0755) < 0 && errno != EEXIST)
-		return bb_fail(err, errno, "mkdir results");
-	snprintf(buf, len, "results/%s.json", res->id);
+	if (mkdir(RUN_RESULTS_DIR, 0755) < 0 && errno != EEXIST)
+		return bb_fail(err, errno, "mkdir " RUN_RESULTS_DIR);
+	snprintf(buf, len, RUN_RESULTS_DIR "/%s.json", res->id);
 	return 0;
+}
+
+/* Where the result goes must take it, checked before anything is measured: -o (a regular file
+ * replaced only with --force, or a new one in a writable directory) or results/. */
+static int run_check_output(const struct run_cli *cli, struct bb_err *err)
+{
+	if (cli->out)
+		return outfile_check(cli->out, cli->force, err);
+	if (mkdir(RUN_RESULTS_DIR, 0755) < 0 && errno != EEXIST)
+		return bb_fail(err, errno, "mkdir " RUN_RESULTS_DIR);
+	return outfile_check(RUN_RESULTS_DIR "/.probe.json", true, err);
+}
+
+/* The result could not be written where asked (a full disk): keep it in results/ or in
+ * $TMPDIR (/tmp), never replacing anything. Fills where; -1 when no place took it. */
+static int run_fallback(const struct bb_result *res, const char *path, char *where, size_t len)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char places[2][PATH_MAX];
+	struct bb_err err = { 0 };
+
+	snprintf(places[0], sizeof(places[0]), RUN_RESULTS_DIR "/%s.json", res->id);
+	snprintf(places[1], sizeof(places[1]), "%s/boxbench-%s.json",
+	         tmpdir && *tmpdir ? tmpdir : "/tmp", res->id);
+	for (size_t i = 0; i < 2; i++) {
+		if (!strcmp(places[i], path) || results_write(res, places[i], false, &err) < 0)
+			continue;
+		snprintf(where, len, "%s", places[i]);
+		return 0;
+	}
+	return -1;
 }
 
 /* Finish, summarize, write; returns the exit code. */
@@ -605,8 +645,15 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	res->complete = loop_rc == 0;
 	if (results_summarize(res, cli->seed, &err) < 0)
 		return cli_error("run", BB_EXIT_FAIL, "summarize: %s", err.msg);
-	if (results_write(res, path, cli->force, &err) < 0)
-		return cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
+	if (results_write(res, path, cli->force, &err) < 0) {
+		char kept[PATH_MAX];
+		show_table(res, stdout);
+		if (run_fallback(res, path, kept, sizeof(kept)) < 0)
+			return cli_error("run", BB_EXIT_WRITE, "%s; no other place took it",
+			                 err.msg);
+		return cli_error("run", BB_EXIT_WRITE, "%s; the result is kept in %s", err.msg,
+		                 kept);
+	}
 	show_table(res, stdout);
 	fprintf(stderr, "boxbench: run: wrote %s%s\n", path, res->complete ? "" : " (incomplete)");
 	if (loop_rc < 0)
@@ -636,7 +683,11 @@ static void run_warn_accel(const struct run_cli *cli, const struct bb_host *host
 static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *res,
                      struct bb_host *host, int *code, struct bb_err *err)
 {
+	struct sweep_counts swept;
+
 	*code = BB_EXIT_USAGE;
+	/* What killed runs left behind (a failure to remove it is said, not fatal). */
+	sweep_run(NULL, true, stderr, "run", &swept, &(struct bb_err){ 0 });
 	if (host_probe((int)cli->pu, host, err) < 0)
 		return -1;
 	cli->opts.pu = host->topo.pinned_pu;
@@ -713,14 +764,17 @@ static int run_main(int argc, char **argv)
 	}
 	if (help)
 		goto out;
-	if (cli.out && !cli.force && access(cli.out, F_OK) == 0) {
-		rc = cli_error("run", BB_EXIT_USAGE, "%s exists (use --force to replace it)",
-		               cli.out);
+	if (run_check_output(&cli, &err) < 0) {
+		rc = cli_error("run", BB_EXIT_USAGE, "%s", err.msg);
 		goto out;
 	}
 	run_signals();
 	if (run_setup(&cli, &run, &res, &host, &code, &err) < 0)
-		rc = cli_error("run", code, "%s", err.msg);
+		rc = bb_interrupted ? cli_error("run", BB_EXIT_INTERRUPTED,
+		                                "interrupted before the first sample (%s): nothing "
+		                                "measured, nothing written",
+		                                err.msg)
+		                    : cli_error("run", code, "%s", err.msg);
 	else
 		rc = run_measure(&cli, &run, &res);
 	run_cleanup(&run);

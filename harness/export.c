@@ -22,14 +22,26 @@ static bool export_wanted(const struct bb_series *s, const char *env)
 	return !env || !strcmp(s->env, env);
 }
 
+/* A text cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return
+ * before one): OWASP's CSV injection rule prefixes it with a quote so it stays text. */
+static bool csv_formula(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s);
+}
+
 /* RFC 4180: quote a field holding a separator, a quote or a line break. */
 static void csv_field(FILE *f, const char *s)
 {
+	bool formula = csv_formula(s);
+
 	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(formula ? "'" : "", f);
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,9 +106,9 @@ static int gnuplot_wait(pid_t pid, int pidfd, double timeout_s, int log, struct 
 		proc_kill_reap(pid, pidfd, true, &status);
 	if (w < 0)
 		return bb_wrap(err, "gnuplot");
-	if (w > 0 && bb_interrupted)
+	if (w == PROC_INTERRUPTED)
 		return bb_fail(err, 0, "gnuplot interrupted");
-	if (w > 0)
+	if (w == PROC_TIMEOUT)
 		return bb_fail(err, 0, "gnuplot took over %g s and was killed", timeout_s);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		gnuplot_message(log, line, sizeof(line));
@@ -145,4 +147,40 @@ int gnuplot_run(const char *program, char *const args[], double timeout_s, struc
 	if (proc_spawn(&ex, &pid, &pidfd, err) < 0)
 		return bb_wrap(err, "gnuplot");
 	return gnuplot_wait(pid, pidfd, timeout_s, log, err);
+}
+
+/* The last bytes of a whole file of this kind. */
+static bool gnuplot_output_whole(const char *path)
+{
+	static const unsigned char png_end[12] = { 0,   0,   0,    0,    'I',  'E',
+		                                   'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t n = strlen(path);
+	unsigned char tail[64];
+	struct stat st;
+	ssize_t got;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 12)
+		return false;
+	got = pread(fd, tail, sizeof(tail),
+	            st.st_size > (off_t)sizeof(tail) ? st.st_size - (off_t)sizeof(tail) : 0);
+	if (got < 12)
+		return false;
+	if (strstr(path, ".png") && n >= 4)
+		return !memcmp(tail + got - 12, png_end, 12);
+	return memmem(tail, (size_t)got, "</svg>", 6) != NULL;
+}
+
+int gnuplot_output_commit(const char *tmp, const char *path, struct bb_err *err)
+{
+	if (!gnuplot_output_whole(tmp)) {
+		unlink(tmp);
+		return bb_fail(err, 0, "gnuplot wrote no whole %s (a full disk?)", path);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return bb_fail(err, e, "%s", path);
+	}
+	return 0;
 }

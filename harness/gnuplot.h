@@ -35,4 +35,10 @@ int gnuplot_template(const char *name, char *path, size_t len, struct bb_err *er
  * was interrupted. */
 int gnuplot_run(const char *program, char *const args[], double timeout_s, struct bb_err *err);
 
+/* Put a chart gnuplot wrote to tmp in place at path once it is whole: a regular file that is
+ * not empty and ends as its format ends (a PNG with its IEND chunk, an SVG with "</svg>"), so a
+ * write error gnuplot let pass (a full disk) never leaves a truncated chart. tmp is gone
+ * afterwards on every path. */
+int gnuplot_output_commit(const char *tmp, const char *path, struct bb_err *err);
+
 #endif

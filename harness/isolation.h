@@ -22,7 +22,7 @@
 
 /* The host's own facts are recorded under this env, which no box can be named (run's names
  * are a launcher's name, optionally with a suffix, and no launcher is called that). */
-#define ISO_HOST "host"
+#define ISO_HOST RESULTS_FACT_HOST
 
 #define ISO_BOOT_TIME_TOL_S 5.0
 #define ISO_PROCS_TOL_REL   0.10

@@ -3,6 +3,8 @@
  * by the document model (doc.h) in both formats. */
 #include "report.h"
 
+#include "outfile.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include "doc.h"
 #include "gnuplot.h"
 #include "isolation.h"
+#include "outfile.h"
 #include "launcher.h"
 #include "report_charts.h"
 #include "report_context.h"
@@ -661,25 +664,14 @@ static void report_doc(struct doc *d, const struct report *r)
 /* Written to a temporary name and renamed: a reader never sees half a report. */
 static int report_file(const struct report *r, const char *name, bool html, struct bb_err *err)
 {
-	char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 64];
 	struct doc d = { .fmt = html ? DOC_HTML : DOC_MARKDOWN };
 
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", r->dir, name);
-	d.f = fopen(tmp, "we");
-	if (!d.f)
-		return bb_fail(err, errno, "%s", tmp);
+	if (!(d.f = outfile_open(path, tmp, sizeof(tmp), err)))
+		return -1;
 	report_doc(&d, r);
-	if (ferror(d.f) | (fclose(d.f) != 0)) {
-		unlink(tmp);
-		return bb_fail(err, errno ? errno : EIO, "write %s", path);
-	}
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return bb_fail(err, e, "rename %s", path);
-	}
-	return 0;
+	return outfile_commit(d.f, tmp, path, true, err);
 }
 
 static int mkdir_p(const char *dir, struct bb_err *err)

@@ -184,34 +184,31 @@ int report_copy_templates(struct report *r, struct bb_err *err)
 	return 0;
 }
 
-static bool file_nonempty(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-}
-
 /* One terminal: gnuplot -c TEMPLATE TERM OUT DATA TITLE CAPTION ARGS... */
 static int chart_term(struct report *r, struct chart *c, const char *term, const char *ext)
 {
-	char tmpl[PATH_MAX + 48], out[PATH_MAX + 96], data[PATH_MAX + 96], cap[1100];
-	char *args[16] = { "-c", tmpl, (char *)term, out, data, c->title, cap };
+	char tmpl[PATH_MAX + 48], out[PATH_MAX + 96], tmp[PATH_MAX + 128], data[PATH_MAX + 96];
+	char cap[1100];
+	char *args[16] = { "-c", tmpl, (char *)term, tmp, data, c->title, cap };
 	struct bb_err err = { 0 };
 	size_t n = 7;
 	int rc;
 
 	snprintf(tmpl, sizeof(tmpl), "%s/%s", r->charts_dir, c->tmpl);
 	snprintf(out, sizeof(out), "%s/%s.%s", r->charts_dir, c->stem, ext);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%s", r->charts_dir, c->stem, ext);
 	snprintf(data, sizeof(data), "%s/%s.dat", r->charts_dir, c->stem);
 	wrap(c->caption, cap, sizeof(cap), 150);
 	for (size_t i = 0; i < c->nargs; i++)
 		args[n++] = c->args[i];
 	args[n] = NULL;
-	/* a failed gnuplot may leave an empty or partial file: never ship one */
+	/* into a temporary file, put in place only when whole: a failed gnuplot may leave an
+	 * empty or partial file, and a full disk a truncated one; never ship one */
 	rc = gnuplot_run(r->gnuplot, args, GNUPLOT_TIMEOUT_S, &err);
-	if (rc == 0 && !file_nonempty(out)) {
+	if (rc < 0)
+		unlink(tmp);
+	else if (gnuplot_output_commit(tmp, out, &err) < 0)
 		rc = GNUPLOT_FAILED;
-		snprintf(err.msg, sizeof(err.msg), "gnuplot wrote no %s", ext);
-	}
 	if (rc < 0) {
 		snprintf(c->why, sizeof(c->why), "%s", err.msg);
 		unlink(out);

@@ -27,8 +27,9 @@ size_t report_suite_envs(const struct bb_result *res, const char *suite, const c
 
 	for (size_t i = 0; i < res->nseries && n < max; i++) {
 		const struct bb_series *s = &res->series[i];
+		/* The same test as results_find_summary's: a listed env always has a series. */
 		if (strcmp(s->suite, suite) || (metric && strcmp(s->metric, metric)) ||
-		    !s->has_summary || (need_vs && !s->has_vs))
+		    !s->has_summary || !s->summary.n || (need_vs && !s->has_vs))
 			continue;
 		for (j = 0; j < n && strcmp(names[j], s->env); j++)
 			;
@@ -45,7 +46,8 @@ static size_t suite_metrics(const struct bb_result *res, const char *suite, bool
 
 	for (size_t i = 0; i < res->nseries && n < max; i++) {
 		const struct bb_series *s = &res->series[i];
-		if (strcmp(s->suite, suite) || !s->has_summary || (need_vs && !s->has_vs))
+		if (strcmp(s->suite, suite) || !s->has_summary || !s->summary.n ||
+		    (need_vs && !s->has_vs))
 			continue;
 		for (j = 0; j < n && strcmp(names[j], s->metric); j++)
 			;
@@ -118,7 +120,7 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	fprintf(f, "# index 0: x, sample, env colour\n");
 	for (size_t k = 0; k < n; k++) {
 		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
-		for (size_t j = 0; j < s->n; j++)
+		for (size_t j = 0; s && j < s->n; j++)
 			fprintf(f, "%.4f %.9g %d\n", (double)k + jitter(j),
 			        results_to_ms(s->samples[j], s->unit), env_color(res, envs[k]));
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "outfile.h"
 
 const char *better_name(enum bb_better b)
 {
@@ -234,60 +235,28 @@ json_t *results_to_json(const struct bb_result *res)
 	return doc;
 }
 
-static int write_tmp(const char *dir, json_t *doc, char *tmp, size_t tmplen, struct bb_err *err)
-{
-	int fd;
-	FILE *f;
-
-	snprintf(tmp, tmplen, "%s/.boxbench-result.tmp.XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return bb_fail(err, errno, "create temporary file in %s", dir);
-	fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		return bb_fail(err, errno, "fdopen %s", tmp);
-	}
-	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(12)) < 0 ||
-	    fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		int e = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		return bb_fail(err, e, "write %s", tmp);
-	}
-	if (fclose(f) != 0) {
-		unlink(tmp);
-		return bb_fail(err, errno, "close %s", tmp);
-	}
-	return 0;
-}
-
 int results_write(const struct bb_result *res, const char *path, bool force, struct bb_err *err)
 {
-	char tmp[PATH_MAX], dirbuf[PATH_MAX];
+	char tmp[PATH_MAX];
 	json_t *doc = results_to_json(res);
-	int rc = 0;
+	FILE *f;
+	int rc;
 
 	if (!doc)
 		return bb_fail(err, ENOMEM, "results: build JSON");
-	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-	if (write_tmp(dirname(dirbuf), doc, tmp, sizeof(tmp), err) < 0) {
+	if (!(f = outfile_open(path, tmp, sizeof(tmp), err))) {
 		json_decref(doc);
 		return bb_wrap(err, "results");
 	}
+	rc = json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(12)) < 0 ||
+	     fputc('\n', f) == EOF;
 	json_decref(doc);
-	/* link() fails with EEXIST when the target exists: an atomic "create, never replace". */
-	if (force ? rename(tmp, path) < 0 : link(tmp, path) < 0) {
-		rc = errno == EEXIST
-		         ? bb_fail(err, 0, "results: %s exists (use --force to replace it)", path)
-		         : bb_fail(err, errno, "results: %s", path);
-		unlink(tmp);
-		return rc;
+	if (rc) {
+		outfile_abort(f, tmp);
+		return bb_fail(err, errno ? errno : EIO, "results: write %s", path);
 	}
-	if (!force)
-		unlink(tmp);
+	if (outfile_commit(f, tmp, path, force, err) < 0)
+		return bb_wrap(err, "results");
 	return 0;
 }
 
@@ -329,10 +298,27 @@ static int read_pair(json_t *v, const char *key, double *lo, double *hi, struct 
 		return bb_fail(err, 0, "\"%s\" is not a [low, high] pair of numbers", key);
 	*lo = json_number_value(json_array_get(v, 0));
 	*hi = json_number_value(json_array_get(v, 1));
+	if (!isfinite(*lo) || !isfinite(*hi))
+		return bb_fail(err, 0, "\"%s\" is not finite", key);
 	return 0;
 }
 
-static int read_summary(json_t *o, struct bb_summary *m, struct bb_err *err)
+/* A count in [0, max]. */
+static int read_count(json_t *o, const char *key, size_t max, size_t *out, struct bb_err *err)
+{
+	json_t *v;
+
+	if (want(o, key, JSON_INTEGER, &v, err) < 0)
+		return -1;
+	if (json_integer_value(v) < 0 || (size_t)json_integer_value(v) > max)
+		return bb_fail(err, 0, "\"%s\" is %" JSON_INTEGER_FORMAT ", not in [0, %zu]", key,
+		               json_integer_value(v), max);
+	*out = (size_t)json_integer_value(v);
+	return 0;
+}
+
+/* The summary must describe the samples kept: as many, finite, in order. */
+static int read_summary(json_t *o, struct bb_summary *m, size_t nsamples, struct bb_err *err)
 {
 	const char *keys[] = { "median", "mean", "sd", "min", "max", "p05", "p95" };
 	double *dst[] = { &m->median, &m->mean, &m->sd, &m->min, &m->max, &m->p05, &m->p95 };
@@ -342,14 +328,21 @@ static int read_summary(json_t *o, struct bb_summary *m, struct bb_err *err)
 		if (want(o, keys[i], JSON_REAL, &v, err) < 0)
 			return -1;
 		*dst[i] = json_number_value(v);
+		if (!isfinite(*dst[i]))
+			return bb_fail(err, 0, "\"%s\" is not finite", keys[i]);
 	}
-	if (want(o, "n", JSON_INTEGER, &v, err) < 0)
+	if (read_count(o, "n", nsamples, &m->n, err) < 0 ||
+	    read_count(o, "outliers", nsamples, &m->outliers, err) < 0 ||
+	    read_pair(json_object_get(o, "ci95"), "ci95", &m->ci_lo, &m->ci_hi, err) < 0)
 		return -1;
-	m->n = (size_t)json_integer_value(v);
-	if (want(o, "outliers", JSON_INTEGER, &v, err) < 0)
-		return -1;
-	m->outliers = (size_t)json_integer_value(v);
-	return read_pair(json_object_get(o, "ci95"), "ci95", &m->ci_lo, &m->ci_hi, err);
+	if (m->n != nsamples)
+		return bb_fail(err, 0, "\"n\" is %zu but %zu sample(s) are kept", m->n, nsamples);
+	if (m->n == 0)
+		return bb_fail(err, 0, "a summary of no sample");
+	if (!(m->min <= m->median && m->median <= m->max) || m->sd < 0 || m->ci_lo > m->ci_hi)
+		return bb_fail(err, 0,
+		               "inconsistent (min <= median <= max, sd >= 0, ci95 in order)");
+	return 0;
 }
 
 static int read_samples(json_t *arr, struct bb_series *s, struct bb_err *err)
@@ -377,6 +370,10 @@ static int read_errors(json_t *arr, struct bb_series *s, struct bb_err *err)
 		if (!json_is_object(e) || want(e, "rep", JSON_INTEGER, &rep, err) < 0 ||
 		    want(e, "reason", JSON_STRING, &reason, err) < 0)
 			return bb_fail(err, 0, "error %zu is not {rep, reason}", i);
+		if (json_integer_value(rep) < -RESULTS_MAX_REPS ||
+		    json_integer_value(rep) > RESULTS_MAX_REPS ||
+		    json_string_length(reason) > RESULTS_MAX_TEXT)
+			return bb_fail(err, 0, "error %zu: rep out of range or reason too long", i);
 		if (series_add_error(s, (int)json_integer_value(rep), json_string_value(reason),
 		                     err) < 0)
 			return -1;
@@ -394,7 +391,13 @@ static int read_vs(json_t *o, struct bb_series *s, struct bb_err *err)
 		return bb_fail(err, 0, "\"vs_native\" is not {ratio, ci95}");
 	s->vs_ratio = json_number_value(ratio);
 	s->has_vs = true;
-	return read_pair(json_object_get(vs, "ci95"), "vs_native.ci95", &s->vs_lo, &s->vs_hi, err);
+	if (read_pair(json_object_get(vs, "ci95"), "vs_native.ci95", &s->vs_lo, &s->vs_hi, err) < 0)
+		return -1;
+	if (!s->has_summary)
+		return bb_fail(err, 0, "\"vs_native\" without a summary");
+	if (!isfinite(s->vs_ratio) || s->vs_ratio < 0 || s->vs_lo < 0 || s->vs_lo > s->vs_hi)
+		return bb_fail(err, 0, "\"vs_native\" is not a ratio >= 0 within its ci95");
+	return 0;
 }
 
 static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
@@ -422,16 +425,22 @@ static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
 	    want(o, "samples", JSON_ARRAY, &arr, err) < 0 || read_samples(arr, s, err) < 0 ||
 	    want(o, "errors", JSON_ARRAY, &arr, err) < 0 || read_errors(arr, s, err) < 0)
 		return -1;
+	if (s->n > RESULTS_MAX_SAMPLES || s->nerr > RESULTS_MAX_SAMPLES)
+		return bb_fail(err, 0, "more than %d samples or errors", RESULTS_MAX_SAMPLES);
 	accel = json_object_get(o, "accel");
-	if (json_is_string(accel) && json_string_length(accel) < sizeof(s->accel)) {
+	if (accel && (!json_is_string(accel) || json_string_length(accel) >= sizeof(s->accel)))
+		return bb_fail(err, 0, "\"accel\" is not a short string");
+	if (accel) {
 		strcpy(s->accel, json_string_value(accel));
 		s->emulated = json_is_true(json_object_get(o, "emulated"));
 	}
 	sum = json_object_get(o, "summary");
 	if (sum && !json_is_null(sum)) {
-		if (!json_is_object(sum) || read_summary(sum, &s->summary, err) < 0)
+		if (!json_is_object(sum) || read_summary(sum, &s->summary, s->n, err) < 0)
 			return bb_wrap(err, "summary");
 		s->has_summary = true;
+	} else if (s->n) {
+		return bb_fail(err, 0, "%zu sample(s) without a summary", s->n);
 	}
 	return read_vs(o, s, err);
 }
@@ -455,6 +464,30 @@ static int read_envs(json_t *envs, struct bb_result *res, struct bb_err *err)
 	return 0;
 }
 
+/* Facts: {env, suite, key, value, rep} with short strings. */
+static int read_facts(json_t *arr, struct bb_err *err)
+{
+	const char *keys[] = { "env", "suite", "key" };
+	json_t *f, *v;
+	size_t i;
+
+	json_array_foreach(arr, i, f)
+	{
+		if (!json_is_object(f) || !json_object_get(f, "value"))
+			return bb_fail(err, 0, "facts[%zu] is not {env, suite, key, value, rep}",
+			               i);
+		for (size_t k = 0; k < 3; k++)
+			if (want(f, keys[k], JSON_STRING, &v, err) < 0 ||
+			    json_string_length(v) >= RESULTS_MAX_NAME)
+				return bb_fail(err, 0, "facts[%zu]: \"%s\" is not a short string",
+				               i, keys[k]);
+		v = json_object_get(f, "value");
+		if (json_is_string(v) && json_string_length(v) > RESULTS_MAX_TEXT)
+			return bb_fail(err, 0, "facts[%zu]: value too long", i);
+	}
+	return 0;
+}
+
 static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 {
 	const char *objs[] = { "tool", "host", "config" };
@@ -467,7 +500,10 @@ static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 		return -1;
 	res->complete = json_is_true(v);
 	v = json_object_get(doc, "finished_at");
-	if (json_is_string(v) && json_string_length(v) < sizeof(res->finished_at))
+	if (v && !json_is_null(v) &&
+	    (!json_is_string(v) || json_string_length(v) >= sizeof(res->finished_at)))
+		return bb_fail(err, 0, "\"finished_at\" is not a date");
+	if (json_is_string(v))
 		strcpy(res->finished_at, json_string_value(v));
 	for (size_t i = 0; i < 3; i++) {
 		if (want(doc, objs[i], JSON_OBJECT, &v, err) < 0)
@@ -479,9 +515,34 @@ static int read_header(json_t *doc, struct bb_result *res, struct bb_err *err)
 	v = json_object_get(doc, "facts");
 	if (v && !json_is_array(v))
 		return bb_fail(err, 0, "\"facts\" is not an array");
+	if (v && read_facts(v, err) < 0)
+		return -1;
 	if (v) {
 		json_decref(res->facts);
 		res->facts = json_incref(v);
+	}
+	return 0;
+}
+
+/* Cross-references: a result that describes its environments describes each one its series
+ * and facts name. */
+static int read_check_refs(const struct bb_result *res, struct bb_err *err)
+{
+	json_t *f;
+	size_t i;
+
+	if (res->nenvs == 0)
+		return 0;
+	for (i = 0; i < res->nseries; i++)
+		if (!results_env(res, res->series[i].env))
+			return bb_fail(err, 0, "results[%zu]: environment \"%s\" is not described",
+			               i, res->series[i].env);
+	json_array_foreach(res->facts, i, f)
+	{
+		const char *env = json_string_value(json_object_get(f, "env"));
+		if (strcmp(env, RESULTS_FACT_HOST) && !results_env(res, env))
+			return bb_fail(err, 0, "facts[%zu]: environment \"%s\" is not described", i,
+			               env);
 	}
 	return 0;
 }
@@ -515,26 +576,50 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 			goto fail;
 		}
 	}
+	if (read_check_refs(res, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	results_free(res);
 	return -1;
 }
 
+/* Only a regular file of bounded size is read: a FIFO or a device would block or never end.
+ * O_NONBLOCK makes the open itself return at once on a FIFO. */
+static json_t *results_load(const char *path, struct bb_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	json_error_t jerr;
+	struct stat st;
+	json_t *doc;
+	FILE *f;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return bb_fail(err, errno, "%s", path), NULL;
+	if (!S_ISREG(st.st_mode))
+		return bb_fail(err, 0, "%s is not a regular file", path), NULL;
+	if (st.st_size > RESULTS_MAX_BYTES)
+		return bb_fail(err, 0, "%s is larger than %d MiB: not a boxbench result", path,
+		               RESULTS_MAX_BYTES >> 20),
+		       NULL;
+	if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "r")))
+		return bb_fail(err, errno, "%s", path), NULL;
+	fd = -1; /* the stream owns it */
+	doc = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
+	if (!doc)
+		bb_fail(err, 0, "%s: not valid JSON (line %d: %s)", path, jerr.line, jerr.text);
+	return doc;
+}
+
 int results_read(const char *path, struct bb_result *res, struct bb_err *err)
 {
-	json_error_t jerr;
 	json_t *doc;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!doc) {
-		if (access(path, R_OK) < 0)
-			return bb_fail(err, errno, "%s", path);
-		return bb_fail(err, 0, "%s: not valid JSON (line %d: %s)", path, jerr.line,
-		               jerr.text);
-	}
+	if (!(doc = results_load(path, err)))
+		return -1;
 	rc = results_from_json(doc, res, err);
 	json_decref(doc);
 	if (rc < 0)

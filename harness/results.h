@@ -13,6 +13,15 @@
 
 #define BB_SCHEMA "boxbench/1"
 
+/* What the reader accepts (anything beyond is not a result boxbench wrote). */
+#define RESULTS_MAX_BYTES   (256 << 20)
+#define RESULTS_MAX_SAMPLES 10000000
+#define RESULTS_MAX_REPS    10000000
+#define RESULTS_MAX_TEXT    65536 /* an error's reason, a fact's text */
+#define RESULTS_MAX_NAME    256   /* a fact's env, suite, key */
+/* The env of facts about the host itself (not an environment). */
+#define RESULTS_FACT_HOST "host"
+
 enum bb_better { BB_LOWER, BB_HIGHER };
 
 struct bb_sample_error {
@@ -73,7 +82,11 @@ json_t *results_to_json(const struct bb_result *res);
 /* Write atomically: a temporary file in the same directory, fsync, then rename (force) or
  * link (no force: an existing file is never replaced). */
 int results_write(const struct bb_result *res, const char *path, bool force, struct bb_err *err);
-/* Read and validate; rejects other schemas, broken JSON and wrong types with a clear message. */
+/* Read and validate, the one place every command's input is checked: only a regular file;
+ * rejects other schemas, broken JSON, wrong types, and what does not hold together (a summary
+ * whose n is not the number of samples kept, numbers that are not finite or out of range,
+ * unbounded strings, a series or fact naming an environment the result does not describe).
+ * Whatever passes is safe for every consumer. */
 int results_read(const char *path, struct bb_result *res, struct bb_err *err);
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
 

@@ -150,7 +150,24 @@ static int run_keep(struct bb_run *run, struct bb_result *res, const struct bb_e
 		    run_before_kernel(res, env, smp, err) < 0)
 			return -1;
 	}
+	/* An error the workload reports (a measurement it could not make) fails the sample. */
+	for (size_t i = 0; i < smp->nrecs; i++)
+		if (smp->recs[i].kind == BB_REC_ERROR) {
+			run->failed++;
+			break;
+		}
 	return run_record(res, env, smp, rep, err);
+}
+
+/* A failed warm-up sample is not measured, but it is told: a fact in the result. */
+static void run_warmup_failed(struct bb_result *res, const struct bb_env *env, const char *suite,
+                              const struct bb_sample *smp, long rep)
+{
+	if (smp->ok)
+		return;
+	json_array_append_new(res->facts, json_pack("{s:s, s:s, s:s, s:s, s:i}", "env", env->name,
+	                                            "suite", suite, "key", "warmup_failed", "value",
+	                                            smp->error, "rep", (int)rep));
 }
 
 static void run_progress(struct bb_run *run, size_t done, size_t total, uint64_t t_start,
@@ -256,6 +273,8 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 					sample_free(&smp);
 					return 1;
 				}
+				if (rep < 0)
+					run_warmup_failed(res, env, job.suite, &smp, rep);
 				rc = rep >= 0 ? run_keep(run, res, env, job.suite, &smp, rep, err)
 				              : 0;
 				run_progress(run, ++done, total, t_start, env, job.suite, rep,

@@ -2,7 +2,9 @@
 
 #include "cleanup.h"
 #include "proc.h"
+#include "sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -473,7 +475,7 @@ int cg_create(const struct cg_layout *lo, const struct cg_limits *lim, struct cg
 
 	memset(cg, 0, sizeof(*cg));
 	cg->mode = lo->mode;
-	snprintf(cg->name, sizeof(cg->name), "boxbench-%d-%u", (int)getpid(),
+	snprintf(cg->name, sizeof(cg->name), CG_INSTANCE_PREFIX "%s-%u", sweep_self_tag(),
 	         __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
 	for (int c = 0; c < CG_NCTRL; c++) {
 		int n = snprintf(cg->dir[c], sizeof(cg->dir[c]), "%s/%s", lo->parent[c], cg->name);
@@ -622,3 +624,75 @@ int cg_destroy(struct cgroup *cg, struct bb_err *err)
 	}
 	return ret;
 }
+
+/* Stale instance cgroups (sweep.h): `boxbench-<owner>-<seq>` under the `boxbench` parents,
+ * one item per name whichever hierarchies hold it. */
+#define CG_SWEEP_MAX 4096
+
+static bool cg_name_listed(char (*names)[CG_NAME_MAX], size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+static size_t cg_sweep_names(const struct cg_layout *lo, char (*names)[CG_NAME_MAX], size_t max)
+{
+	size_t n = 0, plen = strlen(CG_INSTANCE_PREFIX);
+
+	for (int c = 0; c < CG_NCTRL; c++) {
+		DIR *d = cg_seen(lo->parent, c, lo->parent[c]) ? NULL : opendir(lo->parent[c]);
+		struct dirent *e;
+		while (d && (e = readdir(d)) && n < max)
+			if (!strncmp(e->d_name, CG_INSTANCE_PREFIX, plen) &&
+			    strlen(e->d_name) < CG_NAME_MAX && !cg_name_listed(names, n, e->d_name))
+				snprintf(names[n++], CG_NAME_MAX, "%s", e->d_name);
+		if (d)
+			closedir(d);
+	}
+	return n;
+}
+
+static void cg_sweep_list(const struct bb_sweeper *sw, sweep_visit visit, void *ctx)
+{
+	_cleanup_free_ char(*names)[CG_NAME_MAX] = calloc(CG_SWEEP_MAX, CG_NAME_MAX);
+	struct cg_layout lo;
+	struct bb_owner o;
+	size_t n;
+
+	(void)sw;
+	if (!names || cg_layout_init(&lo, NULL) < 0)
+		return;
+	n = cg_sweep_names(&lo, names, CG_SWEEP_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (sweep_parse_owner(names[i] + strlen(CG_INSTANCE_PREFIX), &o))
+			visit(ctx, names[i], &o);
+}
+
+/* What still runs in a stale cgroup is killed, then every hierarchy's directory removed. */
+static int cg_sweep_remove(const struct bb_sweeper *sw, const char *name, struct bb_err *err)
+{
+	struct cg_layout lo;
+	struct cgroup cg = { 0 };
+	struct stat st;
+
+	(void)sw;
+	if (cg_layout_init(&lo, err) < 0)
+		return -1;
+	cg.mode = lo.mode;
+	snprintf(cg.name, sizeof(cg.name), "%s", name);
+	for (int c = 0; c < CG_NCTRL; c++) {
+		snprintf(cg.dir[c], sizeof(cg.dir[c]), "%s/%s", lo.parent[c], name);
+		cg.made[c] = !cg_seen(cg.dir, c, cg.dir[c]) && stat(cg.dir[c], &st) == 0;
+	}
+	if (cg_kill(&cg, err) < 0 || cg_destroy(&cg, err) < 0)
+		return -1;
+	return 0;
+}
+
+const struct bb_sweeper sweeper_cgroup = {
+	.kind = "cgroup",
+	.list = cg_sweep_list,
+	.remove = cg_sweep_remove,
+};

@@ -6,9 +6,11 @@
  * a caller put on boxbench itself still bind its containers. v2 forbids enabling controllers for
  * children of a cgroup that has processes (ours does), so there they go under
  * `<cgroup2 root>/boxbench/` (needs root, like runc's cgroupfs driver). Instance names are
- * `boxbench-<pid>-<seq>`. The `boxbench` parents live for the whole run (made by
- * cg_layout_prepare(), removed by cg_layout_cleanup() once empty): a cgroup mkdir+rmdir costs
- * 50-130 us per v1 hierarchy here, too much to repeat for every instance.
+ * `boxbench-<pid>-<start>-<seq>`, the owner's pid and start time (sweep.h): a harness killed
+ * before it removed them leaves them to the next run's sweep (sweeper_cgroup). The `boxbench`
+ * parents live for the whole run (made by cg_layout_prepare(), removed by cg_layout_cleanup() once
+ * empty): a cgroup mkdir+rmdir costs 50-130 us per v1 hierarchy here, too much to repeat for every
+ * instance.
  *
  * The parsing and formatting parts are pure functions of their inputs (a statfs magic, the
  * text of /proc/self/mountinfo and /proc/self/cgroup), testable without a live cgroupfs. */
@@ -21,10 +23,11 @@
 
 #include "err.h"
 
-#define CG_PATH_MAX      1024
-#define CG_NAME_MAX      64
-#define CG_CPU_PERIOD_US 100000L
-#define CG_PARENT        "boxbench"
+#define CG_PATH_MAX        1024
+#define CG_NAME_MAX        64
+#define CG_CPU_PERIOD_US   100000L
+#define CG_PARENT          "boxbench"
+#define CG_INSTANCE_PREFIX "boxbench-"
 
 enum cg_mode { CG_MODE_NONE = 0, CG_MODE_V1, CG_MODE_V2 };
 
@@ -119,7 +122,7 @@ void cg_layout_cleanup(const struct cg_layout *lo);
 /* Never fails; fills p. */
 void cg_probe(struct cg_probe *p);
 
-/* Create `boxbench-<pid>-<seq>` with the limits. On failure nothing is left behind. */
+/* Create `boxbench-<pid>-<start>-<seq>` with the limits. On failure nothing is left behind. */
 int cg_create(const struct cg_layout *lo, const struct cg_limits *lim, struct cgroup *cg,
               struct bb_err *err);
 
@@ -141,5 +144,9 @@ int cg_kill(const struct cgroup *cg, struct bb_err *err);
  * last task left and killing stragglers if it persists. Safe to call twice and on a partly
  * created cgroup. */
 int cg_destroy(struct cgroup *cg, struct bb_err *err);
+
+/* The sweeper of stale instance cgroups (sweep.h); an item is a cgroup's name. */
+struct bb_sweeper;
+extern const struct bb_sweeper sweeper_cgroup;
 
 #endif

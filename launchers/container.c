@@ -621,10 +621,11 @@ static int ct_reap(struct bb_env *env, struct bb_instance *inst, double timeout_
 	if (w != 0) {
 		/* SIGKILL to the PID namespace's init takes the whole namespace down with it. */
 		proc_kill_reap(inst->pid, inst->pidfd, true, &inst->status);
-		inst->timed_out = w == 1;
-		if (w == 1)
-			ret = bb_fail(err, 0, "container: %s after %.1f s, killed",
-			              bb_interrupted ? "interrupted" : "timed out", timeout_s);
+		inst->timed_out = w == PROC_TIMEOUT;
+		if (w > 0)
+			ret =
+			    bb_fail(err, 0, "container: %s after %.1f s, killed",
+			            w == PROC_INTERRUPTED ? "interrupted" : "timed out", timeout_s);
 		else
 			ret = bb_wrap(err, "container");
 	}

@@ -95,8 +95,10 @@ static int native_reap(struct bb_env *env, struct bb_instance *inst, double time
 	int w = proc_wait(inst->pid, inst->pidfd, timeout_s, &inst->status, err);
 	if (w != 0) {
 		proc_kill_reap(inst->pid, inst->pidfd, true, &inst->status);
-		inst->timed_out = (w == 1);
-		rc = w == 1 ? bb_fail(err, 0, "native: killed after %.1f s", timeout_s) : -1;
+		inst->timed_out = w == PROC_TIMEOUT;
+		rc = w == PROC_TIMEOUT ? bb_fail(err, 0, "native: killed after %.1f s", timeout_s)
+		     : w == PROC_INTERRUPTED ? bb_fail(err, 0, "native: interrupted, killed")
+		                             : -1;
 	} else {
 		/* The workload may have left children in its group (a suite that forks): they die
 		 * with the instance. */

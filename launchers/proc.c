@@ -149,8 +149,10 @@ int proc_wait(pid_t pid, int pidfd, double timeout_s, int *status, struct bb_err
 
 	for (;;) {
 		uint64_t now = bb_now_ns();
-		if (bb_interrupted || now >= deadline)
-			return 1;
+		if (bb_interrupted)
+			return PROC_INTERRUPTED;
+		if (now >= deadline)
+			return PROC_TIMEOUT;
 		int ms = (int)((deadline - now + 999999) / 1000000);
 		int r = wait_readable(pidfd, pid, ms, status);
 		if (r == 2)

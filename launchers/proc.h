@@ -31,8 +31,15 @@ struct bb_exec {
  * start does not grow with the harness's memory. *pidfd is -1 when pidfds are unsupported. */
 int proc_spawn(const struct bb_exec *ex, pid_t *pid, int *pidfd, struct bb_err *err);
 
-/* Wait until pid exits or timeout_s passes (or bb_interrupted). Returns 0 with *status set
- * when it exited, 1 on timeout/interrupt (the process is still running), -1 on error. */
+/* What proc_wait returns besides -1 (an error). */
+enum proc_wait_result {
+	PROC_EXITED = 0,      /* *status is set */
+	PROC_TIMEOUT = 1,     /* timeout_s passed; the process still runs */
+	PROC_INTERRUPTED = 2, /* bb_interrupted was set; the process still runs */
+};
+
+/* Wait until pid exits or timeout_s passes (or bb_interrupted): enum proc_wait_result, or -1
+ * on error. */
 int proc_wait(pid_t pid, int pidfd, double timeout_s, int *status, struct bb_err *err);
 
 /* Run argv to completion (a helper command: a version query, `runc delete`), its stdout and

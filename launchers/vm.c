@@ -414,9 +414,12 @@ int vm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s, stru
 	w = proc_wait(inst->pid, inst->pidfd, timeout_s, &inst->status, err);
 	if (w != 0) {
 		proc_kill_reap(inst->pid, inst->pidfd, true, &inst->status);
-		inst->timed_out = (w == 1);
-		rc = w == 1 ? bb_fail(err, 0, "vm: %s killed after %.1f s", v->vmm->name, timeout_s)
-		            : bb_wrap(err, "vm: reap");
+		inst->timed_out = w == PROC_TIMEOUT;
+		rc = w == PROC_TIMEOUT
+		         ? bb_fail(err, 0, "vm: %s killed after %.1f s", v->vmm->name, timeout_s)
+		     : w == PROC_INTERRUPTED
+		         ? bb_fail(err, 0, "vm: interrupted, %s killed", v->vmm->name)
+		         : bb_wrap(err, "vm: reap");
 	} else {
 		kill(-inst->pid,
 		     SIGKILL); /* the VMM forks nothing; should a helper remain, it dies */

@@ -97,10 +97,13 @@ int vmm_version(const struct vmm_ops *vmm, const char *path, char *buf, size_t l
 		return -1;
 	n = pread(out, text, sizeof(text) - 1, 0);
 	text[n > 0 ? n : 0] = '\0';
-	if (w == 1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	if (w == PROC_INTERRUPTED)
+		return bb_fail(err, 0, "%s %s: interrupted", path, vmm->version_arg);
+	if (w == PROC_TIMEOUT || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    vmm->parse_version(text, buf, len) < 0)
 		return bb_fail(err, 0, "%s %s: %s", path, vmm->version_arg,
-		               w == 1 ? "no answer" : proc_status_str(status, st, sizeof(st)));
+		               w == PROC_TIMEOUT ? "no answer"
+		                                 : proc_status_str(status, st, sizeof(st)));
 	return 0;
 }
 

@@ -28,6 +28,8 @@ seabios
 extlinux
 syslinux-common
 fdisk
+clang
+libclang-rt-14-dev
 "
 
 missing=""

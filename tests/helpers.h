@@ -14,10 +14,12 @@
 
 #include <jansson.h>
 
+#include "cgroup.h"
 #include "results.h"
 
 struct cmd_out {
-	int code; /* exit code, or 128+signal */
+	int code;  /* exit code, or 128+signal */
+	pid_t pid; /* the process that ran */
 	char out[65536];
 	char err[8192];
 };
@@ -57,6 +59,7 @@ static inline int run_cmd(char *const argv[], struct cmd_out *r)
 		_exit(127);
 	}
 	waitpid(pid, &st, 0);
+	r->pid = pid;
 	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	lseek(ofd, 0, SEEK_SET);
 	lseek(efd, 0, SEEK_SET);
@@ -124,6 +127,8 @@ static inline int integration_setup(const char *tag, char *dir, size_t dirlen, c
                                     size_t binlen)
 {
 	become_subreaper();
+	/* The internal suites (selftest's misbehaving workloads) are refused without it. */
+	setenv("BOXBENCH_INTERNAL_SUITES", "1", 1);
 	snprintf(bin, binlen, "%s/boxbench", build_dir());
 	snprintf(dir, dirlen, "/tmp/bb-test-%s-XXXXXX", tag);
 	return mkdtemp(dir) ? 0 : -1;
@@ -196,6 +201,31 @@ static inline const char *result_fact(const struct bb_result *res, const char *s
 			return json_string_value(json_object_get(f, "value"));
 	}
 	return NULL;
+}
+
+/* Instance cgroups (cgroup.h: `boxbench-<pid>-<start>-<seq>` under the `boxbench` parent of
+ * each hierarchy) owned by pid; other runs on the machine do not count. */
+static inline int leftover_cgroups_of(pid_t pid)
+{
+	struct cg_layout lo;
+	char prefix[32];
+	int n = 0;
+
+	if (cg_layout_init(&lo, NULL) < 0)
+		return 0; /* no usable cgroups here: no launcher can have made one */
+	snprintf(prefix, sizeof(prefix), CG_INSTANCE_PREFIX "%d-", (int)pid);
+	for (int c = 0; c < CG_NCTRL; c++) {
+		bool seen = false;
+		for (int k = 0; k < c; k++)
+			seen |= !strcmp(lo.parent[k], lo.parent[c]);
+		DIR *d = lo.parent[c][0] && !seen ? opendir(lo.parent[c]) : NULL;
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			n += !strncmp(de->d_name, prefix, strlen(prefix));
+		if (d)
+			closedir(d);
+	}
+	return n;
 }
 
 #endif

@@ -92,6 +92,27 @@ static char *export_text(const struct bb_result *res, enum export_format fmt, co
 	return buf;
 }
 
+/* A cell a spreadsheet would run as a formula is prefixed with a quote (CSV injection);
+ * numbers, negative ones included, are not text cells and stay numbers. */
+static void test_csv_formula_injection(void **state)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	size_t left;
+
+	(void)state;
+	results_init(&res);
+	strcpy(res.id, "=HYPERLINK(\"http://x\",\"y\")");
+	struct bb_series *s = results_series(&res, "+suite", "@metric", "-env", true);
+	strcpy(s->unit, "ms");
+	assert_int_equal(series_add_sample(s, -1.5, &e), 0);
+	char *text = export_text(&res, EXPORT_CSV, NULL, BB_LOWER, &left, 0);
+	assert_non_null(strstr(text, "\n'+suite,'@metric,'-env,ms,lower,0,-1.5,,"
+	                             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n"));
+	free(text);
+	results_free(&res);
+}
+
 static json_t *parse(const char *text)
 {
 	json_error_t je;
@@ -287,9 +308,9 @@ static void test_format_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv),          cmocka_unit_test(test_bmf),
-		cmocka_unit_test(test_gab),          cmocka_unit_test(test_gbench),
-		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_csv),    cmocka_unit_test(test_csv_formula_injection),
+		cmocka_unit_test(test_bmf),    cmocka_unit_test(test_gab),
+		cmocka_unit_test(test_gbench), cmocka_unit_test(test_format_names),
 	};
 	return cmocka_run_group_tests_name("export", tests, setup, teardown);
 }

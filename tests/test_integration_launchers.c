@@ -126,41 +126,6 @@ static void list_mounts(char *out, size_t len)
 		fclose(f);
 }
 
-static int count_entries(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	while (d && (de = readdir(d)))
-		n += !strncmp(de->d_name, prefix, strlen(prefix));
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* Instance cgroups this test process made (cgroup.h: `boxbench-<pid>-<seq>` under the
- * `boxbench` parent of each hierarchy); other runs on the machine do not count. */
-static int leftover_cgroups(void)
-{
-	struct cg_layout lo;
-	struct bb_err err = { 0 };
-	char prefix[32];
-	int n = 0;
-
-	if (cg_layout_init(&lo, &err) < 0)
-		return 0; /* no usable cgroups here: no launcher can have made one */
-	snprintf(prefix, sizeof(prefix), "boxbench-%d-", (int)getpid());
-	for (int c = 0; c < CG_NCTRL; c++) {
-		bool seen = false;
-		for (int k = 0; k < c; k++)
-			seen |= !strcmp(lo.parent[k], lo.parent[c]);
-		if (lo.parent[c][0] && !seen)
-			n += count_entries(lo.parent[c], prefix);
-	}
-	return n;
-}
-
 static void snapshot_take(struct snapshot *s)
 {
 	s->fds = count_fds();
@@ -171,7 +136,8 @@ static void snapshot_take(struct snapshot *s)
 /* After every instance is reaped: no process and no cgroup of it. */
 static void assert_reaped(const char *what)
 {
-	int children = leftover_children() - daemon_children, cgroups = leftover_cgroups();
+	int children = leftover_children() - daemon_children,
+	    cgroups = leftover_cgroups_of(getpid());
 
 	if (children || cgroups)
 		fail_msg("%s: %s left %d process(es), %d cgroup(s)", cur->l->name, what, children,

@@ -54,6 +54,24 @@ static int teardown(void **state)
 		_rc;                                                                               \
 	})
 
+/* A series with a summary of no sample (what tests/fixtures/rejected/summary-n0.json holds;
+ * the reader now refuses it) is left out of the chart instead of read through a NULL series. */
+static void test_startup_data_summary_of_nothing(void **state)
+{
+	struct bb_series *s = results_series(&res, "startup", "ready", "native", false);
+	char *buf = NULL;
+	int n;
+
+	(void)state;
+	assert_non_null(s);
+	s->n = 0;
+	s->summary.n = 0;
+	n = CAPTURE(buf, report_startup_data(&res, f));
+	assert_int_equal(n, 2);
+	assert_null(strstr(buf, "\"native\""));
+	free(buf);
+}
+
 static void test_startup_data(void **state)
 {
 	char *buf = NULL;
@@ -309,6 +327,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_startup_data, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(test_startup_data_summary_of_nothing, setup_small,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_overhead_data, setup_small, teardown),
 		cmocka_unit_test_setup_teardown(test_overhead_data_inverts_throughput, setup_small,
 		                                teardown),

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,10 @@ static void make_result(struct bb_result *res)
 	struct bb_envdesc d;
 	envdesc_init(&d, "native");
 	d.class = BB_CLASS_NATIVE;
+	d.available = true;
+	assert_int_equal(results_add_env(res, &d, &e), 0);
+	envdesc_init(&d, "container");
+	d.class = BB_CLASS_CONTAINER;
 	d.available = true;
 	assert_int_equal(results_add_env(res, &d, &e), 0);
 	struct bb_series *a = results_series(res, "startup", "ready", "native", true);
@@ -129,7 +136,8 @@ static void expect_reject(const char *text, const char *needle)
 	f = fopen(path, "w");
 	fputs(text, f);
 	fclose(f);
-	assert_int_equal(results_read(path, &res, &e), -1);
+	if (results_read(path, &res, &e) == 0)
+		fail_msg("accepted, expected '%s': %s", needle, text);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
 }
@@ -159,6 +167,123 @@ static void test_rejects(void **state)
 	    "\"complete\" is not a boolean");
 }
 
+/* One series (its JSON members after suite/metric/env/better/unit) in a result that describes
+ * the environment "e" when described is set, else only another one. */
+static void expect_series_reject(const char *members, bool described, const char *needle)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+	         "{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":"
+	         "true,\"tool\":{},\"host\":{},\"config\":{},\"environments\":{%s},"
+	         "\"results\":[{\"suite\":\"startup\",\"metric\":\"ready\",\"env\":\"e\","
+	         "\"better\":\"lower\",\"unit\":\"ms\",%s}]}",
+	         described ? "\"e\":{\"class\":\"native\",\"available\":true}"
+	                   : "\"other\":{\"class\":\"native\",\"available\":true}",
+	         members);
+	expect_reject(text, needle);
+}
+
+#define SUMMARY(n, min, med, max)                                                                  \
+	"\"summary\":{\"n\":" n ",\"median\":" med ",\"mean\":1,\"sd\":0,\"min\":" min             \
+	",\"max\":" max ",\"p05\":1,\"p95\":1,\"ci95\":[1,1],\"outliers\":0}"
+
+/* A file is checked for consistency, not only for types: a summary must describe the samples
+ * kept (summary.n = 0 with a summary made `report` read through a NULL series), numbers must be
+ * finite and in range, names must refer to what the result describes. */
+static void test_rejects_inconsistent(void **state)
+{
+	(void)state;
+	expect_series_reject("\"samples\":[],\"errors\":[]," SUMMARY("0", "1", "1", "1"), true,
+	                     "a summary of no sample");
+	expect_series_reject("\"samples\":[1,2],\"errors\":[]," SUMMARY("3", "1", "1", "2"), true,
+	                     "\"n\" is");
+	expect_series_reject("\"samples\":[1],\"errors\":[]," SUMMARY("-1", "1", "1", "1"), true,
+	                     "not in [0, 1]");
+	expect_series_reject("\"samples\":[1],\"errors\":[]," SUMMARY("1", "2", "1", "0"), true,
+	                     "inconsistent");
+	expect_series_reject("\"samples\":[1],\"errors\":[]", true, "without a summary");
+	expect_series_reject("\"samples\":[1],\"errors\":[]," SUMMARY("1", "1", "1", "1"), false,
+	                     "environment \"e\" is not described");
+	expect_series_reject(
+	    "\"samples\":[1],\"errors\":[],\"accel\":\"a-very-long-accel\"," SUMMARY("1", "1", "1",
+	                                                                             "1"),
+	    true, "accel");
+	expect_series_reject("\"samples\":[],\"errors\":[],\"summary\":null,"
+	                     "\"vs_native\":{\"ratio\":2,\"ci95\":[1,3]}",
+	                     true, "without a summary");
+	expect_series_reject("\"samples\":[1],\"errors\":[]," SUMMARY(
+	                         "1", "1", "1", "1") ",\"vs_native\":{\"ratio\":-2,\"ci95\":[1,3]}",
+	                     true, "not a ratio");
+	expect_series_reject("\"samples\":[],\"errors\":[{\"rep\":99999999999,\"reason\":\"x\"}]",
+	                     true, "rep out of range");
+	/* 1e999 overflows a double: not a number boxbench wrote. */
+	expect_series_reject("\"samples\":[1e999],\"errors\":[]", true, "not valid JSON");
+	expect_reject("{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\","
+	              "\"complete\":true,\"tool\":{},\"host\":{},\"config\":{},"
+	              "\"environments\":{\"e\":{\"class\":\"native\"}},\"results\":[],"
+	              "\"facts\":[{\"env\":\"ghost\",\"suite\":\"s\",\"key\":\"k\","
+	              "\"value\":1,\"rep\":0}]}",
+	              "environment \"ghost\" is not described");
+	expect_reject("{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\","
+	              "\"complete\":true,\"tool\":{},\"host\":{},\"config\":{},"
+	              "\"environments\":{},\"results\":[],\"facts\":[7]}",
+	              "facts[0]");
+}
+
+/* Only regular files are read: a FIFO would block `show` forever. */
+static void test_reads_only_regular_files(void **state)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(results_read(path, &res, &e), -1);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	assert_int_equal(results_read(dir, &res, &e), -1);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	assert_int_equal(results_read("/dev/zero", &res, &e), -1);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	unlink(path);
+}
+
+/* Only a regular file is replaced, even with force: never a device node, FIFO or symlink. */
+static void test_never_replaces_a_device(void **state)
+{
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	char node[128], link_[128], fifo[128];
+	struct stat st;
+
+	(void)state;
+	make_result(&res);
+	snprintf(node, sizeof(node), "%s/null", dir);
+	snprintf(link_, sizeof(link_), "%s/dangling", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo-out", dir);
+	assert_int_equal(symlink("/nonexistent/x", link_), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	if (mknod(node, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		assert_int_equal(results_write(&res, node, true, &e), -1);
+		assert_non_null(strstr(e.msg, "not a regular file"));
+		assert_int_equal(lstat(node, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		unlink(node);
+	}
+	assert_int_equal(results_write(&res, fifo, true, &e), -1);
+	assert_int_equal(results_write(&res, link_, true, &e), -1);
+	assert_non_null(strstr(e.msg, "symbolic link"));
+	assert_int_equal(lstat(link_, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(results_write(&res, dir, true, &e), -1);
+	assert_non_null(strstr(e.msg, "is a directory"));
+	unlink(link_);
+	unlink(fifo);
+	results_free(&res);
+}
+
 static void test_missing_file(void **state)
 {
 	struct bb_result res;
@@ -176,6 +301,9 @@ int main(void)
 		cmocka_unit_test(test_no_overwrite),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_rejects_inconsistent),
+		cmocka_unit_test(test_reads_only_regular_files),
+		cmocka_unit_test(test_never_replaces_a_device),
 	};
 	return cmocka_run_group_tests_name("results", tests, setup, teardown);
 }
