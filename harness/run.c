@@ -236,12 +236,13 @@ static void run_pairs_init(struct bb_run *run, const struct sampling_cfg *c)
 {
 	run->npairs = 0;
 	for (size_t si = 0; si < run->nsuites; si++) {
-		double target = run->precision > 0
-		                    ? run->precision
-		                    : run_suite_precision(suite_find(run->suites[si]));
+		const struct suite *s = suite_find(run->suites[si]);
+		const struct run_suite *rs = run_suite_find(s);
+		double target = run->precision > 0 ? run->precision : run_suite_precision(s);
 		for (size_t ei = 0; ei < run->nenvs; ei++)
 			if (run_wants(run, &run->envs[ei], si))
-				sampling_pair_init(&run->pairs[run->npairs++], si, ei, target, c);
+				sampling_pair_init(&run->pairs[run->npairs++], si, ei, target,
+				                   rs ? rs->checks : 0, c);
 	}
 }
 
@@ -360,7 +361,7 @@ static int run_rounds(struct bb_run *run, struct bb_result *res, const struct sa
 	int rc;
 
 	for (size_t i = 0; i < run->npairs; i++)
-		cap += (size_t)(c->reps > 0 ? 1 : c->max_n);
+		cap += (size_t)(run->pairs[i].fixed ? 1 : c->max_n);
 	if (!(slots = calloc(cap ? cap : 1, sizeof(*slots))))
 		return bb_fail(err, ENOMEM, "run: order of a round");
 	if (run_begin(run, res, err) < 0)

@@ -36,6 +36,9 @@ struct run_suite {
 	/* the precision it samples to by default (relative half-width of the median's 95% CI;
 	 * 0: SAMPLING_TARGET_DEFAULT) */
 	double precision;
+	/* > 0: the suite checks (is a limit enforced?) rather than estimates: exactly this many
+	 * instances per box, no target (--reps overrides) */
+	long checks;
 };
 
 extern const struct run_suite *const run_suites[];

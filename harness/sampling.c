@@ -5,13 +5,14 @@
 
 #include "stats.h"
 
-void sampling_pair_init(struct run_pair *p, size_t si, size_t ei, double target,
+void sampling_pair_init(struct run_pair *p, size_t si, size_t ei, double target, long fixed,
                         const struct sampling_cfg *c)
 {
 	memset(p, 0, sizeof(*p));
 	p->si = si;
 	p->ei = ei;
-	p->target = c->reps > 0 ? 0 : target;
+	p->fixed = c->reps > 0 ? c->reps : fixed > 0 ? fixed : 0;
+	p->target = p->fixed ? 0 : target;
 	p->precision = NAN;
 }
 
@@ -20,10 +21,10 @@ double sampling_cost(const struct run_pair *p)
 	return p->runs ? p->run_s / (double)p->runs : 0;
 }
 
-long sampling_min_n(const struct run_pair *p, const struct sampling_cfg *c)
+long sampling_min_n(const struct run_pair *p)
 {
-	if (c->reps > 0)
-		return c->reps;
+	if (p->fixed)
+		return p->fixed;
 	/* Before the first instance its cost is unknown: assume cheap (the larger minimum). */
 	return p->runs && sampling_cost(p) >= SAMPLING_CHEAP_S ? BB_CI_MIN_N : SAMPLING_MIN_CHEAP;
 }
@@ -35,8 +36,8 @@ long sampling_batch(const struct run_pair *p, const struct sampling_cfg *c)
 
 	if (p->stop)
 		return 0;
-	if (c->reps > 0)
-		return p->kept < c->reps ? 1 : 0;
+	if (p->fixed)
+		return p->kept < p->fixed ? 1 : 0;
 	if (cost > 0 && quantum > cost)
 		b = (long)(quantum / cost);
 	left = c->max_n - p->kept;
@@ -83,14 +84,14 @@ static bool sampling_has_driver(const struct run_pair *p, const struct bb_result
 int sampling_update(struct run_pair *p, const struct sampling_cfg *c, struct bb_result *res,
                     const char *suite, const char *env, struct bb_err *err)
 {
-	long min = sampling_min_n(p, c);
+	long min = sampling_min_n(p);
 	size_t ndrive;
 	bool over = p->spent_s >= c->budget_s;
 
 	if (p->stop)
 		return 0;
-	if (c->reps > 0) {
-		if (p->kept >= c->reps)
+	if (p->fixed) {
+		if (p->kept >= p->fixed)
 			p->stop = "reps";
 		return 0;
 	}
@@ -130,11 +131,11 @@ void sampling_shuffle(size_t *v, size_t n, gsl_rng *r)
 double sampling_eta_s(const struct run_pair *p, const struct sampling_cfg *c)
 {
 	double cost = sampling_cost(p), left = c->budget_s - p->spent_s;
-	long min = sampling_min_n(p, c), need = min > p->kept ? min - p->kept : 0;
+	long min = sampling_min_n(p), need = min > p->kept ? min - p->kept : 0;
 
 	if (p->stop)
 		return 0;
-	if (c->reps > 0)
-		return cost * (double)(c->reps - p->kept);
+	if (p->fixed)
+		return cost * (double)(p->fixed - p->kept);
 	return fmax(left > 0 ? left : 0, cost * (double)need);
 }

@@ -4,7 +4,8 @@
  * apart from the loop that runs the instances (run.c) so tests can drive them.
  *
  * The rule, per pair:
- * - a fixed count (--reps N): exactly N instances, one per round; no target;
+ * - a fixed count (--reps N, or a suite that checks rather than estimates: runsuite.h's
+ *   `checks`): exactly N instances, one per round; no target;
  * - otherwise at least `min_n` instances (SAMPLING_MIN_CHEAP when one costs under
  *   SAMPLING_CHEAP_S, else BB_CI_MIN_N, the fewest that get an interval at all), then it stops
  *   as soon as EVERY metric it yields with a sample from each instance (its driving series)
@@ -44,6 +45,7 @@ struct sampling_cfg {
 struct run_pair {
 	size_t si, ei;    /* suite and environment of the run */
 	double target;    /* relative half-width to reach (0 with a fixed count) */
+	long fixed;       /* > 0: exactly this many instances */
 	long kept;        /* instances kept: the rep of the next one */
 	long ok;          /* kept instances that succeeded */
 	long runs;        /* instances run, warm-up included (for the cost) */
@@ -55,14 +57,15 @@ struct run_pair {
 	double precision; /* worst relative half-width of its driving series at the last check */
 };
 
-/* A fresh pair of suite si and environment ei. */
-void sampling_pair_init(struct run_pair *p, size_t si, size_t ei, double target,
+/* A fresh pair of suite si and environment ei: to `target`, or exactly `fixed` instances
+ * when fixed > 0 (c->reps, when set, overrides both). */
+void sampling_pair_init(struct run_pair *p, size_t si, size_t ei, double target, long fixed,
                         const struct sampling_cfg *c);
 
 /* Mean wall time of one instance so far (0 before any). */
 double sampling_cost(const struct run_pair *p);
 /* The minimum count of a pair (from its cost so far). */
-long sampling_min_n(const struct run_pair *p, const struct sampling_cfg *c);
+long sampling_min_n(const struct run_pair *p);
 /* Instances of the pair in the next round (0 once it stopped). */
 long sampling_batch(const struct run_pair *p, const struct sampling_cfg *c);
 

@@ -64,16 +64,26 @@ static void test_min_n(void **state)
 	struct sampling_cfg fixed = cfg;
 
 	(void)state;
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	/* unknown cost: cheap */
-	assert_int_equal(sampling_min_n(&p, &cfg), SAMPLING_MIN_CHEAP);
+	assert_int_equal(sampling_min_n(&p), SAMPLING_MIN_CHEAP);
 	p.runs = 2;
 	p.run_s = 0.1; /* 50 ms each */
-	assert_int_equal(sampling_min_n(&p, &cfg), SAMPLING_MIN_CHEAP);
+	assert_int_equal(sampling_min_n(&p), SAMPLING_MIN_CHEAP);
 	p.run_s = 6; /* 3 s each: the fewest that give an interval */
-	assert_int_equal(sampling_min_n(&p, &cfg), 5);
+	assert_int_equal(sampling_min_n(&p), 5);
 	fixed.reps = 3;
-	assert_int_equal(sampling_min_n(&p, &fixed), 3);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &fixed);
+	assert_int_equal(sampling_min_n(&p), 3);
+	/* a suite that checks: its own count, no target; --reps overrides it */
+	sampling_pair_init(&p, 0, 0, 0.03, 1, &cfg);
+	assert_int_equal(p.target, 0);
+	assert_int_equal(sampling_min_n(&p), 1);
+	assert_int_equal(sampling_batch(&p, &cfg), 1);
+	p.kept = 1;
+	expect_stop(&p, &cfg, NULL, "reps");
+	sampling_pair_init(&p, 0, 0, 0.03, 1, &fixed);
+	assert_int_equal(p.fixed, 3);
 }
 
 static void test_batch(void **state)
@@ -82,7 +92,7 @@ static void test_batch(void **state)
 	struct sampling_cfg fixed = cfg;
 
 	(void)state;
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	assert_int_equal(sampling_batch(&p, &cfg), 1); /* cost unknown */
 	p.runs = 1;
 	p.run_s = 0.004; /* 4 ms: budget 2 s over 5 rounds = 0.4 s = 100 instances */
@@ -95,7 +105,7 @@ static void test_batch(void **state)
 	p.stop = "budget";
 	assert_int_equal(sampling_batch(&p, &cfg), 0);
 	fixed.reps = 4;
-	sampling_pair_init(&p, 0, 0, 0.03, &fixed);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &fixed);
 	assert_int_equal(p.target, 0);
 	assert_int_equal(sampling_batch(&p, &fixed), 1);
 	p.kept = 4;
@@ -109,7 +119,7 @@ static void test_stop_precision(void **state)
 
 	(void)state;
 	results_init(&res);
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	feed(&p, &res, "m", 9, 0.001, steady);
 	expect_stop(&p, &cfg, &res, NULL); /* under the minimum of 10 */
 	feed(&p, &res, "m", 1, 0.001, steady);
@@ -127,7 +137,7 @@ static void test_stop_needs_every_metric(void **state)
 
 	(void)state;
 	results_init(&res);
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	for (long i = 0; i < 10; i++) { /* ten instances, each yielding both metrics */
 		assert_int_equal(series_add_sample(results_series(&res, "s", "calm", "e", true),
 		                                   steady(i), &err),
@@ -150,7 +160,7 @@ static void test_stop_budget_and_cap(void **state)
 	(void)state;
 	results_init(&res);
 	/* expensive instances: the budget is spent at 2, but the minimum is 5 */
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	feed(&p, &res, "m", 2, 1.5, noisy);
 	expect_stop(&p, &cfg, &res, NULL);
 	feed(&p, &res, "m", 3, 1.5, noisy);
@@ -160,7 +170,7 @@ static void test_stop_budget_and_cap(void **state)
 
 	results_init(&res);
 	small.max_n = 12;
-	sampling_pair_init(&p, 0, 0, 0.001, &small);
+	sampling_pair_init(&p, 0, 0, 0.001, 0, &small);
 	feed(&p, &res, "m", 12, 0.001, noisy);
 	expect_stop(&p, &small, &res, "max");
 	results_free(&res);
@@ -175,18 +185,18 @@ static void test_stop_facts_and_failures(void **state)
 	(void)state;
 	results_init(&res);
 	/* an instance that yields no metric (facts only): one is enough */
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	p.kept = p.ok = p.runs = 1;
 	expect_stop(&p, &cfg, &res, "once");
 	/* failures only: three, then stop */
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	p.kept = p.runs = 2;
 	expect_stop(&p, &cfg, &res, NULL);
 	p.kept = p.runs = 3;
 	expect_stop(&p, &cfg, &res, "failed");
 	/* a fixed count runs its count, whatever the samples say */
 	fixed.reps = 2;
-	sampling_pair_init(&p, 0, 0, 0.03, &fixed);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &fixed);
 	p.kept = p.ok = p.runs = 1;
 	expect_stop(&p, &fixed, &res, NULL);
 	p.kept = 2;
@@ -224,7 +234,7 @@ static void test_eta(void **state)
 	struct run_pair p;
 
 	(void)state;
-	sampling_pair_init(&p, 0, 0, 0.03, &cfg);
+	sampling_pair_init(&p, 0, 0, 0.03, 0, &cfg);
 	p.runs = p.kept = 1;
 	p.run_s = p.spent_s = 3; /* 3 s each: min 5, 4 more = 12 s > what the budget has left */
 	assert_true(fabs(sampling_eta_s(&p, &cfg) - 12) < 1e-9);
