@@ -336,6 +336,34 @@ static int run_round(struct bb_run *run, struct bb_result *res, const struct sam
 	return 0;
 }
 
+/* Position of a series in the run's order: its suite's, then its environment's. */
+static size_t run_series_rank(const struct bb_run *run, const struct bb_series *s)
+{
+	size_t si = run->nsuites, ei = run->nenvs;
+
+	for (size_t i = 0; i < run->nsuites; i++)
+		if (!strcmp(run->suites[i], s->suite))
+			si = i;
+	for (size_t i = 0; i < run->nenvs; i++)
+		if (!strcmp(run->envs[i].name, s->env))
+			ei = i;
+	return si * (BB_MAX_ENVS + 1) + ei;
+}
+
+/* Series are created in the shuffled order their first samples came in: put them back in
+ * the run's (suite by suite, environment by environment; a stable insertion sort keeps each
+ * pair's metrics in the order the workload reports them). */
+static void run_sort_series(const struct bb_run *run, struct bb_result *res)
+{
+	for (size_t i = 1; i < res->nseries; i++) {
+		struct bb_series t = res->series[i];
+		size_t j = i, rank = run_series_rank(run, &t);
+		for (; j > 0 && run_series_rank(run, &res->series[j - 1]) > rank; j--)
+			res->series[j] = res->series[j - 1];
+		res->series[j] = t;
+	}
+}
+
 /* Each series gets what its pair did: the target, why it stopped, the wall time. */
 static void run_mark_series(struct bb_run *run, struct bb_result *res)
 {
@@ -388,6 +416,7 @@ int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
 	rc = run_rounds(run, res, &c, rng, err);
 	gsl_rng_free(rng);
 	run_mark_series(run, res);
+	run_sort_series(run, res);
 	if (run->progress && run->progress_tty)
 		fputc('\n', run->progress);
 	return rc;

@@ -100,6 +100,10 @@ static void test_precision_run(void **state)
 	assert_true(s->summary.has_ci);
 	assert_int_equal(series_met(s), !strcmp(s->stop, "precision"));
 	assert_true(json_is_null(json_object_get(res.config, "reps")));
+	/* series come in the run's order, whatever order the shuffled samples came in */
+	assert_int_equal(res.nseries, 2);
+	assert_string_equal(res.series[0].metric, "ready");
+	assert_string_equal(res.series[1].metric, "exit");
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(res.config, "sampling"), "mode")),
 	    "precision");
