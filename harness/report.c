@@ -97,10 +97,13 @@ static void sampling_notes(const struct bb_series *s, char *buf, size_t len)
 {
 	double p = series_precision(s);
 
-	if (series_missed(s))
+	if (series_missed(s) && isfinite(p))
 		fmt_append(buf, len, "%sMISSED its target: +-%.1f%% (target +-%.1f%%, stopped: %s)",
 		           buf[0] ? "; " : "", 100 * p, 100 * s->target,
 		           s->stop[0] ? s->stop : "?");
+	else if (series_missed(s))
+		fmt_append(buf, len, "%sMISSED its target +-%.1f%%: no CI (stopped: %s)",
+		           buf[0] ? "; " : "", 100 * s->target, s->stop[0] ? s->stop : "?");
 	else if (isfinite(p) && p > 0.10)
 		/* a CI wider than +-10% of the median says the run was noisy: the figure is
 		 * rough */

@@ -374,7 +374,8 @@ static void run_mark_series(struct bb_run *run, struct bb_result *res)
 			if (strcmp(s->suite, run->suites[p->si]) ||
 			    strcmp(s->env, run->envs[p->ei].name))
 				continue;
-			s->target = p->target;
+			/* a series measured once per pair (disk, density) has no target */
+			s->target = s->n == (size_t)p->ok ? p->target : 0;
 			snprintf(s->stop, sizeof(s->stop), "%s", p->stop ? p->stop : "interrupted");
 			s->wall_s = p->spent_s;
 		}
