@@ -102,7 +102,8 @@ test: all $(TESTS)
 	@$(MAKE) --no-print-directory fuzz-test
 
 # The default comparison: every suite in every environment available here, the container
-# startup decomposition, --quick sample counts (about 4 minutes here, most of it the TCG guest).
+# startup decomposition, --quick budgets (5 min 20 s here beside other builds, most of it the TCG
+# guest: 5 samples per suite at 3-12 s each).
 BENCH_ARGS ?= --quick --suites all --decompose
 
 # Run, then write the report whenever run wrote a result (0 ok, 1 some samples failed, 130

@@ -316,7 +316,8 @@ const struct bb_metric_def *measure_metric_find(const char *suite, const char *m
 	return NULL;
 }
 
-void measure_emit(const char *suite, const char *metric, double value, uint64_t iters)
+static void measure_emit_flag(const char *suite, const char *metric, double value, uint64_t iters,
+                              int truncated)
 {
 	const struct bb_metric_def *d = measure_metric_find(suite, metric);
 
@@ -324,7 +325,19 @@ void measure_emit(const char *suite, const char *metric, double value, uint64_t 
 		rec_error(suite, metric, "internal: metric missing from bb_metric_defs");
 		return;
 	}
-	rec_metric(suite, metric, d->unit, value, iters);
+	rec_metric_flag(suite, metric, d->unit, value, iters, truncated);
+}
+
+void measure_emit(const char *suite, const char *metric, double value, uint64_t iters)
+{
+	measure_emit_flag(suite, metric, value, iters, 0);
+}
+
+void measure_report(const char *suite, const char *metric, double value,
+                    const struct bb_measure_result *r)
+{
+	measure_emit_flag(suite, metric, value, r->iters, r->truncated);
+	measure_note(suite, metric, r);
 }
 
 void measure_note(const char *suite, const char *metric, const struct bb_measure_result *r)

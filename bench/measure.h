@@ -120,5 +120,10 @@ const struct bb_metric_def *measure_metric_find(const char *suite, const char *m
 void measure_emit(const char *suite, const char *metric, double value, uint64_t iters);
 /* A truncated measurement is still reported, with an info record saying so. */
 void measure_note(const char *suite, const char *metric, const struct bb_measure_result *r);
+/* The metric record of a measurement (measure_emit with r's iterations), marked
+ * "truncated":true when the budget cut it short (the harness counts those per series and keeps
+ * them out of verdicts), then measure_note. */
+void measure_report(const char *suite, const char *metric, double value,
+                    const struct bb_measure_result *r);
 
 #endif

@@ -70,8 +70,8 @@ void rec_ready(const char *suite)
 	rec_emit(buf);
 }
 
-void rec_metric(const char *suite, const char *metric, const char *unit, double value,
-                uint64_t iters)
+void rec_metric_flag(const char *suite, const char *metric, const char *unit, double value,
+                     uint64_t iters, int truncated)
 {
 	char buf[512], s[96], m[96], u[48];
 
@@ -79,12 +79,19 @@ void rec_metric(const char *suite, const char *metric, const char *unit, double 
 		rec_error(suite, metric, "measurement produced a non-finite value");
 		return;
 	}
-	snprintf(
-	    buf, sizeof(buf),
-	    "{\"suite\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\",\"value\":%.9g,\"iters\":%llu}",
-	    rec_escape(s, sizeof(s), suite), rec_escape(m, sizeof(m), metric),
-	    rec_escape(u, sizeof(u), unit), value, (unsigned long long)iters);
+	snprintf(buf, sizeof(buf),
+	         "{\"suite\":\"%s\",\"metric\":\"%s\",\"unit\":\"%s\",\"value\":%.9g,"
+	         "\"iters\":%llu%s}",
+	         rec_escape(s, sizeof(s), suite), rec_escape(m, sizeof(m), metric),
+	         rec_escape(u, sizeof(u), unit), value, (unsigned long long)iters,
+	         truncated ? ",\"truncated\":true" : "");
 	rec_emit(buf);
+}
+
+void rec_metric(const char *suite, const char *metric, const char *unit, double value,
+                uint64_t iters)
+{
+	rec_metric_flag(suite, metric, unit, value, iters, 0);
 }
 
 void rec_error(const char *suite, const char *metric, const char *reason)

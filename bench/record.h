@@ -16,6 +16,10 @@ void rec_ready(const char *suite);
 /* {"suite":S,"metric":M,"unit":U,"value":V,"iters":I} */
 void rec_metric(const char *suite, const char *metric, const char *unit, double value,
                 uint64_t iters);
+/* rec_metric, plus "truncated":true when truncated is set (the measurement was cut short by
+ * its time budget: measure.h). */
+void rec_metric_flag(const char *suite, const char *metric, const char *unit, double value,
+                     uint64_t iters, int truncated);
 /* {"suite":S,"metric":M,"error":REASON}: the metric could not be measured here. */
 void rec_error(const char *suite, const char *metric, const char *reason);
 /* {"suite":S,"info":KEY,"value":STRING}: a fact, not a measurement. */

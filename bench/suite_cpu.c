@@ -83,8 +83,7 @@ static void cpu_measure_dgemm(const struct bb_measure_opts *o)
 		goto out;
 	}
 	/* 2n^3 flops per multiply (n^3 multiply-adds); flop per ns is GFLOP/s. */
-	measure_emit(CPU_SUITE, "dgemm", r.ns_per_op > 0 ? flops / r.ns_per_op : NAN, r.iters);
-	measure_note(CPU_SUITE, "dgemm", &r);
+	measure_report(CPU_SUITE, "dgemm", r.ns_per_op > 0 ? flops / r.ns_per_op : NAN, &r);
 out:
 	gsl_matrix_free(d.a);
 	gsl_matrix_free(d.b);
@@ -103,8 +102,7 @@ static void cpu_measure_hash(const struct bb_measure_opts *o)
 		return;
 	}
 	/* One hash per op; ops per ns x 1000 is Mops/s. */
-	measure_emit(CPU_SUITE, "hash", r.ns_per_op > 0 ? 1000.0 / r.ns_per_op : NAN, r.iters);
-	measure_note(CPU_SUITE, "hash", &r);
+	measure_report(CPU_SUITE, "hash", r.ns_per_op > 0 ? 1000.0 / r.ns_per_op : NAN, &r);
 }
 
 static int cpu_run(int argc, char **argv)

@@ -185,9 +185,8 @@ static void io_measure_seq(struct io_ctx *c, const struct bb_measure_opts *o)
 		rec_error(IO_SUITE, "seq_write_fsync", err.msg);
 		return;
 	}
-	measure_emit(IO_SUITE, "seq_write_fsync",
-	             r.ns_per_op > 0 ? (double)c->size * 1000.0 / r.ns_per_op : NAN, r.iters);
-	measure_note(IO_SUITE, "seq_write_fsync", &r);
+	measure_report(IO_SUITE, "seq_write_fsync",
+	               r.ns_per_op > 0 ? (double)c->size * 1000.0 / r.ns_per_op : NAN, &r);
 }
 
 /* Pre-filled (by seq_write_fsync, or here if that failed), then read with O_DIRECT so that
@@ -230,8 +229,7 @@ static void io_measure_rand(struct io_ctx *c, const struct bb_measure_opts *o)
 		rec_error(IO_SUITE, "rand_read_4k", err.msg);
 		return;
 	}
-	measure_emit(IO_SUITE, "rand_read_4k", r.ns_per_op / 1000.0, r.iters);
-	measure_note(IO_SUITE, "rand_read_4k", &r);
+	measure_report(IO_SUITE, "rand_read_4k", r.ns_per_op / 1000.0, &r);
 }
 
 static int io_option(void *ctx, int code, const char *arg, struct bb_err *err)

@@ -110,9 +110,8 @@ static void mem_triad(const struct bb_measure_opts *o, uint64_t mib)
 		/* STREAM's count: 3 arrays x 8 bytes per element (two reads, one write); the
 		 * write-allocate read of a[] is not counted. Bytes per ns is GB/s (10^9). */
 		rec_info_num(MEM_SUITE, "triad.array_mib", (double)len / MEM_MIB);
-		measure_emit(MEM_SUITE, "triad", r.ns_per_op > 0 ? (double)len / r.ns_per_op : NAN,
-		             r.iters);
-		measure_note(MEM_SUITE, "triad", &r);
+		measure_report(MEM_SUITE, "triad",
+		               r.ns_per_op > 0 ? (double)len / r.ns_per_op : NAN, &r);
 	}
 	munmap(t.a, len);
 }
@@ -181,8 +180,7 @@ static void mem_chase(const struct bb_measure_opts *o, uint64_t mib)
 		rec_error(MEM_SUITE, "chase", err.msg);
 	else {
 		rec_info_num(MEM_SUITE, "chase.pages", (double)pages);
-		measure_emit(MEM_SUITE, "chase", r.ns_per_op, r.iters);
-		measure_note(MEM_SUITE, "chase", &r);
+		measure_report(MEM_SUITE, "chase", r.ns_per_op, &r);
 	}
 	munmap(base, len);
 }

@@ -326,8 +326,7 @@ static void sc_measure(const struct sc_bench *sb, const struct bb_measure_opts *
 		rec_error(SC_SUITE, sb->metric, err.msg);
 		goto out;
 	}
-	measure_emit(SC_SUITE, sb->metric, r.ns_per_op, r.iters);
-	measure_note(SC_SUITE, sb->metric, &r);
+	measure_report(SC_SUITE, sb->metric, r.ns_per_op, &r);
 out:
 	sc_teardown(&c);
 }

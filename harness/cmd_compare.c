@@ -185,6 +185,10 @@ static const char *fmt_change(const struct compare_stat *st, char *buf, size_t l
 
 	if (st->verdict == COMPARE_UNTESTED)
 		return snprintf(buf, len, "-"), buf;
+	if (!stats_has_ci(st->change_lo, st->change_hi))
+		return snprintf(buf, len, "%s (no CI: n < %d)", fmt_pct(st->change, a, sizeof(a)),
+		                BB_CI_MIN_N),
+		       buf;
 	snprintf(buf, len, "%s [%s, %s]", fmt_pct(st->change, a, sizeof(a)),
 	         fmt_pct(st->change_lo, b, sizeof(b)), fmt_pct(st->change_hi, c, sizeof(c)));
 	return buf;

@@ -192,8 +192,10 @@ static int hist_write_data(const struct hist_key *k, const char *path, struct bb
 			date[j] = strchr("0123456789-:TZ.+", c) ? c : '_';
 		}
 		date[j] = '\0';
+		double lo, hi; /* no band where there is no interval: the median at both ends */
+		series_ci_or_point(p->s, &lo, &hi);
 		fprintf(f, "%zu %s %.12g %.12g %.12g %d\n", i, j ? date : "_", p->s->summary.median,
-		        p->s->summary.ci_lo, p->s->summary.ci_hi,
+		        lo, hi,
 		        p->st.verdict == COMPARE_REGRESSION    ? 1
 		        : p->st.verdict == COMPARE_IMPROVEMENT ? -1
 		                                               : 0);
@@ -290,8 +292,11 @@ static void hist_md_change(struct doc *d, const struct hist_key *k)
 	doc_printf(d, "%.4g \xe2\x86\x92 %.4g ", st->median_base, st->median_new);
 	doc_literal(d, p->s->unit);
 	doc_cell_end(d);
-	hist_md_cell(d, "%+.1f%% [%+.1f%%, %+.1f%%]", 100 * st->change, 100 * st->change_lo,
-	             100 * st->change_hi);
+	if (stats_has_ci(st->change_lo, st->change_hi))
+		hist_md_cell(d, "%+.1f%% [%+.1f%%, %+.1f%%]", 100 * st->change, 100 * st->change_lo,
+		             100 * st->change_hi);
+	else
+		hist_md_cell(d, "%+.1f%% (no CI: n < %d)", 100 * st->change, BB_CI_MIN_N);
 	hist_md_cell(d, "%.2g", reg ? st->p_worse : st->p_better);
 	doc_cell_begin(d, NULL);
 	if (reg)

@@ -31,6 +31,9 @@
 #define RUN_RESULTS_DIR "results"
 /* Set (to anything) by boxbench's tests to run the internal suites. */
 #define RUN_INTERNAL_ENV "BOXBENCH_INTERNAL_SUITES"
+/* Wall-time budget per (suite, environment) pair. */
+#define RUN_BUDGET_S       8.0
+#define RUN_BUDGET_QUICK_S 2.0
 
 /* --load-arg ARG, repeatable */
 struct run_load_args {
@@ -42,8 +45,8 @@ struct run_cli {
 	/* run's own options (run_options) */
 	const char *envs_arg, *suites_arg, *image_arg, *images_dir, *out, *scratch_arg;
 	bool force, quick, decompose;
-	long reps, warmup, pu, seed;
-	double timeout_s;
+	long reps, warmup, pu, seed, max_reps;
+	double timeout_s, precision_pct, budget_s;
 	struct run_load_args load;
 	/* what they say */
 	char *envs_buf, *suites_buf, *img_buf;
@@ -83,31 +86,55 @@ static const struct bb_option run_options[] = {
 	  .field = RUN_OPT(suites_arg),
 	  .arg = "LIST",
 	  .help = "workload suites (default: startup; 'all' for every suite)" },
+	{ .name = "precision",
+	  .type = BB_OPT_DOUBLE,
+	  .field = RUN_OPT(precision_pct),
+	  .min = 0.1,
+	  .max = 50,
+	  .arg = "PCT",
+	  .help = "sample each suite in each environment until the 95% CI of every median it "
+	          "yields is within +-PCT% (default: the suite's, 2 for startup, 3 for the rest)" },
+	{ .name = "budget-s",
+	  .type = BB_OPT_DOUBLE,
+	  .field = RUN_OPT(budget_s),
+	  .min = 0.1,
+	  .max = 86400,
+	  .arg = "S",
+	  .help = "or until its samples took S seconds, per suite and environment, after at "
+	          "least 10 samples (5 where one takes 0.1 s or more) (default 8, --quick 2)" },
+	{ .name = "max-reps",
+	  .type = BB_OPT_LONG,
+	  .field = RUN_OPT(max_reps),
+	  .min = 1,
+	  .max = 100000,
+	  .arg = "N",
+	  .help = "at most N samples per suite and environment (default 5000)" },
 	{ .name = "reps",
 	  .type = BB_OPT_LONG,
 	  .field = RUN_OPT(reps),
 	  .min = 1,
 	  .max = 100000,
 	  .arg = "N",
-	  .help = "measured samples per suite and environment (default 10, --quick 6)" },
+	  .help = "exactly N samples per suite and environment instead (no target; no CI "
+	          "below 5)" },
 	{ .name = "warmup",
 	  .type = BB_OPT_LONG,
 	  .field = RUN_OPT(warmup),
 	  .min = 0,
 	  .max = 100000,
 	  .arg = "N",
-	  .help = "discarded samples first (default 2, --quick 1)" },
+	  .help = "discarded instances per environment first (default 2, --quick 1)" },
 	{ .name = "quick",
 	  .type = BB_OPT_SET,
 	  .field = RUN_OPT(quick),
-	  .help = "fewer samples and shorter measurements" },
+	  .help = "a shorter budget (2 s per suite and environment) and shorter measurements" },
 	{ .name = "seed",
 	  .type = BB_OPT_LONG,
 	  .field = RUN_OPT(seed),
 	  .min = 0,
 	  .max = 0x7fffffff,
 	  .arg = "N",
-	  .help = "seed of the bootstrap (default 1; recorded)" },
+	  .help = "seed of the sample order and the bootstrap (default 1; recorded)" },
 	{ .name = "timeout",
 	  .type = BB_OPT_DOUBLE,
 	  .field = RUN_OPT(timeout_s),
@@ -290,15 +317,26 @@ static int run_parse_lists(struct run_cli *cli, struct bb_run *run, struct bb_er
 	return run_check(cli, err);
 }
 
-static void run_defaults(struct run_cli *cli, struct bb_run *run)
+static int run_defaults(struct run_cli *cli, struct bb_run *run, struct bb_err *err)
 {
-	run->reps = cli->reps > 0 ? cli->reps : cli->quick ? COMPARE_MIN_REPS : 10;
+	if (cli->reps > 0 && (cli->precision_pct > 0 || cli->budget_s > 0 || cli->max_reps > 0))
+		return bb_fail(err, 0,
+		               "--reps fixes the count: --precision, --budget-s and --max-reps "
+		               "do not apply");
+	run->reps = cli->reps > 0 ? cli->reps : 0;
+	run->precision = cli->precision_pct > 0 ? cli->precision_pct / 100 : 0;
+	run->budget_s = cli->budget_s > 0 ? cli->budget_s
+	                : cli->quick      ? RUN_BUDGET_QUICK_S
+	                                  : RUN_BUDGET_S;
+	run->max_reps = cli->max_reps > 0 ? cli->max_reps : SAMPLING_MAX_DEFAULT;
+	run->seed = (unsigned long)cli->seed;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
 	if (!run->footprint.budget)
 		run->footprint.budget = FP_DEFAULT_BUDGET;
 	if (!run->footprint.density)
 		run->footprint.density = FP_DEFAULT_DENSITY;
+	return 0;
 }
 
 /* Fills cli and run; *done is set when there is nothing to run (--help). */
@@ -308,7 +346,7 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 	struct bb_opt_group groups[1 + BB_MAX_ENVS + BB_MAX_SUITES];
 	size_t ng = run_groups(cli, run, groups, sizeof(groups) / sizeof(groups[0]));
 
-	cli->reps = cli->warmup = cli->pu = -1;
+	cli->reps = cli->warmup = cli->pu = cli->max_reps = -1;
 	cli->seed = 1;
 	cli->timeout_s = 60;
 	options_defaults(&cli->opts);
@@ -321,8 +359,7 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
 	}
 	if (run_parse_lists(cli, run, err) < 0)
 		return -1;
-	run_defaults(cli, run);
-	return 0;
+	return run_defaults(cli, run, err);
 }
 
 /* Arguments every environment passes alike: --quick first (it resets the suite's timing
@@ -548,6 +585,24 @@ static void utc_now(char *buf, size_t len, const char *fmt)
 	strftime(buf, len, fmt, &tm);
 }
 
+/* How the run sampled: a fixed count, or each suite's target within a budget. */
+static json_t *run_sampling_json(const struct bb_run *run)
+{
+	json_t *targets = json_object();
+
+	for (size_t i = 0; run->reps == 0 && i < run->nsuites; i++)
+		json_object_set_new(targets, run->suites[i],
+		                    json_real(run->precision > 0 ? run->precision
+		                                                 : run_suite_precision(suite_find(
+		                                                       run->suites[i]))));
+	return json_pack("{s:s, s:o, s:f, s:I, s:i, s:f, s:s}", "mode",
+	                 run->reps ? "fixed" : "precision", "targets", targets, "budget_s",
+	                 run->budget_s, "max_reps", (json_int_t)run->max_reps, "min_reps_cheap",
+	                 SAMPLING_MIN_CHEAP, "cheap_s", SAMPLING_CHEAP_S, "order",
+	                 "shuffled within each round with the seed; each sample's instance "
+	                 "number is its series' seq");
+}
+
 static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 {
 	json_t *envs = json_array(), *suites_ = json_array();
@@ -557,11 +612,12 @@ static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 	for (size_t i = 0; i < run->nsuites; i++)
 		json_array_append_new(suites_, json_string(run->suites[i]));
 	return json_pack(
-	    "{s:o, s:o, s:i, s:i, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i}}", "envs", envs,
-	    "suites", suites_, "reps", (int)run->reps, "warmup", (int)run->warmup, "seed",
-	    (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s", run->timeout_s,
-	    "command", cli->cmdline, "pu", cli->opts.pu, "footprint", "budget_bytes",
-	    (json_int_t)run->footprint.budget, "density_k", (int)run->footprint.density);
+	    "{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i}}", "envs", envs,
+	    "suites", suites_, "reps", run->reps ? json_integer(run->reps) : json_null(), "warmup",
+	    (int)run->warmup, "sampling", run_sampling_json(run), "seed", (json_int_t)cli->seed,
+	    "quick", cli->quick, "timeouts", "sample_s", run->timeout_s, "command", cli->cmdline,
+	    "pu", cli->opts.pu, "footprint", "budget_bytes", (json_int_t)run->footprint.budget,
+	    "density_k", (int)run->footprint.density);
 }
 
 static void on_signal(int sig)
@@ -643,6 +699,8 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 
 	utc_now(res->finished_at, sizeof(res->finished_at), "%Y-%m-%dT%H:%M:%SZ");
 	res->complete = loop_rc == 0;
+	json_object_set_new(json_object_get(res->config, "sampling"), "rounds",
+	                    json_integer(run->rounds));
 	if (results_summarize(res, cli->seed, &err) < 0)
 		return cli_error("run", BB_EXIT_FAIL, "summarize: %s", err.msg);
 	if (results_write(res, path, cli->force, &err) < 0) {

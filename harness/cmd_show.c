@@ -1,5 +1,6 @@
 /* boxbench show FILE: a result's summary in the terminal. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,23 +21,52 @@ static const char *host_line(const struct bb_result *res, char *buf, size_t len)
 	return buf;
 }
 
+/* The interval cell: the CI, or why there is none (measured once; too few for one). */
+static void show_ci(const struct bb_series *s, char *buf, size_t len)
+{
+	if (s->summary.has_ci)
+		snprintf(buf, len, "[%.4g, %.4g]", s->summary.ci_lo, s->summary.ci_hi);
+	else
+		snprintf(buf, len, "%s", s->summary.n == 1 ? "(measured once)" : "(no CI: n < 5)");
+}
+
+/* What a reader must know before trusting the row: a missed target, a trend over the run,
+ * samples cut short by the workload's time budget, failed samples, emulation. */
+static void show_flags(const struct bb_series *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (series_missed(s))
+		o += (size_t)snprintf(buf + o, len - o, "  MISSED +-%.3g%%", 100 * s->target);
+	if (s->trend_flag && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "  TREND (rho %.2f)", s->trend_rho);
+	if (s->truncated && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "  TRUNCATED %zu/%zu", s->truncated, s->n);
+	if (s->emulated && o < len)
+		snprintf(buf + o, len - o, "  EMULATED (%s)", s->accel);
+}
+
 static void show_row(const struct bb_series *s, FILE *f)
 {
-	char vs[48] = "", ci[48] = "-", label[40] = "";
+	char vs[48] = "", ci[48], prec[16] = "-", flags[128];
 
-	if (s->has_vs)
+	if (s->has_vs && series_vs_has_ci(s))
 		snprintf(vs, sizeof(vs), "%.2fx [%.2f, %.2f]", s->vs_ratio, s->vs_lo, s->vs_hi);
-	if (s->emulated)
-		snprintf(label, sizeof(label), "  EMULATED (%s)", s->accel);
+	else if (s->has_vs)
+		snprintf(vs, sizeof(vs), "%.2fx", s->vs_ratio);
+	show_flags(s, flags, sizeof(flags));
 	if (!s->has_summary) {
 		fprintf(f, "%-20s %-22s %-12s %s%s\n", s->env, s->metric, "no samples",
-		        s->nerr ? "errors below" : "", label);
+		        s->nerr ? "errors below" : "", flags);
 		return;
 	}
-	snprintf(ci, sizeof(ci), "[%.4g, %.4g]", s->summary.ci_lo, s->summary.ci_hi);
-	fprintf(f, "%-20s %-22s %11.4g %-8s %-22s %11.4g %5zu%s  %s%s\n", s->env, s->metric,
-	        s->summary.median, s->unit, ci, s->summary.p95, s->summary.n, s->nerr ? "!" : " ",
-	        vs, label);
+	show_ci(s, ci, sizeof(ci));
+	if (isfinite(series_precision(s)))
+		snprintf(prec, sizeof(prec), "+-%.1f%%", 100 * series_precision(s));
+	fprintf(f, "%-20s %-22s %11.4g %-8s %-22s %8s %11.4g %5zu%s  %-20s%s\n", s->env, s->metric,
+	        s->summary.median, s->unit, ci, prec, s->summary.p95, s->summary.n,
+	        s->nerr ? "!" : " ", vs, flags);
 }
 
 static void show_errors(const struct bb_result *res, FILE *f)
@@ -51,6 +81,28 @@ static void show_errors(const struct bb_result *res, FILE *f)
 	}
 }
 
+/* What the columns mean, and how many rows carry a flag. */
+static void show_legend(const struct bb_result *res, FILE *f)
+{
+	size_t missed = 0, trend = 0, trunc = 0;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		missed += series_missed(&res->series[i]);
+		trend += res->series[i].trend_flag;
+		trunc += res->series[i].truncated > 0;
+	}
+	fprintf(f,
+	        "\nn: instances (each sample is one instance's median of tries); the 95%% CI of "
+	        "the median is across instances (bootstrap), none below n = %d; +-CI: its "
+	        "half-width relative to the median.\n",
+	        BB_CI_MIN_N);
+	if (missed || trend || trunc)
+		fprintf(f,
+		        "flagged: %zu series MISSED their precision target, %zu show a TREND over "
+		        "the run, %zu had samples TRUNCATED by the workload's time budget\n",
+		        missed, trend, trunc);
+}
+
 void show_table(const struct bb_result *res, FILE *f)
 {
 	char host[512];
@@ -63,12 +115,13 @@ void show_table(const struct bb_result *res, FILE *f)
 		const struct bb_series *s = &res->series[i];
 		if (strcmp(suite, s->suite)) {
 			suite = s->suite;
-			fprintf(f, "\n[%s]\n%-20s %-22s %11s %-8s %-22s %11s %5s   %s\n", suite,
-			        "env", "metric", "median", "unit", "95% CI of median", "p95", "n",
-			        "vs native [95% CI]");
+			fprintf(f, "\n[%s]\n%-20s %-22s %11s %-8s %-22s %8s %11s %5s   %s\n", suite,
+			        "env", "metric", "median", "unit", "95% CI of median", "+-CI",
+			        "p95", "n", "vs native [95% CI]");
 		}
 		show_row(s, f);
 	}
+	show_legend(res, f);
 	isolation_show(res, f);
 	limits_show(res, f);
 	show_errors(res, f);

@@ -144,9 +144,14 @@ json_t *export_bmf(const struct bb_result *res, const char *env, struct bb_err *
 		if (k == 0)
 			k = 1;
 		snprintf(name, sizeof(name), "%s/%s", s->suite, s->metric);
-		json_t *m = json_pack("{s:{s:f, s:f, s:f}}", unit_ns(s->unit) ? "latency" : s->unit,
-		                      "value", s->summary.median * k, "lower_value",
-		                      s->summary.ci_lo * k, "upper_value", s->summary.ci_hi * k);
+		/* Bencher's bounds are optional: none where there is no interval (n < 5). */
+		json_t *m =
+		    s->summary.has_ci
+		        ? json_pack("{s:{s:f, s:f, s:f}}", unit_ns(s->unit) ? "latency" : s->unit,
+		                    "value", s->summary.median * k, "lower_value",
+		                    s->summary.ci_lo * k, "upper_value", s->summary.ci_hi * k)
+		        : json_pack("{s:{s:f}}", unit_ns(s->unit) ? "latency" : s->unit, "value",
+		                    s->summary.median * k);
 		if (!m || json_object_set_new(doc, name, m) < 0) {
 			json_decref(doc);
 			doc = NULL;
@@ -161,14 +166,20 @@ static json_t *gab_entry(const struct bb_result *res, const struct bb_series *s)
 {
 	const struct bb_summary *m = &s->summary;
 	char name[192], range[48], extra[320];
-	double h = fmax(m->ci_hi - m->median, m->median - m->ci_lo);
 	int o;
 
 	snprintf(name, sizeof(name), "%s/%s/%s", s->suite, s->metric, s->env);
-	snprintf(range, sizeof(range), "\xc2\xb1 %.4g", h);
-	o = snprintf(extra, sizeof(extra),
-	             "95%% CI of the median [%.6g, %.6g] %s; n=%zu; result %s", m->ci_lo, m->ci_hi,
-	             s->unit, m->n, res->id);
+	if (m->has_ci) {
+		snprintf(range, sizeof(range), "\xc2\xb1 %.4g",
+		         fmax(m->ci_hi - m->median, m->median - m->ci_lo));
+		o = snprintf(extra, sizeof(extra),
+		             "95%% CI of the median across instances [%.6g, %.6g] %s; n=%zu; "
+		             "result %s",
+		             m->ci_lo, m->ci_hi, s->unit, m->n, res->id);
+	} else {
+		snprintf(range, sizeof(range), "no CI (n < %d)", BB_CI_MIN_N);
+		o = snprintf(extra, sizeof(extra), "n=%zu; result %s", m->n, res->id);
+	}
 	if (s->accel[0] && o > 0 && (size_t)o < sizeof(extra))
 		snprintf(extra + o, sizeof(extra) - (size_t)o, "; accel %s%s", s->accel,
 		         s->emulated ? " (emulated)" : "");

@@ -82,6 +82,10 @@ static int parse_measure(json_t *o, struct bb_record *rec, struct bb_err *err)
 	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
 		return bb_fail(err, 0, "metric record's \"iters\" is not a non-negative integer");
 	rec->iters = v ? json_integer_value(v) : 0;
+	v = json_object_get(o, "truncated");
+	if (v && !json_is_boolean(v))
+		return bb_fail(err, 0, "metric record's \"truncated\" is not a boolean");
+	rec->truncated = json_is_true(v);
 	return 0;
 }
 

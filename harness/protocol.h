@@ -14,7 +14,7 @@
 
 enum bb_rec_kind {
 	BB_REC_READY,  /* {"suite","metric":"ready","t_mono_ns"} */
-	BB_REC_METRIC, /* {"suite","metric","unit","value"[,"iters"]} */
+	BB_REC_METRIC, /* {"suite","metric","unit","value"[,"iters"][,"truncated":true]} */
 	BB_REC_ERROR,  /* {"suite","metric","error"} or {"error"} */
 	BB_REC_INFO,   /* {"suite","info","value":string|number} */
 	BB_REC_END,    /* {"end":true,"status"} */
@@ -29,6 +29,7 @@ struct bb_record {
 	long long iters;
 	long long t_mono_ns;
 	int status;
+	bool truncated;  /* a metric the workload's time budget cut short (measure.h) */
 	bool is_text;    /* info value (or error reason) is text */
 	char text[1024]; /* error reason or info text */
 };

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,33 +60,66 @@ static const char *verdict_class(enum claim_verdict v)
 	return v <= CLAIM_DOES_NOT_HOLD ? cls[v] : "v-none";
 }
 
-/* "40.0x slower [39.0x, 40.4x]", "no clear difference (1.01x [0.99x, 1.03x])", "-". */
+/* "40.0x slower [39.0x, 40.4x]", "no clear difference (1.01x [0.99x, 1.03x])", "1.2x slower
+ * (no CI: n < 5)", "-". */
 static void vs_text(const struct bb_result *res, const struct bb_series *s, char *buf, size_t len)
 {
-	bool size = !strcmp(s->suite, "footprint");
+	bool size = !strcmp(s->suite, "footprint"), ci;
 	double v, lo, hi;
 	char a[32], b[32], c[32];
 
-	if (!results_slowdown(s, &v, &lo, &hi)) {
+	if (!series_slowdown_or_point(s, &v, &lo, &hi, &ci)) {
 		snprintf(buf, len, "%s",
 		         strcmp(s->env, results_reference(res)) ? "-" : "(reference)");
 		return;
 	}
-	if (lo <= 1 && hi >= 1) {
+	if (ci && lo <= 1 && hi >= 1) {
 		fmt_ratio(a, sizeof(a), v);
 		fmt_ratio(b, sizeof(b), lo);
 		fmt_ratio(c, sizeof(c), hi);
 		snprintf(buf, len, "no clear difference (%s [%s, %s])", a, b, c);
 		return;
 	}
-	bool slower = lo > 1;
+	bool slower = ci ? lo > 1 : v >= 1;
 	fmt_ratio(a, sizeof(a), slower ? v : 1 / v);
 	fmt_ratio(b, sizeof(b), slower ? lo : 1 / hi);
 	fmt_ratio(c, sizeof(c), slower ? hi : 1 / lo);
 	/* a footprint count that is better higher (instances that fit) is fewer or more */
 	const char *worse = !size ? "slower" : s->better == BB_HIGHER ? "fewer" : "larger";
 	const char *better = !size ? "faster" : s->better == BB_HIGHER ? "more" : "smaller";
-	snprintf(buf, len, "%s %s [%s, %s]", a, slower ? worse : better, b, c);
+	if (ci)
+		snprintf(buf, len, "%s %s [%s, %s]", a, slower ? worse : better, b, c);
+	else
+		snprintf(buf, len, "%s %s (no CI: n < %d)", a, slower ? worse : better,
+		         BB_CI_MIN_N);
+}
+
+/* Sampling notes: the precision reached against its target, a trend over the run, samples
+ * the workload's time budget cut short. */
+static void sampling_notes(const struct bb_series *s, char *buf, size_t len)
+{
+	double p = series_precision(s);
+
+	if (series_missed(s) && isfinite(p))
+		fmt_append(buf, len, "%sMISSED its target: +-%.1f%% (target +-%.1f%%, stopped: %s)",
+		           buf[0] ? "; " : "", 100 * p, 100 * s->target,
+		           s->stop[0] ? s->stop : "?");
+	else if (series_missed(s))
+		fmt_append(buf, len, "%sMISSED its target +-%.1f%%: no CI (stopped: %s)",
+		           buf[0] ? "; " : "", 100 * s->target, s->stop[0] ? s->stop : "?");
+	else if (isfinite(p) && p > 0.10)
+		/* a CI wider than +-10% of the median says the run was noisy: the figure is
+		 * rough */
+		fmt_append(buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median",
+		           buf[0] ? "; " : "", 100 * p);
+	if (s->trend_flag)
+		fmt_append(buf, len, "%sTREND over the run (Spearman rho %.2f, p %.2g)",
+		           buf[0] ? "; " : "", s->trend_rho, s->trend_p);
+	if (s->truncated)
+		fmt_append(buf, len,
+		           "%sTRUNCATED: %zu of %zu samples cut short by the workload's time "
+		           "budget (kept out of verdicts)",
+		           buf[0] ? "; " : "", s->truncated, s->n);
 }
 
 static void series_notes(const struct bb_result *res, const struct bb_series *s, char *buf,
@@ -102,15 +136,8 @@ static void series_notes(const struct bb_result *res, const struct bb_series *s,
 	if (s->has_summary && s->summary.outliers)
 		fmt_append(buf, len, "%s%zu outlier%s (MAD rule)", buf[0] ? "; " : "",
 		           s->summary.outliers, s->summary.outliers == 1 ? "" : "s");
-	/* a CI wider than +-10% of the median says the run was noisy: the figure is rough */
-	if (s->has_summary && s->summary.median > 0 &&
-	    (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median) > 0.10)
-		fmt_append(buf, len, "%snoisy: 95%% CI spans +-%.0f%% of the median",
-		           buf[0] ? "; " : "",
-		           100 * (s->summary.ci_hi - s->summary.ci_lo) / (2 * s->summary.median));
-	if (s->has_summary && s->summary.n < 5)
-		fmt_append(buf, len, "%sonly %zu samples: the CI is rough", buf[0] ? "; " : "",
-		           s->summary.n);
+	if (s->has_summary)
+		sampling_notes(s, buf, len);
 }
 
 static void series_row(struct doc *d, const struct bb_result *res, const struct bb_series *s)
@@ -133,7 +160,11 @@ static void series_row(struct doc *d, const struct bb_result *res, const struct 
 	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
 	fmt_value(p05, sizeof(p05), s->summary.p05, s->unit);
 	fmt_value(p95, sizeof(p95), s->summary.p95, s->unit);
-	snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+	if (s->summary.has_ci)
+		snprintf(ci, sizeof(ci), "[%s, %s] (+-%.1f%%)", lo, hi, 100 * series_precision(s));
+	else
+		snprintf(ci, sizeof(ci), "%s",
+		         s->summary.n == 1 ? "measured once" : "no CI (n < 5)");
 	snprintf(pr, sizeof(pr), "%s - %s", p05, p95);
 	vs_text(res, s, vs, sizeof(vs));
 	doc_row(d, results_env_emulated(res, s->env) ? "emulated" : "", cells, 8);
@@ -145,7 +176,7 @@ static void series_table(struct doc *d, const struct bb_result *res, const char 
 		                      "metric",
 		                      "n",
 		                      "median",
-		                      "95% CI of median",
+		                      "95% CI of median (across instances)",
 		                      "p05 - p95",
 		                      strcmp(suite, "footprint") ? "vs native (time, 95% CI)"
 		                                                 : "vs native (95% CI)",
@@ -295,7 +326,10 @@ static void sec_decomp(struct doc *d, const struct report *r)
 		fmt_value(lo, sizeof(lo), p->ci_lo, dc->unit);
 		fmt_value(hi, sizeof(hi), p->ci_hi, dc->unit);
 		fmt_value(sav, sizeof(sav), p->saving, dc->unit);
-		snprintf(ci, sizeof(ci), "%s [%s, %s]", med, lo, hi);
+		if (stats_has_ci(p->ci_lo, p->ci_hi))
+			snprintf(ci, sizeof(ci), "%s [%s, %s]", med, lo, hi);
+		else
+			snprintf(ci, sizeof(ci), "%s (no CI: n < %d)", med, BB_CI_MIN_N);
 		doc_row(d, "", cells, 5);
 	}
 	doc_table_end(d);

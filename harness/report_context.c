@@ -23,6 +23,31 @@ static void ctx_row(struct doc *d, const char *what, const char *fmt, ...)
 	doc_row(d, "", cells, 2);
 }
 
+/* How many samples: a fixed count, or each suite's precision target within a budget. */
+static void ctx_samples(struct doc *d, json_t *cfg)
+{
+	json_t *smp = json_object_get(cfg, "sampling"), *reps = json_object_get(cfg, "reps");
+	int warm = (int)json_integer_value(json_object_get(cfg, "warmup"));
+
+	if (json_is_integer(reps) || !json_is_object(smp)) {
+		ctx_row(d, "samples",
+		        "%d measured per environment and suite, %d warm-up discarded; a fresh "
+		        "instance per sample",
+		        (int)json_integer_value(reps), warm);
+		return;
+	}
+	ctx_row(d, "samples",
+	        "per environment and suite, until the 95%% CI of every median it yields is "
+	        "within its target (startup +-2%%, others +-3%% unless --precision) or %.3g s of "
+	        "samples, after at least %d (5 where one takes %.2g s or more); %d warm-up per "
+	        "environment discarded; a fresh instance per sample, the order shuffled within "
+	        "each of %d rounds",
+	        json_number_value(json_object_get(smp, "budget_s")),
+	        (int)json_integer_value(json_object_get(smp, "min_reps_cheap")),
+	        json_number_value(json_object_get(smp, "cheap_s")), warm,
+	        (int)json_integer_value(json_object_get(smp, "rounds")));
+}
+
 static void ctx_topology(struct doc *d, const struct bb_result *res)
 {
 	json_t *t = json_object_get(res->host, "topology"), *c = json_object_get(t, "caches");
@@ -136,16 +161,16 @@ void report_context(struct doc *d, const struct report *r)
 	        results_jstr(res->tool, "commit") ?: "?");
 	ctx_row(d, "date", "%s to %s (UTC)", res->started_at,
 	        res->finished_at[0] ? res->finished_at : "(not finished)");
-	ctx_row(d, "samples",
-	        "%d measured per environment and suite, %d warm-up discarded; environments "
-	        "interleaved round-robin, a fresh instance per sample",
-	        (int)json_integer_value(json_object_get(cfg, "reps")),
-	        (int)json_integer_value(json_object_get(cfg, "warmup")));
+	ctx_samples(d, cfg);
 	ctx_row(d, "statistics",
-	        "median with a bootstrap 95%% CI (%d resamples, seed %lld); ratios to native "
-	        "are ratios of medians with a bootstrap CI; outliers by the MAD rule, kept",
-	        BB_BOOTSTRAP_RESAMPLES,
-	        (long long)json_integer_value(json_object_get(cfg, "seed")));
+	        "each sample is one instance's figure (a median of tries for the overhead "
+	        "suites); the median with a bootstrap 95%% CI across instances (%d resamples, "
+	        "seed %lld), none below %d instances (it would cover far less than 95%%); ratios "
+	        "to native are ratios of medians with a bootstrap CI; outliers by the MAD rule, "
+	        "kept; a trend over the run (Spearman of value against sample order, Bonferroni "
+	        "over the series tested) is flagged",
+	        BB_BOOTSTRAP_RESAMPLES, (long long)json_integer_value(json_object_get(cfg, "seed")),
+	        BB_CI_MIN_N);
 	ctx_row(d, "result", "%s%s", res->id, res->complete ? "" : " (INCOMPLETE)");
 	doc_table_end(d);
 }

@@ -129,14 +129,14 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	for (size_t k = 0; k < n; k++) {
 		const struct bb_series *s = results_find_summary(res, "startup", "ready", envs[k]);
 		char env[64], note[96], med[48];
+		double lo, hi;
+		series_ci_or_point(s, &lo, &hi);
 		gp_str(env, sizeof(env), s->env);
 		startup_note(res, s, note, sizeof(note));
 		fmt_value(med, sizeof(med), results_to_ms(s->summary.median, s->unit), "ms");
 		fprintf(f, "%zu %.9g %.9g %.9g %.9g %.9g \"%s\" \"%s\" \"%s\"\n", k,
-		        results_to_ms(s->summary.median, s->unit),
-		        results_to_ms(s->summary.ci_lo, s->unit),
-		        results_to_ms(s->summary.ci_hi, s->unit),
-		        results_to_ms(s->summary.p05, s->unit),
+		        results_to_ms(s->summary.median, s->unit), results_to_ms(lo, s->unit),
+		        results_to_ms(hi, s->unit), results_to_ms(s->summary.p05, s->unit),
 		        results_to_ms(s->summary.p95, s->unit), env, note, med);
 	}
 	return (int)n;
@@ -186,9 +186,11 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
 		fprintf(f, "\n\n# index %zu: x, ratio, ci_lo, ci_hi, text\n\"%s\"\n", k + 1, title);
 		for (size_t i = 0; i < nm; i++) {
 			double v, lo, hi;
+			bool ci;
 			char t[32];
-			if (!results_slowdown(results_find_summary(res, suite, metrics[i], envs[k]),
-			                      &v, &lo, &hi))
+			if (!series_slowdown_or_point(
+			        results_find_summary(res, suite, metrics[i], envs[k]), &v, &lo, &hi,
+			        &ci))
 				continue;
 			fmt_ratio(t, sizeof(t), v);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne), v, lo,
@@ -260,14 +262,15 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 			const struct bb_series *s =
 			    results_find_summary(res, "footprint", metrics[i], envs[k]);
 			char t[48];
+			double lo, hi;
 			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
 				continue;
+			series_ci_or_point(s, &lo, &hi);
 			fmt_value(t, sizeof(t), s->summary.median * scale, shown);
 			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne),
-			        s->summary.median * scale, s->summary.ci_lo * scale,
-			        s->summary.ci_hi * scale, t);
-			lo_all = fmin(lo_all, fmax(s->summary.ci_lo * scale, 1e-9));
-			hi_all = fmax(hi_all, s->summary.ci_hi * scale);
+			        s->summary.median * scale, lo * scale, hi * scale, t);
+			lo_all = fmin(lo_all, fmax(lo * scale, 1e-9));
+			hi_all = fmax(hi_all, hi * scale);
 		}
 	}
 	axis->ymin = isfinite(lo_all) ? lo_all / 3 : 0.1;

@@ -28,6 +28,7 @@ void results_init(struct bb_result *res)
 static void series_free(struct bb_series *s)
 {
 	free(s->samples);
+	free(s->seq);
 	for (size_t i = 0; i < s->nerr; i++)
 		free(s->errors[i].reason);
 	free(s->errors);
@@ -129,6 +130,64 @@ int series_add_sample(struct bb_series *s, double value, struct bb_err *err)
 	return 0;
 }
 
+int results_stamp_seq(struct bb_result *res, long seq, struct bb_err *err)
+{
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		long *np;
+		if (s->nseq >= s->n)
+			continue;
+		np = realloc(s->seq, s->cap * sizeof(*np));
+		if (!np)
+			return bb_fail(err, ENOMEM, "sequence numbers");
+		s->seq = np;
+		while (s->nseq < s->n)
+			s->seq[s->nseq++] = seq;
+	}
+	return 0;
+}
+
+double series_precision(const struct bb_series *s)
+{
+	return s->has_summary ? stats_precision(&s->summary) : NAN;
+}
+
+bool series_met(const struct bb_series *s)
+{
+	double p = series_precision(s);
+
+	return s->target > 0 && isfinite(p) && p <= s->target;
+}
+
+bool series_missed(const struct bb_series *s)
+{
+	return s->target > 0 && s->has_summary && !series_met(s);
+}
+
+bool series_vs_has_ci(const struct bb_series *s)
+{
+	return s->has_vs && stats_has_ci(s->vs_lo, s->vs_hi);
+}
+
+void series_ci_or_point(const struct bb_series *s, double *lo, double *hi)
+{
+	*lo = s->summary.has_ci ? s->summary.ci_lo : s->summary.median;
+	*hi = s->summary.has_ci ? s->summary.ci_hi : s->summary.median;
+}
+
+bool series_slowdown_or_point(const struct bb_series *s, double *v, double *lo, double *hi,
+                              bool *has_ci)
+{
+	*has_ci = true;
+	if (results_slowdown(s, v, lo, hi))
+		return true;
+	*has_ci = false;
+	if (!s || !s->has_vs || s->vs_ratio <= 0 || series_vs_has_ci(s))
+		return false;
+	*v = *lo = *hi = s->better == BB_HIGHER ? 1 / s->vs_ratio : s->vs_ratio;
+	return true;
+}
+
 int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err)
 {
 	if (grow((void **)&s->errors, &s->errcap, s->nerr + 1, sizeof(*s->errors)) < 0)
@@ -138,6 +197,35 @@ int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb
 	if (!s->errors[s->nerr].reason)
 		return bb_fail(err, ENOMEM, "errors");
 	s->nerr++;
+	return 0;
+}
+
+/* Spearman of value against sequence number per series, then the flag: with a hundred series
+ * tested at once, p < 0.05 alone would flag five by chance, so the level is divided by the
+ * number tested (Bonferroni). */
+static int results_trends(struct bb_result *res, struct bb_err *err)
+{
+	size_t tested = 0;
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		_cleanup_free_ double *x = NULL;
+		s->has_trend = s->trend_flag = false;
+		if (s->nseq != s->n || s->n < BB_TREND_MIN_N)
+			continue;
+		if (!(x = calloc(s->n, sizeof(*x))))
+			return bb_fail(err, ENOMEM, "trend");
+		for (size_t k = 0; k < s->n; k++)
+			x[k] = (double)s->seq[k];
+		if (stats_spearman(x, s->samples, s->n, &s->trend_rho, &s->trend_p, err) < 0)
+			return bb_wrap(err, "%s/%s/%s: trend", s->suite, s->metric, s->env);
+		s->has_trend = true;
+		tested++;
+	}
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		s->trend_flag = s->has_trend && s->trend_p < BB_TREND_ALPHA / (double)tested;
+	}
 	return 0;
 }
 
@@ -163,15 +251,49 @@ int results_summarize(struct bb_result *res, unsigned long seed, struct bb_err *
 			return bb_wrap(err, "%s/%s/%s vs native", s->suite, s->metric, s->env);
 		s->has_vs = true;
 	}
-	return 0;
+	return results_trends(res, err);
 }
 
-static json_t *summary_to_json(const struct bb_summary *m)
+/* [lo, hi], or null where there is no interval (JSON has no infinities). */
+static json_t *ci_json(double lo, double hi)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:[f,f], s:I}", "n",
-	                 (json_int_t)m->n, "median", m->median, "mean", m->mean, "sd", m->sd, "min",
-	                 m->min, "max", m->max, "p05", m->p05, "p95", m->p95, "ci95", m->ci_lo,
-	                 m->ci_hi, "outliers", (json_int_t)m->outliers);
+	return stats_has_ci(lo, hi) ? json_pack("[f,f]", lo, hi) : json_null();
+}
+
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *summary_to_json(const struct bb_series *s)
+{
+	const struct bb_summary *m = &s->summary;
+	json_t *o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:I}", "n",
+	                      (json_int_t)m->n, "median", m->median, "mean", m->mean, "sd", m->sd,
+	                      "min", m->min, "max", m->max, "p05", m->p05, "p95", m->p95, "ci95",
+	                      ci_json(m->ci_lo, m->ci_hi), "outliers", (json_int_t)m->outliers);
+
+	json_object_set_new(o, "precision", real_or_null(series_precision(s)));
+	json_object_set_new(o, "target", s->target > 0 ? json_real(s->target) : json_null());
+	json_object_set_new(o, "met", s->target > 0 ? json_boolean(series_met(s)) : json_null());
+	json_object_set_new(o, "trend",
+	                    s->has_trend ? json_pack("{s:f, s:f, s:b}", "rho", s->trend_rho, "p",
+	                                             s->trend_p, "flagged", s->trend_flag)
+	                                 : json_null());
+	return o;
+}
+
+/* The sampling facts of a series: order, stop reason, wall time, truncated samples. */
+static void series_sampling_json(const struct bb_series *s, json_t *o)
+{
+	json_t *seq = json_array();
+
+	for (size_t i = 0; s->nseq == s->n && i < s->nseq; i++)
+		json_array_append_new(seq, json_integer(s->seq[i]));
+	json_object_set_new(o, "seq", seq);
+	json_object_set_new(o, "stop", s->stop[0] ? json_string(s->stop) : json_null());
+	json_object_set_new(o, "wall_s", json_real(s->wall_s));
+	json_object_set_new(o, "truncated", json_integer((json_int_t)s->truncated));
 }
 
 static json_t *series_to_json(const struct bb_series *s)
@@ -187,15 +309,15 @@ static json_t *series_to_json(const struct bb_series *s)
 		                                        "reason", s->errors[i].reason));
 	json_object_set_new(o, "samples", samples);
 	json_object_set_new(o, "errors", errors);
+	series_sampling_json(s, o);
 	if (s->accel[0]) {
 		json_object_set_new(o, "accel", json_string(s->accel));
 		json_object_set_new(o, "emulated", json_boolean(s->emulated));
 	}
-	json_object_set_new(o, "summary",
-	                    s->has_summary ? summary_to_json(&s->summary) : json_null());
+	json_object_set_new(o, "summary", s->has_summary ? summary_to_json(s) : json_null());
 	json_object_set_new(o, "vs_native",
-	                    s->has_vs ? json_pack("{s:f, s:[f,f]}", "ratio", s->vs_ratio, "ci95",
-	                                          s->vs_lo, s->vs_hi)
+	                    s->has_vs ? json_pack("{s:f, s:o}", "ratio", s->vs_ratio, "ci95",
+	                                          ci_json(s->vs_lo, s->vs_hi))
 	                              : json_null());
 	return o;
 }
@@ -317,11 +439,46 @@ static int read_count(json_t *o, const char *key, size_t max, size_t *out, struc
 	return 0;
 }
 
+/* A "ci95" pair, or null for no interval. An interval below BB_CI_MIN_N samples (a result
+ * written before that rule) is dropped: it would be shown, and it under-covers. */
+static int read_ci(json_t *v, const char *key, size_t n, double *lo, double *hi, struct bb_err *err)
+{
+	*lo = -INFINITY;
+	*hi = INFINITY;
+	if (!v || json_is_null(v))
+		return 0;
+	if (read_pair(v, key, lo, hi, err) < 0)
+		return -1;
+	if (n < BB_CI_MIN_N) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+	}
+	return 0;
+}
+
+/* Optional sampling keys of a summary: the target it sampled to and its trend test. */
+static void read_summary_extra(json_t *o, struct bb_series *s)
+{
+	json_t *v = json_object_get(o, "target"), *t = json_object_get(o, "trend");
+
+	if (json_is_number(v) && json_number_value(v) > 0)
+		s->target = json_number_value(v);
+	if (json_is_object(t) && json_is_number(json_object_get(t, "rho")) &&
+	    json_is_number(json_object_get(t, "p"))) {
+		s->has_trend = true;
+		s->trend_rho = json_number_value(json_object_get(t, "rho"));
+		s->trend_p = json_number_value(json_object_get(t, "p"));
+		s->trend_flag = json_is_true(json_object_get(t, "flagged"));
+	}
+}
+
 /* The summary must describe the samples kept: as many, finite, in order. */
-static int read_summary(json_t *o, struct bb_summary *m, size_t nsamples, struct bb_err *err)
+static int read_summary(json_t *o, struct bb_series *s, struct bb_err *err)
 {
 	const char *keys[] = { "median", "mean", "sd", "min", "max", "p05", "p95" };
+	struct bb_summary *m = &s->summary;
 	double *dst[] = { &m->median, &m->mean, &m->sd, &m->min, &m->max, &m->p05, &m->p95 };
+	size_t nsamples = s->n;
 	json_t *v;
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -331,9 +488,11 @@ static int read_summary(json_t *o, struct bb_summary *m, size_t nsamples, struct
 		if (!isfinite(*dst[i]))
 			return bb_fail(err, 0, "\"%s\" is not finite", keys[i]);
 	}
+	if (!json_object_get(o, "ci95"))
+		return bb_fail(err, 0, "missing \"ci95\"");
 	if (read_count(o, "n", nsamples, &m->n, err) < 0 ||
 	    read_count(o, "outliers", nsamples, &m->outliers, err) < 0 ||
-	    read_pair(json_object_get(o, "ci95"), "ci95", &m->ci_lo, &m->ci_hi, err) < 0)
+	    read_ci(json_object_get(o, "ci95"), "ci95", m->n, &m->ci_lo, &m->ci_hi, err) < 0)
 		return -1;
 	if (m->n != nsamples)
 		return bb_fail(err, 0, "\"n\" is %zu but %zu sample(s) are kept", m->n, nsamples);
@@ -342,6 +501,8 @@ static int read_summary(json_t *o, struct bb_summary *m, size_t nsamples, struct
 	if (!(m->min <= m->median && m->median <= m->max) || m->sd < 0 || m->ci_lo > m->ci_hi)
 		return bb_fail(err, 0,
 		               "inconsistent (min <= median <= max, sd >= 0, ci95 in order)");
+	m->has_ci = stats_has_ci(m->ci_lo, m->ci_hi);
+	read_summary_extra(o, s);
 	return 0;
 }
 
@@ -391,12 +552,41 @@ static int read_vs(json_t *o, struct bb_series *s, struct bb_err *err)
 		return bb_fail(err, 0, "\"vs_native\" is not {ratio, ci95}");
 	s->vs_ratio = json_number_value(ratio);
 	s->has_vs = true;
-	if (read_pair(json_object_get(vs, "ci95"), "vs_native.ci95", &s->vs_lo, &s->vs_hi, err) < 0)
-		return -1;
 	if (!s->has_summary)
 		return bb_fail(err, 0, "\"vs_native\" without a summary");
-	if (!isfinite(s->vs_ratio) || s->vs_ratio < 0 || s->vs_lo < 0 || s->vs_lo > s->vs_hi)
+	if (read_ci(json_object_get(vs, "ci95"), "vs_native.ci95", s->n, &s->vs_lo, &s->vs_hi,
+	            err) < 0)
+		return -1;
+	if (!isfinite(s->vs_ratio) || s->vs_ratio < 0 ||
+	    (stats_has_ci(s->vs_lo, s->vs_hi) && (s->vs_lo < 0 || s->vs_lo > s->vs_hi)))
 		return bb_fail(err, 0, "\"vs_native\" is not a ratio >= 0 within its ci95");
+	return 0;
+}
+
+/* Optional sampling keys of a series (results before them have none). */
+static int read_sampling(json_t *o, struct bb_series *s, struct bb_err *err)
+{
+	json_t *seq = json_object_get(o, "seq"), *v;
+	size_t i;
+
+	if (json_is_array(seq) && json_array_size(seq) == s->n && s->n) {
+		if (!(s->seq = calloc(s->cap, sizeof(*s->seq))))
+			return bb_fail(err, ENOMEM, "seq");
+		json_array_foreach(seq, i, v)
+		{
+			if (!json_is_integer(v))
+				return bb_fail(err, 0, "seq %zu is not an integer", i);
+			s->seq[s->nseq++] = (long)json_integer_value(v);
+		}
+	}
+	v = json_object_get(o, "stop");
+	if (json_is_string(v) && json_string_length(v) < sizeof(s->stop))
+		strcpy(s->stop, json_string_value(v));
+	v = json_object_get(o, "wall_s");
+	s->wall_s = json_is_number(v) ? json_number_value(v) : 0;
+	v = json_object_get(o, "truncated");
+	s->truncated =
+	    json_is_integer(v) && json_integer_value(v) > 0 ? (size_t)json_integer_value(v) : 0;
 	return 0;
 }
 
@@ -423,7 +613,8 @@ static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
 	s->better = strcmp(better, "higher") ? BB_LOWER : BB_HIGHER;
 	if (read_str(o, "unit", s->unit, sizeof(s->unit), err) < 0 ||
 	    want(o, "samples", JSON_ARRAY, &arr, err) < 0 || read_samples(arr, s, err) < 0 ||
-	    want(o, "errors", JSON_ARRAY, &arr, err) < 0 || read_errors(arr, s, err) < 0)
+	    want(o, "errors", JSON_ARRAY, &arr, err) < 0 || read_errors(arr, s, err) < 0 ||
+	    read_sampling(o, s, err) < 0)
 		return -1;
 	if (s->n > RESULTS_MAX_SAMPLES || s->nerr > RESULTS_MAX_SAMPLES)
 		return bb_fail(err, 0, "more than %d samples or errors", RESULTS_MAX_SAMPLES);
@@ -436,7 +627,7 @@ static int read_series(json_t *o, struct bb_result *res, struct bb_err *err)
 	}
 	sum = json_object_get(o, "summary");
 	if (sum && !json_is_null(sum)) {
-		if (!json_is_object(sum) || read_summary(sum, &s->summary, s->n, err) < 0)
+		if (!json_is_object(sum) || read_summary(sum, s, err) < 0)
 			return bb_wrap(err, "summary");
 		s->has_summary = true;
 	} else if (s->n) {
@@ -547,6 +738,20 @@ static int read_check_refs(const struct bb_result *res, struct bb_err *err)
 	return 0;
 }
 
+/* A ratio whose reference had fewer than BB_CI_MIN_N samples has no interval either. */
+static void results_drop_small_ratios(struct bb_result *res)
+{
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct bb_series *s = &res->series[i];
+		const struct bb_series *nat =
+		    results_series(res, s->suite, s->metric, results_reference(res), false);
+		if (s->has_vs && nat && nat->n < BB_CI_MIN_N) {
+			s->vs_lo = -INFINITY;
+			s->vs_hi = INFINITY;
+		}
+	}
+}
+
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 {
 	json_t *schema, *arr, *o;
@@ -578,6 +783,7 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 	}
 	if (read_check_refs(res, err) < 0)
 		goto fail;
+	results_drop_small_ratios(res);
 	return 0;
 fail:
 	results_free(res);

@@ -36,11 +36,24 @@ struct bb_series {
 	bool emulated; /* measured under an emulator: never read it as hardware cost */
 	double *samples;
 	size_t n, cap;
+	/* seq[i]: the run's sequence number of the instance sample i came from (the order
+	 * samples were taken in, across every series); nseq <= n are stamped */
+	long *seq;
+	size_t nseq;
 	struct bb_sample_error *errors;
 	size_t nerr, errcap;
+	/* sampling: the precision the run sampled to (relative half-width of the median's CI;
+	 * 0 = a fixed count, no target), why it stopped, its instances' wall time */
+	double target;
+	char stop[16];    /* "precision", "budget", "max", "reps", "interrupted", "" unknown */
+	double wall_s;    /* wall time of the instances that produced its samples */
+	size_t truncated; /* samples the workload cut short at its time budget (measure.c) */
 	bool has_summary;
 	struct bb_summary summary;
-	bool has_vs; /* vs_native present */
+	/* trend over the run (Spearman of value against seq; n >= BB_TREND_MIN_N) */
+	bool has_trend, trend_flag;
+	double trend_rho, trend_p;
+	bool has_vs; /* vs_native present; vs_lo = -inf, vs_hi = +inf without an interval */
 	double vs_ratio, vs_lo, vs_hi;
 };
 
@@ -72,10 +85,28 @@ const struct bb_envdesc *results_env(const struct bb_result *res, const char *na
 const char *results_reference(const struct bb_result *res);
 
 int series_add_sample(struct bb_series *s, double value, struct bb_err *err);
+/* Stamp every sample added since the last stamp with the instance's sequence number. */
+int results_stamp_seq(struct bb_result *res, long seq, struct bb_err *err);
+/* The series' achieved precision (stats_precision of its summary; NAN without one). */
+double series_precision(const struct bb_series *s);
+/* Did it meet its target? false without a target or an interval. */
+bool series_met(const struct bb_series *s);
+/* Did it miss a target it had (the report and show flag these)? */
+bool series_missed(const struct bb_series *s);
+/* Is its ratio to native an interval (both sides had enough samples)? */
+bool series_vs_has_ci(const struct bb_series *s);
+/* The ends of its median's CI, or the median at both ends without one (a chart draws a point
+ * there, never an interval that was not computed). */
+void series_ci_or_point(const struct bb_series *s, double *lo, double *hi);
+/* results_slowdown, or without an interval the slowdown at both ends (*has_ci false). */
+bool series_slowdown_or_point(const struct bb_series *s, double *v, double *lo, double *hi,
+                              bool *has_ci);
 int series_add_error(struct bb_series *s, int rep, const char *reason, struct bb_err *err);
 
 /* Summaries for every series with samples, and vs_native for every non-native series whose
- * (suite, metric) has a native series. Deterministic for a seed. */
+ * (suite, metric) has a native series, and the trend test of every series with stamped
+ * samples (flagged when p < 0.05 / the number of series tested: Bonferroni). Deterministic for
+ * a seed. */
 int results_summarize(struct bb_result *res, unsigned long seed, struct bb_err *err);
 
 json_t *results_to_json(const struct bb_result *res);

@@ -1,7 +1,9 @@
 #include "run.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -128,6 +130,7 @@ static int run_record(struct bb_result *res, const struct bb_env *env, const str
 		if (r->kind == BB_REC_ERROR ? series_add_error(s, (int)rep, r->text, err) < 0
 		                            : series_add_sample(s, r->value, err) < 0)
 			return -1;
+		s->truncated += r->kind == BB_REC_METRIC && r->truncated;
 	}
 	return 0;
 }
@@ -161,41 +164,13 @@ static int run_keep(struct bb_run *run, struct bb_result *res, const struct bb_e
 
 /* A failed warm-up sample is not measured, but it is told: a fact in the result. */
 static void run_warmup_failed(struct bb_result *res, const struct bb_env *env, const char *suite,
-                              const struct bb_sample *smp, long rep)
+                              const struct bb_sample *smp)
 {
 	if (smp->ok)
 		return;
 	json_array_append_new(res->facts, json_pack("{s:s, s:s, s:s, s:s, s:i}", "env", env->name,
 	                                            "suite", suite, "key", "warmup_failed", "value",
-	                                            smp->error, "rep", (int)rep));
-}
-
-static void run_progress(struct bb_run *run, size_t done, size_t total, uint64_t t_start,
-                         const struct bb_env *env, const char *suite, long rep,
-                         const struct bb_sample *smp)
-{
-	double elapsed = (double)(bb_now_ns() - t_start) / 1e9;
-	double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
-	char what[160];
-
-	if (!run->progress)
-		return;
-	if (!smp->ok)
-		snprintf(what, sizeof(what), "FAILED: %.100s", smp->error);
-	else
-		snprintf(what, sizeof(what), "ready %.3f ms", (double)smp->ready_ns / 1e6);
-	if (run->progress_tty) {
-		int width = 24, fill = (int)((double)width * (double)done / (double)total);
-		fprintf(run->progress, "\r\033[K[%.*s%*s] %zu/%zu ETA %.0fs %s %s %s%s", fill,
-		        "########################", width - fill, "", done, total, eta, suite,
-		        env->name, rep < 0 ? "warm-up " : "", what);
-		if (done == total)
-			fputc('\n', run->progress);
-	} else {
-		fprintf(run->progress, "boxbench: %zu/%zu %s %s %s%s\n", done, total, suite,
-		        env->name, rep < 0 ? "warm-up " : "", what);
-	}
-	fflush(run->progress);
+	                                            smp->error, "rep", -1));
 }
 
 static void run_job(const struct bb_run *run, const struct bb_env *env, size_t si,
@@ -237,53 +212,254 @@ static const struct bb_live *run_live(struct bb_run *run, struct bb_result *res,
 	return rs && rs->live ? rs->live(run, res, rep, live) : NULL;
 }
 
-int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+/* Progress: on a terminal one line rewritten in place; otherwise a line per warm-up, per
+ * failed sample and per pair that stopped. */
+static double run_eta(const struct bb_run *run, const struct sampling_cfg *c)
 {
-	size_t total = 0, done = 0;
+	double eta = 0;
 
-	for (size_t si = 0; si < run->nsuites; si++)
+	for (size_t i = 0; i < run->npairs; i++)
+		eta += sampling_eta_s(&run->pairs[i], c);
+	return eta;
+}
+
+static void run_progress(const struct bb_run *run, const struct sampling_cfg *c,
+                         const struct run_pair *p, const struct bb_sample *smp, bool warm)
+{
+	const char *suite = run->suites[p->si], *env = run->envs[p->ei].name;
+	char what[160];
+
+	if (!run->progress)
+		return;
+	if (!smp->ok)
+		snprintf(what, sizeof(what), "FAILED: %.100s", smp->error);
+	else
+		snprintf(what, sizeof(what), "ready %.3f ms", (double)smp->ready_ns / 1e6);
+	if (run->progress_tty)
+		fprintf(run->progress, "\r\033[K[round %ld] %s %s %s%ld %s  (at most ~%.0f s left)",
+		        run->rounds, suite, env, warm ? "warm-up " : "n=", warm ? 0 : p->kept, what,
+		        run_eta(run, c));
+	else if (warm || !smp->ok)
+		fprintf(run->progress, "boxbench: round %ld %s %s %s%s\n", run->rounds, suite, env,
+		        warm ? "warm-up " : "", what);
+	fflush(run->progress);
+}
+
+static void run_progress_stop(const struct bb_run *run, const struct run_pair *p)
+{
+	char prec[48] = "no interval";
+
+	if (!run->progress)
+		return;
+	if (isfinite(p->precision))
+		snprintf(prec, sizeof(prec), "+-%.1f%%", 100 * p->precision);
+	if (p->target > 0)
+		snprintf(prec + strlen(prec), sizeof(prec) - strlen(prec), " (target +-%.1f%%)",
+		         100 * p->target);
+	fprintf(run->progress, "%sboxbench: %s %s: %ld samples in %.1f s, %s, stopped: %s\n",
+	        run->progress_tty ? "\r\033[K" : "", run->suites[p->si], run->envs[p->ei].name,
+	        p->kept, p->spent_s, p->kept ? prec : "-", p->stop);
+	fflush(run->progress);
+}
+
+static struct sampling_cfg run_sampling_cfg(const struct bb_run *run)
+{
+	return (struct sampling_cfg){ .reps = run->reps,
+		                      .budget_s = run->budget_s,
+		                      .max_n =
+		                          run->max_reps > 0 ? run->max_reps : SAMPLING_MAX_DEFAULT,
+		                      .seed = run->seed };
+}
+
+static void run_pairs_init(struct bb_run *run, const struct sampling_cfg *c)
+{
+	run->npairs = 0;
+	for (size_t si = 0; si < run->nsuites; si++) {
+		const struct suite *s = suite_find(run->suites[si]);
+		const struct run_suite *rs = run_suite_find(s);
+		double target = run->precision > 0 ? run->precision : run_suite_precision(s);
 		for (size_t ei = 0; ei < run->nenvs; ei++)
-			total += run_wants(run, &run->envs[ei], si);
-	total *= (size_t)(run->reps + run->warmup);
-	uint64_t t_start = bb_now_ns();
+			if (run_wants(run, &run->envs[ei], si))
+				sampling_pair_init(&run->pairs[run->npairs++], si, ei, target,
+				                   rs ? rs->checks : 0, c);
+	}
+}
 
-	if (run_begin(run, res, err) < 0)
+/* One instance of pair p: kept as sample p->kept, or a warm-up (discarded). */
+static int run_one(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                   struct run_pair *p, bool warm, struct bb_err *err)
+{
+	struct bb_env *env = &run->envs[p->ei];
+	long rep = warm ? -1 : p->kept;
+	struct bb_sample smp;
+	struct bb_live live;
+	struct bb_job job;
+	uint64_t t0 = bb_now_ns();
+	double dt;
+	int rc = 0;
+
+	run_job(run, env, p->si, &job);
+	if (runner_sample_live(env, &job, run_live(run, res, &job, rep, &live), &smp, err) < 0)
 		return -1;
-	/* Round-robin: every environment gets its turn in each repetition, so slow drift of
-	 * the machine (thermal, background load) hits all of them alike. */
-	for (long rep = -run->warmup; rep < run->reps; rep++) {
-		for (size_t si = 0; si < run->nsuites; si++) {
-			for (size_t ei = 0; ei < run->nenvs; ei++) {
-				struct bb_env *env = &run->envs[ei];
-				struct bb_sample smp;
-				struct bb_live live;
-				struct bb_job job;
-				int rc;
+	dt = (double)(bb_now_ns() - t0) / 1e9;
+	if (bb_interrupted) { /* a sample cut short is not a sample */
+		sample_free(&smp);
+		return 1;
+	}
+	p->runs++;
+	p->run_s += dt;
+	if (!warm) {
+		rc = run_keep(run, res, env, job.suite, &smp, rep, err);
+		if (rc == 0)
+			rc = results_stamp_seq(res, run->seq, err);
+		p->kept++;
+		p->ok += smp.ok;
+		p->spent_s += dt;
+	} else {
+		run_warmup_failed(res, env, job.suite, &smp);
+	}
+	run->seq++;
+	run_progress(run, c, p, &smp, warm);
+	sample_free(&smp);
+	return rc;
+}
 
-				if (bb_interrupted)
-					return 1;
-				if (!run_wants(run, env, si))
-					continue;
-				run_job(run, env, si, &job);
-				if (runner_sample_live(env, &job,
-				                       run_live(run, res, &job, rep, &live), &smp,
-				                       err) < 0)
-					return -1;
-				if (bb_interrupted) { /* a sample cut short is not a sample */
-					sample_free(&smp);
-					return 1;
-				}
-				if (rep < 0)
-					run_warmup_failed(res, env, job.suite, &smp, rep);
-				rc = rep >= 0 ? run_keep(run, res, env, job.suite, &smp, rep, err)
-				              : 0;
-				run_progress(run, ++done, total, t_start, env, job.suite, rep,
-				             &smp);
-				sample_free(&smp);
-				if (rc < 0)
-					return -1;
+/* Warm-up: `warmup` instances of each environment (of the first suite it runs), in a
+ * shuffled order. Every sample is a fresh instance, so what a warm-up warms is the host's:
+ * page cache of the binaries and images, processor frequency. */
+static int run_warmup(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                      gsl_rng *rng, struct bb_err *err)
+{
+	size_t first[BB_MAX_ENVS], n = 0;
+
+	for (size_t ei = 0; ei < run->nenvs; ei++)
+		for (size_t i = 0; i < run->npairs; i++)
+			if (run->pairs[i].ei == ei) {
+				first[n++] = i;
+				break;
 			}
+	sampling_shuffle(first, n, rng);
+	for (long w = 0; w < run->warmup; w++)
+		for (size_t k = 0; k < n; k++) {
+			int rc = run_one(run, res, c, &run->pairs[first[k]], true, err);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+/* One round: every active pair's batch, shuffled together. Returns 2 when no pair is left. */
+static int run_round(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                     gsl_rng *rng, size_t *slots, size_t cap, struct bb_err *err)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->npairs; i++)
+		for (long b = sampling_batch(&run->pairs[i], c); b > 0 && n < cap; b--)
+			slots[n++] = i;
+	if (!n)
+		return 2;
+	sampling_shuffle(slots, n, rng);
+	for (size_t k = 0; k < n; k++) {
+		int rc = run_one(run, res, c, &run->pairs[slots[k]], false, err);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < run->npairs; i++) {
+		struct run_pair *p = &run->pairs[i];
+		bool was = p->stop != NULL;
+		if (sampling_update(p, c, res, run->suites[p->si], run->envs[p->ei].name, err) < 0)
+			return -1;
+		if (!was && p->stop)
+			run_progress_stop(run, p);
+	}
+	run->rounds++;
+	return 0;
+}
+
+/* Position of a series in the run's order: its suite's, then its environment's. */
+static size_t run_series_rank(const struct bb_run *run, const struct bb_series *s)
+{
+	size_t si = run->nsuites, ei = run->nenvs;
+
+	for (size_t i = 0; i < run->nsuites; i++)
+		if (!strcmp(run->suites[i], s->suite))
+			si = i;
+	for (size_t i = 0; i < run->nenvs; i++)
+		if (!strcmp(run->envs[i].name, s->env))
+			ei = i;
+	return si * (BB_MAX_ENVS + 1) + ei;
+}
+
+/* Series are created in the shuffled order their first samples came in: put them back in
+ * the run's (suite by suite, environment by environment; a stable insertion sort keeps each
+ * pair's metrics in the order the workload reports them). */
+static void run_sort_series(const struct bb_run *run, struct bb_result *res)
+{
+	for (size_t i = 1; i < res->nseries; i++) {
+		struct bb_series t = res->series[i];
+		size_t j = i, rank = run_series_rank(run, &t);
+		for (; j > 0 && run_series_rank(run, &res->series[j - 1]) > rank; j--)
+			res->series[j] = res->series[j - 1];
+		res->series[j] = t;
+	}
+}
+
+/* Each series gets what its pair did: the target, why it stopped, the wall time. */
+static void run_mark_series(struct bb_run *run, struct bb_result *res)
+{
+	for (size_t i = 0; i < run->npairs; i++) {
+		const struct run_pair *p = &run->pairs[i];
+		for (size_t k = 0; k < res->nseries; k++) {
+			struct bb_series *s = &res->series[k];
+			if (strcmp(s->suite, run->suites[p->si]) ||
+			    strcmp(s->env, run->envs[p->ei].name))
+				continue;
+			/* a series measured once per pair (disk, density) has no target */
+			s->target = s->n == (size_t)p->ok ? p->target : 0;
+			snprintf(s->stop, sizeof(s->stop), "%s", p->stop ? p->stop : "interrupted");
+			s->wall_s = p->spent_s;
 		}
 	}
-	return 0;
+}
+
+static int run_rounds(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                      gsl_rng *rng, struct bb_err *err)
+{
+	size_t cap = 0;
+	size_t *slots;
+	int rc;
+
+	for (size_t i = 0; i < run->npairs; i++)
+		cap += (size_t)(run->pairs[i].fixed ? 1 : c->max_n);
+	if (!(slots = calloc(cap ? cap : 1, sizeof(*slots))))
+		return bb_fail(err, ENOMEM, "run: order of a round");
+	if (run_begin(run, res, err) < 0)
+		rc = -1;
+	else
+		rc = run_warmup(run, res, c, rng, err);
+	while (rc == 0)
+		rc = run_round(run, res, c, rng, slots, cap, err);
+	free(slots);
+	return rc == 2 ? 0 : rc;
+}
+
+int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+{
+	struct sampling_cfg c = run_sampling_cfg(run);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	int rc;
+
+	if (!rng)
+		return bb_fail(err, ENOMEM, "run: random order");
+	/* The order's own stream: seeded like the bootstrap, drawn from independently. */
+	gsl_rng_set(rng, c.seed);
+	run_pairs_init(run, &c);
+	rc = run_rounds(run, res, &c, rng, err);
+	gsl_rng_free(rng);
+	run_mark_series(run, res);
+	run_sort_series(run, res);
+	if (run->progress && run->progress_tty)
+		fputc('\n', run->progress);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "footprint.h"
 #include "launcher.h"
 #include "results.h"
+#include "sampling.h"
 
 #define BB_MAX_ENVS       16
 #define BB_MAX_SUITES     16
@@ -20,11 +21,19 @@ struct bb_run {
 	const char *suites[BB_MAX_SUITES];
 	char *suite_args[BB_MAX_SUITES][BB_MAX_SUITE_ARGS]; /* NULL-terminated per suite */
 	size_t nsuites;
-	long reps, warmup;
+	long reps;        /* > 0: exactly this many samples per pair (--reps); 0: to a precision */
+	long warmup;      /* discarded instances per environment, before the first round */
+	double precision; /* --precision as a fraction; 0: each suite's own (runsuite.h) */
+	double budget_s;  /* wall-time budget per (suite, environment) pair */
+	long max_reps;    /* samples per pair at most */
+	unsigned long seed; /* of the order (and of the bootstrap) */
 	double timeout_s;
 	bool progress_tty;
-	FILE *progress;          /* NULL = quiet */
-	size_t failed;           /* samples that failed */
+	FILE *progress; /* NULL = quiet */
+	size_t failed;  /* samples that failed */
+	struct run_pair pairs[BB_MAX_SUITES * BB_MAX_ENVS];
+	size_t npairs;
+	long seq, rounds;        /* instances run (warm-up included), rounds begun */
 	struct fp_ctx footprint; /* --budget, --density (zeros: defaults) */
 };
 
@@ -32,7 +41,9 @@ struct bb_run {
  * the unit (rates are better higher, times lower). */
 enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit);
 
-/* Run every sample; stops early (returns 1) when bb_interrupted. */
+/* Run every sample: per-environment warm-up, then rounds of shuffled (suite, environment)
+ * instances until every pair stopped (sampling.h); each series gets its target, stop reason
+ * and wall time. Stops early (returns 1) when bb_interrupted. */
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err);
 
 #endif

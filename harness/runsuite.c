@@ -9,6 +9,7 @@ extern const struct suite suite_mem;
 extern const struct suite suite_isolation;
 extern const struct suite suite_footprint;
 extern const struct suite suite_startup;
+extern const struct suite suite_limits;
 
 /* mem: an array far larger than the LLC (8x), so that its random walk misses the caches; capped
  * so that the default guest and cgroup still hold it. */
@@ -44,10 +45,20 @@ static int isolation_begin(struct bb_run *run, struct bb_result *res, struct bb_
 	return isolation_record_host(res, run->suites, run->nsuites, err);
 }
 
+/* What a box lets its workload see is a fact, not an estimate: one instance each. */
 static const struct run_suite run_isolation = {
 	.suite = &suite_isolation,
 	.args = isolation_args,
 	.begin = isolation_begin,
+	.checks = 1,
+};
+
+/* Whether a limit holds is checked, not estimated (claims read the first instance's facts):
+ * one instance each, which in an emulated guest touching its memory up to the OOM killer
+ * costs several seconds. */
+static const struct run_suite run_limits = {
+	.suite = &suite_limits,
+	.checks = 1,
 };
 
 #define FP_OPT(f) (offsetof(struct bb_run, footprint) + offsetof(struct fp_ctx, f))
@@ -85,9 +96,11 @@ static const struct run_suite run_footprint = {
 	.live = footprint_step,
 };
 
+/* Startup costs a few milliseconds a sample natively: a tighter target is cheap. */
 static const struct run_suite run_startup = {
 	.suite = &suite_startup,
 	.variants_run = true,
+	.precision = 0.02,
 };
 
 /* The table: a suite that needs the harness for more than running it adds one line here. */
@@ -96,10 +109,18 @@ const struct run_suite *const run_suites[] = {
 	&run_startup,
 	&run_mem,
 	&run_isolation,
+	&run_limits,
 	&run_footprint,
 	NULL,
 };
 /* clang-format on */
+
+double run_suite_precision(const struct suite *s)
+{
+	const struct run_suite *rs = run_suite_find(s);
+
+	return rs && rs->precision > 0 ? rs->precision : SAMPLING_TARGET_DEFAULT;
+}
 
 const struct run_suite *run_suite_find(const struct suite *s)
 {

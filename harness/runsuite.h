@@ -33,11 +33,20 @@ struct run_suite {
 	                              struct bb_live *live);
 	/* decomposition variants run this suite (they exist to price a start) */
 	bool variants_run;
+	/* the precision it samples to by default (relative half-width of the median's 95% CI;
+	 * 0: SAMPLING_TARGET_DEFAULT) */
+	double precision;
+	/* > 0: the suite checks (is a limit enforced?) rather than estimates: exactly this many
+	 * instances per box, no target (--reps overrides) */
+	long checks;
 };
 
 extern const struct run_suite *const run_suites[];
 
 /* The entry of suite s, or NULL when the harness adds nothing to it. */
 const struct run_suite *run_suite_find(const struct suite *s);
+
+/* The precision suite s samples to by default. */
+double run_suite_precision(const struct suite *s);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort_double.h>
@@ -131,14 +132,33 @@ static size_t stats_outliers(const double *sorted, size_t n, double median, doub
 
 static int stats_summary_finite(const struct bb_summary *s)
 {
-	const double v[] = { s->median, s->mean, s->sd,    s->min,  s->max,
-		             s->p05,    s->p95,  s->ci_lo, s->ci_hi };
+	const double v[] = { s->median,
+		             s->mean,
+		             s->sd,
+		             s->min,
+		             s->max,
+		             s->p05,
+		             s->p95,
+		             s->has_ci ? s->ci_lo : 0,
+		             s->has_ci ? s->ci_hi : 0 };
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		if (!isfinite(v[i]))
 			return 0;
 	}
 	return 1;
+}
+
+bool stats_has_ci(double lo, double hi)
+{
+	return isfinite(lo) && isfinite(hi);
+}
+
+double stats_precision(const struct bb_summary *s)
+{
+	if (!s->has_ci || s->median == 0)
+		return NAN;
+	return (s->ci_hi - s->ci_lo) / (2 * fabs(s->median));
 }
 
 /* Everything but the interval, from the sorted sample. */
@@ -176,9 +196,14 @@ int stats_summarize(const double *x, size_t n, unsigned long seed, struct bb_sum
 		return -1;
 
 	stats_describe(sorted, n, work, &s);
-	stats_boot_medians(sorted, n, r, counts, meds);
+	s.ci_lo = -INFINITY;
+	s.ci_hi = INFINITY;
+	if (n >= BB_CI_MIN_N) {
+		stats_boot_medians(sorted, n, r, counts, meds);
+		stats_boot_interval(meds, s.median, &s.ci_lo, &s.ci_hi);
+		s.has_ci = true;
+	}
 	gsl_rng_free(r);
-	stats_boot_interval(meds, s.median, &s.ci_lo, &s.ci_hi);
 
 	/* Finite input can still overflow, e.g. the mean or a midpoint of values near DBL_MAX. */
 	if (!stats_summary_finite(&s))
@@ -238,6 +263,12 @@ int stats_ratio(const double *num, size_t nn, const double *den, size_t nd, unsi
 	if (!isfinite(point))
 		return bb_fail(err, 0, "stats: ratio: %g / %g overflows a double", mn, md);
 
+	if (nn < BB_CI_MIN_N || nd < BB_CI_MIN_N) {
+		*ratio = point;
+		*lo = -INFINITY;
+		*hi = INFINITY;
+		return 0;
+	}
 	if (stats_rng_new(seed, nn > nd ? nn : nd, &r, err) < 0)
 		return -1;
 	stats_boot_medians(sn, nn, r, counts, rn);
@@ -247,6 +278,59 @@ int stats_ratio(const double *num, size_t nn, const double *den, size_t nd, unsi
 		return -1;
 	stats_boot_interval(rn, point, lo, hi);
 	*ratio = point;
+	return 0;
+}
+
+/* Mid-ranks (1-based) of x into rank; ties share the mean of their positions. */
+static int stats_ranks(const double *x, size_t n, double *rank)
+{
+	_cleanup_free_ size_t *idx = calloc(n, sizeof(*idx));
+
+	if (!idx)
+		return -1;
+	gsl_sort_index(idx, x, 1, n);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && x[idx[j + 1]] == x[idx[i]])
+			j++;
+		for (size_t k = i; k <= j; k++)
+			rank[idx[k]] = (double)(i + j) / 2 + 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+int stats_spearman(const double *x, const double *y, size_t n, double *rho, double *p,
+                   struct bb_err *err)
+{
+	_cleanup_free_ double *rx = NULL, *ry = NULL;
+	double r, t;
+
+	if (n < BB_TREND_MIN_N)
+		return bb_fail(err, 0, "stats: spearman: %zu pairs, at least %d needed", n,
+		               BB_TREND_MIN_N);
+	if (stats_check(x, n, "spearman x", err) < 0 || stats_check(y, n, "spearman y", err) < 0)
+		return -1;
+	rx = calloc(n, sizeof(*rx));
+	ry = calloc(n, sizeof(*ry));
+	if (!rx || !ry || stats_ranks(x, n, rx) < 0 || stats_ranks(y, n, ry) < 0)
+		return bb_fail(err, ENOMEM, "stats: spearman of %zu pairs", n);
+	/* Pearson's correlation of the ranks: Spearman's rho, exact with ties. */
+	if (gsl_stats_variance(rx, 1, n) == 0 || gsl_stats_variance(ry, 1, n) == 0) {
+		*rho = 0;
+		*p = 1;
+		return 0;
+	}
+	r = gsl_stats_correlation(rx, 1, ry, 1, n);
+	r = r > 1 ? 1 : r < -1 ? -1 : r;
+	if (fabs(r) >= 1) {
+		*rho = r;
+		*p = 0;
+		return 0;
+	}
+	t = r * sqrt((double)(n - 2) / (1 - r * r));
+	*rho = r;
+	*p = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - 2));
 	return 0;
 }
 

@@ -2,10 +2,12 @@
  * engine wraps): clone() into new namespaces, a per-instance cgroup, pivot_root into a minimal
  * read-only root holding only the static workload, capabilities dropped, no_new_privs.
  *
- * Spawn: the parent makes the cgroup while a helper thread makes the network and IPC namespaces,
- * then clone()s the child vfork-style into the other namespaces. The child joins its cgroup itself
- * (so it execs only once the limits hold), unshares its cgroup namespace (rooted at that cgroup),
- * builds its mounts, joins the helper's namespaces, pins itself, drops privileges and execs; the
+ * Spawn: the parent makes the cgroup, then a helper thread makes the network and IPC namespaces
+ * while the parent clone()s the child vfork-style into the other namespaces. The child pins
+ * itself to the workload's processing unit first (the helper runs there too, so a start costs
+ * one processor, as every box's does), joins its cgroup itself (so it execs only once the
+ * limits hold), unshares its cgroup namespace (rooted at that cgroup), builds its mounts, joins
+ * the helper's namespaces, drops privileges and execs; the
  * parent resumes at the exec. A failed step is reported by spawn() and as an error record.
  * Every mount lives in the child's mount namespace and vanishes with it; reap() kills what is
  * left and removes the cgroup. Each namespace kind, the cgroup and the root switch can be turned
@@ -461,14 +463,16 @@ static int ct_child_main(void *arg)
 
 	ct_child_signals();
 	ct_child_stdio(c);
+	/* Pinned first: the whole start (mounts, root switch, joining the helper's namespaces)
+	 * runs on the workload's processing unit, where the helper thread builds the network
+	 * namespace, so a container costs one processor like every other box (a VMM runs pinned
+	 * as a whole) instead of borrowing the harness's for its setup in parallel. */
+	if (proc_pin(0, ce->pu, NULL) < 0)
+		ct_child_fail(c, "pin to processing unit", errno);
 	ct_child_parent_guard(c);
 	ct_child_box(c);
 	if (c->helper_r >= 0)
 		ct_child_join_helper(c);
-	/* Pinned last, like native: the setup runs where the harness runs, the workload alone
-	 * on its processing unit. */
-	if (proc_pin(0, ce->pu, NULL) < 0)
-		ct_child_fail(c, "pin to processing unit", errno);
 	ct_child_drop_privs(c);
 	/* No host file descriptor may reach the box: an open directory would lead out of it. */
 	if (close_range(3, ~0U, 0) < 0)
@@ -530,8 +534,9 @@ static pid_t ct_clone(const struct ct_env *ce, struct ct_child *c, struct bb_err
 	return pid;
 }
 
-/* Build the box around one child: the cgroup and (in parallel) the network namespace, then the
- * clone. Returns the child's pid once it has exec'd; on failure nothing is left. */
+/* Build the box around one child: the cgroup, then the network namespace (helper) and the
+ * clone, both on the workload's processing unit. Returns the child's pid once it has exec'd; on
+ * failure nothing is left. */
 static pid_t ct_start(const struct ct_env *ce, struct ct_inst *ci, char **argv, int out_w,
                       struct bb_err *err)
 {
@@ -540,13 +545,13 @@ static pid_t ct_start(const struct ct_env *ce, struct ct_inst *ci, char **argv, 
 	pid_t pid = -1;
 	int st;
 
-	if (ce->helper_ns && ct_helper_start(&helper, ce->helper_ns, ce->pu, err) < 0)
-		return -1;
-	if (ce->use_cg && cg_create(&ce->cg, &ce->lim, &ci->cg, err) < 0) {
-		bb_wrap(err, "container");
-		goto out;
-	}
+	/* The cgroup first, then the helper: no two steps of the start overlap on two
+	 * processors (the helper and the child then share the workload's). */
+	if (ce->use_cg && cg_create(&ce->cg, &ce->lim, &ci->cg, err) < 0)
+		return bb_wrap(err, "container"), -1;
 	ci->has_cg = ce->use_cg;
+	if (ce->helper_ns && ct_helper_start(&helper, ce->helper_ns, ce->pu, err) < 0)
+		goto out;
 	c.cg = ci->has_cg ? &ci->cg : NULL;
 	c.helper_r = helper.started ? helper.sock[1] : -1;
 	pid = ct_clone(ce, &c, err);

@@ -186,6 +186,11 @@ static void test_bmf(void **state)
 	            "upper_value");
 	assert_true(json_real_value(json_object_get(m, "lower_value")) <=
 	            json_real_value(json_object_get(m, "value")));
+	/* exit has 3 samples: a value and no bounds (no CI below 5) */
+	m = json_object_get(json_object_get(doc, "startup/exit"), "latency");
+	assert_non_null(json_object_get(m, "value"));
+	assert_null(json_object_get(m, "lower_value"));
+	assert_null(json_object_get(m, "upper_value"));
 	/* another unit: a measure named after it, values unchanged (median of 6 = 945) */
 	m = json_object_get(json_object_get(doc, "io/read,seq"), "MB/s");
 	assert_non_null(m);
@@ -221,8 +226,12 @@ static void test_gab(void **state)
 	check_close(json_real_value(json_object_get(e, "value")), 0.42, "value");
 	assert_true(!strncmp(json_string_value(json_object_get(e, "range")), "\xc2\xb1 ", 3));
 	assert_non_null(strstr(json_string_value(json_object_get(e, "extra")), "n=5"));
+	assert_non_null(strstr(json_string_value(json_object_get(e, "extra")), "across instances"));
 	e = json_array_get(arr, 2);
 	assert_string_equal(json_string_value(json_object_get(e, "name")), "startup/ready/vm");
+	/* 4 samples: no interval */
+	assert_string_equal(json_string_value(json_object_get(e, "range")), "no CI (n < 5)");
+	assert_null(strstr(json_string_value(json_object_get(e, "extra")), "CI"));
 	assert_non_null(strstr(json_string_value(json_object_get(e, "extra")), "tcg (emulated)"));
 	json_decref(arr);
 	free(text);

@@ -34,6 +34,13 @@ static void test_metric_record(void **state)
 	assert_string_equal(r.unit, "ns");
 	assert_true(r.value == 71.4);
 	assert_int_equal(r.iters, 2000000);
+	assert_false(r.truncated);
+	/* a measurement its time budget cut short says so */
+	assert_int_equal(parse("@bb {\"suite\":\"cpu\",\"metric\":\"hash\",\"unit\":\"Mops/s\","
+	                       "\"value\":5,\"iters\":9,\"truncated\":true}",
+	                       &r, &e),
+	                 1);
+	assert_true(r.truncated);
 }
 
 static void test_ready_end_info_error(void **state)
@@ -90,6 +97,8 @@ static void test_malformed(void **state)
 		"@bb {\"suite\":\"x\",\"metric\":\"ready\"}",                     /* no time */
 		"@bb {\"suite\":\"x\",\"suite\":\"y\",\"metric\":\"m\",\"unit\":\"u\",\"value\":1}",
 		"@bb {\"suite\":\"x\",\"metric\":\"m\",\"unit\":\"ns\",\"value\":1,\"iters\":-5}",
+		"@bb "
+		"{\"suite\":\"x\",\"metric\":\"m\",\"unit\":\"ns\",\"value\":1,\"truncated\":1}",
 		"@bb garbage",
 	};
 	struct bb_record r;

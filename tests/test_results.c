@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,88 @@ static void test_roundtrip(void **state)
 	assert_int_equal(back.series[1].nerr, 1);
 	assert_string_equal(back.series[1].errors[0].reason, "timed out");
 	results_free(&back);
+	results_free(&res);
+}
+
+/* The sampling facts survive a round trip: order, stop, target and precision, trend,
+ * truncation; a series of 3 has no interval in the file or back. */
+static void test_sampling_roundtrip(void **state)
+{
+	struct bb_result res, back;
+	struct bb_err e = { 0 };
+	char path[128];
+	struct bb_series *s, *t, *y;
+
+	(void)state;
+	make_result(&res);
+	s = results_series(&res, "startup", "ready", "native", false);
+	t = results_series(&res, "startup", "exit", "native", true);
+	strcpy(t->unit, "ms");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(series_add_sample(t, 1 + i, &e), 0);
+	/* 12 samples rising with their sequence numbers: a trend */
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(series_add_sample(s, 0.56 + 0.01 * i, &e), 0);
+	assert_int_equal(results_stamp_seq(&res, 7, &e), 0);
+	assert_int_equal(s->nseq, 12);
+	assert_int_equal(s->seq[11], 7);
+	for (size_t i = 0; i < s->n; i++) /* one instance in two ran this series */
+		s->seq[i] = (long)(2 * i);
+	s->target = 0.02;
+	strcpy(s->stop, "budget");
+	s->wall_s = 1.5;
+	s->truncated = 2;
+	assert_int_equal(results_summarize(&res, 1, &e), 0);
+	assert_true(s->has_trend && s->trend_flag && s->trend_rho > 0.9);
+	assert_false(t->summary.has_ci);
+	snprintf(path, sizeof(path), "%s/sampling.json", dir);
+	assert_int_equal(results_write(&res, path, false, &e), 0);
+	assert_int_equal(results_read(path, &back, &e), 0);
+	y = results_series(&back, "startup", "ready", "native", false);
+	assert_int_equal(y->nseq, 12);
+	assert_int_equal(y->seq[11], 22);
+	assert_string_equal(y->stop, "budget");
+	assert_float_equal(y->target, 0.02, 1e-12);
+	assert_float_equal(y->wall_s, 1.5, 1e-12);
+	assert_int_equal(y->truncated, 2);
+	assert_true(y->has_trend && y->trend_flag);
+	assert_float_equal(series_precision(y), series_precision(s), 1e-9);
+	assert_int_equal(series_met(y), series_met(s));
+	y = results_series(&back, "startup", "exit", "native", false);
+	assert_false(y->summary.has_ci);
+	assert_true(isnan(series_precision(y)));
+	assert_false(series_missed(y)); /* no target: nothing missed */
+	results_free(&back);
+	results_free(&res);
+}
+
+/* A result written before the n >= 5 rule: its interval of 3 samples is not shown. */
+static void test_reads_small_ci_as_none(void **state)
+{
+	const char *text =
+	    "{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":true,"
+	    "\"tool\":{},\"host\":{},\"config\":{},\"environments\":{},\"results\":["
+	    "{\"suite\":\"s\",\"metric\":\"m\",\"env\":\"native\",\"unit\":\"ms\","
+	    "\"better\":\"lower\",\"samples\":[1,2,3],\"errors\":[],\"summary\":{\"n\":3,"
+	    "\"median\":2,\"mean\":2,\"sd\":1,\"min\":1,\"max\":3,\"p05\":1.1,\"p95\":2.9,"
+	    "\"ci95\":[1,3],\"outliers\":0},\"vs_native\":null},"
+	    "{\"suite\":\"s\",\"metric\":\"m\",\"env\":\"box\",\"unit\":\"ms\","
+	    "\"better\":\"lower\",\"samples\":[2,4,6,4,4,4],\"errors\":[],\"summary\":{\"n\":6,"
+	    "\"median\":4,\"mean\":4,\"sd\":1,\"min\":2,\"max\":6,\"p05\":2,\"p95\":6,"
+	    "\"ci95\":[4,4],\"outliers\":2},\"vs_native\":{\"ratio\":2,\"ci95\":[1,3]}}]}";
+	json_t *doc = json_loads(text, 0, NULL);
+	struct bb_result res;
+	struct bb_err e = { 0 };
+
+	(void)state;
+	assert_non_null(doc);
+	assert_int_equal(results_from_json(doc, &res, &e), 0);
+	assert_false(res.series[0].summary.has_ci);
+	assert_true(res.series[1].summary.has_ci);
+	/* the reference had 3 samples: the ratio keeps its value, loses its interval */
+	assert_true(res.series[1].has_vs);
+	assert_false(series_vs_has_ci(&res.series[1]));
+	json_decref(doc);
 	results_free(&res);
 }
 
@@ -298,6 +381,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_sampling_roundtrip),
+		cmocka_unit_test(test_reads_small_ci_as_none),
 		cmocka_unit_test(test_no_overwrite),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_missing_file),

@@ -163,9 +163,9 @@ static void test_summary_reference(void **state)
 
 static void test_summary_single(void **state)
 {
-	/* One sample: every location statistic is the sample, the spread is 0, every resample is
-	 * the sample itself so the CI is the point [3.5, 3.5]; MAD is 0 and |x - median| = 0 is
-	 * not > 0, so no outlier. */
+	/* One sample: every location statistic is the sample, the spread is 0, there is no
+	 * interval (n < BB_CI_MIN_N: the ends are -inf and +inf); MAD is 0 and |x - median| = 0
+	 * is not > 0, so no outlier. */
 	double x[] = { 3.5 };
 	struct bb_summary s;
 	struct bb_err err = { 0 };
@@ -180,9 +180,32 @@ static void test_summary_single(void **state)
 	check_close(s.max, 3.5, 0, "max");
 	check_close(s.p05, 3.5, 0, "p05");
 	check_close(s.p95, 3.5, 0, "p95");
-	check_close(s.ci_lo, 3.5, 0, "ci_lo");
-	check_close(s.ci_hi, 3.5, 0, "ci_hi");
+	assert_false(s.has_ci);
+	assert_true(isinf(s.ci_lo) && s.ci_lo < 0);
+	assert_true(isinf(s.ci_hi) && s.ci_hi > 0);
+	assert_true(isnan(stats_precision(&s)));
 	assert_int_equal(s.outliers, 0);
+}
+
+/* The interval starts at BB_CI_MIN_N samples: 4 get none, 5 get one. */
+static void test_summary_ci_threshold(void **state)
+{
+	double x[] = { 10, 12, 11, 13, 9 };
+	struct bb_summary s;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(BB_CI_MIN_N, 5);
+	assert_int_equal(stats_summarize(x, 4, 1, &s, &err), 0);
+	assert_false(s.has_ci);
+	assert_false(stats_has_ci(s.ci_lo, s.ci_hi));
+	check_close(s.median, 11.5, 0, "median of 4");
+	assert_int_equal(stats_summarize(x, 5, 1, &s, &err), 0);
+	assert_true(s.has_ci);
+	assert_true(stats_has_ci(s.ci_lo, s.ci_hi));
+	assert_true(s.ci_lo <= 11 && 11 <= s.ci_hi);
+	/* precision: half the width over the median */
+	check_close(stats_precision(&s), (s.ci_hi - s.ci_lo) / 22, 1e-12, "precision");
 }
 
 static void test_outliers_mad(void **state)
@@ -259,7 +282,7 @@ static void test_bootstrap_matches_naive(void **state)
 	/* stats.c counts resample indices instead of sorting each resample; a naive
 	 * copy-and-qsort implementation on the same random stream must give the same interval.
 	 * Odd and even n, since the median arithmetic differs. */
-	const size_t sizes[] = { 31, 20, 2 };
+	const size_t sizes[] = { 31, 20, 6, 5 };
 	double x[31], lo, hi;
 	struct bb_summary s;
 	struct bb_err err = { 0 };
@@ -308,9 +331,9 @@ static void test_ratio_known(void **state)
 
 static void test_ratio_unequal_sizes(void **state)
 {
-	/* num: 0..6 shuffled, median x[3] = 3; den: sorted 1 1 3 3, median (1 + 3) / 2 = 2;
+	/* num: 0..6 shuffled, median x[3] = 3; den: sorted 1 1 1 3 3 3, median (1 + 3) / 2 = 2;
 	 * ratio 3 / 2 = 1.5. */
-	double num[] = { 6, 0, 5, 1, 4, 2, 3 }, den[] = { 3, 1, 1, 3 };
+	double num[] = { 6, 0, 5, 1, 4, 2, 3 }, den[] = { 3, 1, 1, 3, 1, 3 };
 	double ratio, lo, hi, rlo, rhi;
 	struct bb_err err = { 0 };
 
@@ -322,6 +345,58 @@ static void test_ratio_unequal_sizes(void **state)
 	ref_ratio_ci(num, N_OF(num), den, N_OF(den), 77, &rlo, &rhi);
 	check_close(lo, fmin(rlo, 1.5), 1e-12, "ratio lo vs naive bootstrap");
 	check_close(hi, fmax(rhi, 1.5), 1e-12, "ratio hi vs naive bootstrap");
+}
+
+/* Fewer than BB_CI_MIN_N on either side: the ratio, and no interval. */
+static void test_ratio_small(void **state)
+{
+	double num[] = { 22, 18, 20, 21, 19 }, den[] = { 12, 8, 10, 9 };
+	double ratio, lo, hi;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(stats_ratio(num, 5, den, 4, 9, &ratio, &lo, &hi, &err), 0);
+	check_close(ratio, 20.0 / 9.5, 1e-12, "ratio");
+	assert_false(stats_has_ci(lo, hi));
+	assert_true(lo < 0 && isinf(lo) && hi > 0 && isinf(hi));
+	assert_int_equal(stats_ratio(den, 4, num, 5, 9, &ratio, &lo, &hi, &err), 0);
+	assert_false(stats_has_ci(lo, hi));
+}
+
+/* ---- trend ------------------------------------------------------------------------------ */
+
+static void test_spearman(void **state)
+{
+	double x[12], up[12], down[12], flat[12], ties[12], rho, p;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		x[i] = i;
+		up[i] = i * i;           /* monotone: rho 1 */
+		down[i] = 100 - 3 * i;   /* rho -1 */
+		flat[i] = 5;             /* constant: no correlation defined -> 0, p 1 */
+		ties[i] = i < 6 ? 1 : 2; /* two tied blocks, rising */
+	}
+	assert_int_equal(stats_spearman(x, up, 12, &rho, &p, &err), 0);
+	check_close(rho, 1, 1e-12, "rho up");
+	check_close(p, 0, 0, "p up");
+	assert_int_equal(stats_spearman(x, down, 12, &rho, &p, &err), 0);
+	check_close(rho, -1, 1e-12, "rho down");
+	assert_int_equal(stats_spearman(x, flat, 12, &rho, &p, &err), 0);
+	check_close(rho, 0, 0, "rho flat");
+	check_close(p, 1, 0, "p flat");
+	/* ties: mid-ranks 3.5 and 9.5; Pearson of ranks 0..11 (as 1..12) with them:
+	 * cov = sum (r - 6.5)(t - 6.5) / 11, (t - 6.5) = -3 or +3: 3 * (sum_{i>=6} (i+1-6.5)
+	 * - sum_{i<6} (i+1-6.5)) / 11 = 3 * 36 / 11; var r = 13, var t = 108 / 11:
+	 * rho = (108 / 11) / sqrt(13 * 108 / 11) = sqrt(108 / 143) = 0.86905. */
+	assert_int_equal(stats_spearman(x, ties, 12, &rho, &p, &err), 0);
+	check_close(rho, sqrt(108.0 / 143.0), 1e-12, "rho ties");
+	/* t = rho sqrt(10 / (1 - rho^2)) = 5.5551, two-sided p with 10 df about 0.00024 */
+	assert_true(p > 1e-4 && p < 1e-3);
+	/* too few pairs: an error */
+	assert_int_equal(stats_spearman(x, up, 9, &rho, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "at least 10"));
 }
 
 /* ---- errors ----------------------------------------------------------------------------- */
@@ -355,7 +430,7 @@ static void test_summary_errors(void **state)
 
 static void test_ratio_errors(void **state)
 {
-	double a[] = { 1, 2, 3 }, zero_med[] = { -1, 0, 1 }, withnan[] = { 1, NAN };
+	double a[] = { 1, 2, 3, 4, 5 }, zero_med[] = { -1, 0, 1 }, withnan[] = { 1, NAN };
 	/* Median 1, but a resample with three or more of the two 0s has median 0. */
 	double some_zeros[] = { 0, 1, 0, 1, 1 };
 	double ratio = 7, lo = 7, hi = 7;
@@ -374,7 +449,7 @@ static void test_ratio_errors(void **state)
 	assert_int_equal(stats_ratio(withnan, 2, a, 3, 1, &ratio, &lo, &hi, &err), -1);
 	assert_non_null(strstr(err.msg, "not finite"));
 	bb_err_clear(&err);
-	assert_int_equal(stats_ratio(a, 3, some_zeros, 5, 1, &ratio, &lo, &hi, &err), -1);
+	assert_int_equal(stats_ratio(a, 5, some_zeros, 5, 1, &ratio, &lo, &hi, &err), -1);
 	assert_non_null(strstr(err.msg, "bootstrap resamples"));
 	assert_true(ratio == 7 && lo == 7 && hi == 7);
 }
@@ -396,12 +471,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_reference),
 		cmocka_unit_test(test_summary_single),
+		cmocka_unit_test(test_summary_ci_threshold),
 		cmocka_unit_test(test_outliers_mad),
 		cmocka_unit_test(test_quantiles_odd),
 		cmocka_unit_test(test_bootstrap_deterministic),
 		cmocka_unit_test(test_bootstrap_matches_naive),
 		cmocka_unit_test(test_ratio_known),
 		cmocka_unit_test(test_ratio_unequal_sizes),
+		cmocka_unit_test(test_ratio_small),
+		cmocka_unit_test(test_spearman),
 		cmocka_unit_test(test_summary_errors),
 		cmocka_unit_test(test_ratio_errors),
 		cmocka_unit_test(test_median),
