@@ -207,7 +207,8 @@ static size_t run_groups(struct run_cli *cli, struct bb_run *run, struct bb_opt_
 			continue;
 		snprintf(titles[t], sizeof(titles[t]), "suite %s: %s", run_suites[i]->suite->name,
 		         run_suites[i]->suite->summary);
-		g[n++] = (struct bb_opt_group){ titles[t++], run_suites[i]->options, run };
+		g[n++] =
+		    (struct bb_opt_group){ titles[t++], run_suites[i]->options, &run->suite_state };
 	}
 	return n;
 }
@@ -332,10 +333,10 @@ static int run_defaults(struct run_cli *cli, struct bb_run *run, struct bb_err *
 	run->seed = (unsigned long)cli->seed;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
-	if (!run->footprint.budget)
-		run->footprint.budget = FP_DEFAULT_BUDGET;
-	if (!run->footprint.density)
-		run->footprint.density = FP_DEFAULT_DENSITY;
+	if (!run->suite_state.footprint.budget)
+		run->suite_state.footprint.budget = FP_DEFAULT_BUDGET;
+	if (!run->suite_state.footprint.density)
+		run->suite_state.footprint.density = FP_DEFAULT_DENSITY;
 	return 0;
 }
 
@@ -611,13 +612,14 @@ static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 		json_array_append_new(envs, json_string(run->envs[i].name));
 	for (size_t i = 0; i < run->nsuites; i++)
 		json_array_append_new(suites_, json_string(run->suites[i]));
-	return json_pack(
-	    "{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i}}", "envs", envs,
-	    "suites", suites_, "reps", run->reps ? json_integer(run->reps) : json_null(), "warmup",
-	    (int)run->warmup, "sampling", run_sampling_json(run), "seed", (json_int_t)cli->seed,
-	    "quick", cli->quick, "timeouts", "sample_s", run->timeout_s, "command", cli->cmdline,
-	    "pu", cli->opts.pu, "footprint", "budget_bytes", (json_int_t)run->footprint.budget,
-	    "density_k", (int)run->footprint.density);
+	return json_pack("{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i}}",
+	                 "envs", envs, "suites", suites_, "reps",
+	                 run->reps ? json_integer(run->reps) : json_null(), "warmup",
+	                 (int)run->warmup, "sampling", run_sampling_json(run), "seed",
+	                 (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s",
+	                 run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu, "footprint",
+	                 "budget_bytes", (json_int_t)run->suite_state.footprint.budget, "density_k",
+	                 (int)run->suite_state.footprint.density);
 }
 
 static void on_signal(int sig)

@@ -197,7 +197,7 @@ static int run_begin(struct bb_run *run, struct bb_result *res, struct bb_err *e
 {
 	for (size_t si = 0; si < run->nsuites; si++) {
 		const struct run_suite *rs = run_suite_find(suite_find(run->suites[si]));
-		if (rs && rs->begin && rs->begin(run, res, err) < 0)
+		if (rs && rs->begin && rs->begin(&run->suite_state, res, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -209,7 +209,7 @@ static const struct bb_live *run_live(struct bb_run *run, struct bb_result *res,
 {
 	const struct run_suite *rs = run_suite_find(suite_find(job->suite));
 
-	return rs && rs->live ? rs->live(run, res, rep, live) : NULL;
+	return rs && rs->live ? rs->live(&run->suite_state, res, rep, live) : NULL;
 }
 
 /* Progress: on a terminal one line rewritten in place; otherwise a line per warm-up, per

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "footprint.h"
 #include "launcher.h"
 #include "results.h"
+#include "runsuite.h"
 #include "sampling.h"
 
 #define BB_MAX_ENVS       16
@@ -33,8 +33,8 @@ struct bb_run {
 	size_t failed;  /* samples that failed */
 	struct run_pair pairs[BB_MAX_SUITES * BB_MAX_ENVS];
 	size_t npairs;
-	long seq, rounds;        /* instances run (warm-up included), rounds begun */
-	struct fp_ctx footprint; /* --budget, --density (zeros: defaults) */
+	long seq, rounds;                   /* instances run (warm-up included), rounds begun */
+	struct run_suite_state suite_state; /* the suite hooks' state and options (runsuite.h) */
 };
 
 /* Better direction of a metric: from the workload's metric table when it lists it, else from

@@ -4,6 +4,7 @@
 
 #include "footprint.h"
 #include "isolation.h"
+#include "sampling.h"
 
 extern const struct suite suite_mem;
 extern const struct suite suite_isolation;
@@ -40,9 +41,10 @@ static size_t isolation_args(const struct run_suite_ctx *ctx, char **argv, size_
 }
 
 /* The host's own view, against which the suite's facts from inside each box are compared. */
-static int isolation_begin(struct bb_run *run, struct bb_result *res, struct bb_err *err)
+static int isolation_begin(struct run_suite_state *st, struct bb_result *res, struct bb_err *err)
 {
-	return isolation_record_host(res, run->suites, run->nsuites, err);
+	(void)st;
+	return isolation_record_host(res, &suite_isolation.name, 1, err);
 }
 
 /* What a box lets its workload see is a fact, not an estimate: one instance each. */
@@ -61,7 +63,7 @@ static const struct run_suite run_limits = {
 	.checks = 1,
 };
 
-#define FP_OPT(f) (offsetof(struct bb_run, footprint) + offsetof(struct fp_ctx, f))
+#define FP_OPT(f) (offsetof(struct run_suite_state, footprint) + offsetof(struct fp_ctx, f))
 
 static const struct bb_option footprint_options[] = {
 	{ .name = "density",
@@ -80,12 +82,12 @@ static const struct bb_option footprint_options[] = {
 	BB_OPTIONS_END,
 };
 
-static const struct bb_live *footprint_step(struct bb_run *run, struct bb_result *res, long rep,
-                                            struct bb_live *live)
+static const struct bb_live *footprint_step(struct run_suite_state *st, struct bb_result *res,
+                                            long rep, struct bb_live *live)
 {
-	run->footprint.res = res;
+	st->footprint.res = res;
 	*live = (struct bb_live){
-		.trigger = FP_TRIGGER, .fn = footprint_live, .ctx = &run->footprint, .rep = rep
+		.trigger = FP_TRIGGER, .fn = footprint_live, .ctx = &st->footprint, .rep = rep
 	};
 	return live;
 }

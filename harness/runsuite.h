@@ -10,9 +10,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "footprint.h"
 #include "opttab.h"
-#include "run.h"
+#include "results.h"
+#include "runner.h"
 #include "suite.h"
+
+/* What the hooks keep across a run, and the fields of their options; part of struct bb_run. */
+struct run_suite_state {
+	struct fp_ctx footprint; /* --budget, --density (zeros: defaults); where disk files go */
+};
 
 /* What argument hooks may use: the run's choices and the host. */
 struct run_suite_ctx {
@@ -22,14 +29,14 @@ struct run_suite_ctx {
 
 struct run_suite {
 	const struct suite *suite;
-	/* its own options, fields of struct bb_run */
+	/* its own options, fields of struct run_suite_state */
 	const struct bb_option *options;
 	/* arguments for the workload; returns how many it wrote (at most max) */
 	size_t (*args)(const struct run_suite_ctx *ctx, char **argv, size_t max);
 	/* once before the first sample */
-	int (*begin)(struct bb_run *run, struct bb_result *res, struct bb_err *err);
+	int (*begin)(struct run_suite_state *st, struct bb_result *res, struct bb_err *err);
 	/* measured from outside while the instance idles (runner.h's live step) */
-	const struct bb_live *(*live)(struct bb_run *run, struct bb_result *res, long rep,
+	const struct bb_live *(*live)(struct run_suite_state *st, struct bb_result *res, long rep,
 	                              struct bb_live *live);
 	/* decomposition variants run this suite (they exist to price a start) */
 	bool variants_run;

@@ -15,19 +15,9 @@
 #include <jansson.h>
 
 #include "envdesc.h"
+#include "ns.h"
 #include "err.h"
 #include "opttab.h"
-
-/* Container namespace kinds, switchable one by one for the startup decomposition. */
-enum bb_ns {
-	BB_NS_MNT = 1 << 0,
-	BB_NS_PID = 1 << 1,
-	BB_NS_UTS = 1 << 2,
-	BB_NS_IPC = 1 << 3,
-	BB_NS_NET = 1 << 4,
-	BB_NS_CGROUP = 1 << 5,
-	BB_NS_ALL = (1 << 6) - 1,
-};
 
 /* What the user chose for the environments; filled by `run` from its flags. */
 struct bb_env_opts {

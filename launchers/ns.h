@@ -6,7 +6,17 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "launcher.h"
+
+/* Container namespace kinds, switchable one by one for the startup decomposition. */
+enum bb_ns {
+	BB_NS_MNT = 1 << 0,
+	BB_NS_PID = 1 << 1,
+	BB_NS_UTS = 1 << 2,
+	BB_NS_IPC = 1 << 3,
+	BB_NS_NET = 1 << 4,
+	BB_NS_CGROUP = 1 << 5,
+	BB_NS_ALL = (1 << 6) - 1,
+};
 
 struct ns_kind {
 	const char *name; /* as written in the list and in results: "mnt", "pid", ... */
