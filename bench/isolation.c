@@ -672,9 +672,12 @@ static bool iso_modules(const struct iso_opts *o, struct iso_fact *f)
 	return true;
 }
 
-/* Readable or not, and whose: the oldest record still in the ring (the kernel's own "Linux
- * version" line until it wraps) tells one kernel's log from another's. A size-limited read
- * returns the newest records, so the read asks for the whole ring. */
+/* Readable or not, and whose. There is one ring per running kernel (no namespace has its
+ * own), so a log that can be read at all is the log of the kernel the box runs on, which its
+ * boot id names. The oldest record in the ring would name it too, but only until the ring wraps
+ * (one OOM kill's task dump is dozens of lines): two readings minutes apart would then differ
+ * on the same kernel. Without a boot id, the oldest record it is. A size-limited read returns
+ * the newest records, so the read asks for the whole ring. */
 static bool iso_klog(const struct iso_opts *o, struct iso_fact *f)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), n;
@@ -696,9 +699,15 @@ static bool iso_klog(const struct iso_opts *o, struct iso_fact *f)
 	if (n < 0) {
 		iso_hide(f, "klogctl", errno);
 	} else {
+		char *id = iso_slurp("/proc/sys/kernel/random/boot_id", ISO_SLURP_MAX);
 		buf[n] = '\0';
-		iso_text(f, "readable (oldest record fnv1a %08" PRIx32 ")",
-		         iso_fnv1a(ISO_FNV_INIT, buf, strcspn(buf, "\n")));
+		if (id)
+			iso_text(f, "readable (the log of kernel boot fnv1a %08" PRIx32 ")",
+			         iso_fnv1a(ISO_FNV_INIT, id, strcspn(id, "\n")));
+		else
+			iso_text(f, "readable (oldest record fnv1a %08" PRIx32 ")",
+			         iso_fnv1a(ISO_FNV_INIT, buf, strcspn(buf, "\n")));
+		free(id);
 	}
 	free(buf);
 	return true;
