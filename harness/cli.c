@@ -94,6 +94,16 @@ int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n
 	return 0;
 }
 
+int cli_print_json(json_t *doc, FILE *f)
+{
+	int rc = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : -1;
+
+	json_decref(doc);
+	if (rc < 0 || fputc('\n', f) == EOF || fflush(f) != 0)
+		return -1;
+	return 0;
+}
+
 int cli_error(const char *cmd, int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
 
 #include "err.h"
 
@@ -35,6 +37,10 @@ int cli_size(const char *s, long long *bytes, struct bb_err *err);
 /* Split "a,b,c" into at most max items (pointers into a copy the caller frees via *buf). */
 int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
              struct bb_err *err);
+
+/* A command's --json output: doc (consumed) to f, 2-space indented, numbers with the 12
+ * significant digits results are written with, then a newline. -1 when it cannot be written. */
+int cli_print_json(json_t *doc, FILE *f);
 
 /* Print "boxbench: CMD: message" on stderr and return code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...)

@@ -134,9 +134,8 @@ static int doctor_main(int argc, char **argv)
 	if (as_json) {
 		json_t *doc = json_pack("{s:o, s:o, s:o}", "host", host_to_json(&host),
 		                        "environments", envs, "images", images);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(doc);
+		if (cli_print_json(doc, stdout) < 0)
+			return cli_error("doctor", BB_EXIT_FAIL, "--json: cannot write the output");
 	} else {
 		doctor_print(&host, envs, images);
 		json_decref(envs);
