@@ -24,6 +24,9 @@ runc
 crun
 podman
 docker.io
+python3-jsonschema
+scdoc
+debhelper
 "
 
 missing=""
