@@ -19,11 +19,18 @@ enum {
 	BB_EXIT_INTERRUPTED = 130,
 };
 
+struct option;
+
 struct command {
 	const char *name;
 	const char *usage; /* one line: the synopsis after `boxbench NAME` */
 	const char *summary;
 	int (*main)(int argc, char **argv); /* returns an exit code */
+	/* For the shell completion (cmd_completion.c), from the tables the parser uses: the
+	 * getopt_long table, or words() printing every option (run's option tables). */
+	const struct option *longopts;
+	void (*words)(FILE *out);
+	bool hidden; /* not listed by `boxbench --help` */
 };
 
 extern const struct command *const commands[];

@@ -583,4 +583,5 @@ const struct command cmd_compare = {
 	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]",
 	.summary = "test two results for regressions (exit 1 on any)",
 	.main = compare_main,
+	.longopts = cmp_longopts,
 };

@@ -100,11 +100,12 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 	}
 }
 
+static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
+	                                  { "help", no_argument, NULL, 'h' },
+	                                  { 0 } };
+
 static int doctor_main(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
-		                                  { "help", no_argument, NULL, 'h' },
-		                                  { 0 } };
 	struct bb_env_opts opts;
 	struct bb_host host;
 	struct bb_err err = { 0 };
@@ -149,4 +150,5 @@ const struct command cmd_doctor = {
 	.usage = "[--json]",
 	.summary = "what can run here, and why not",
 	.main = doctor_main,
+	.longopts = longopts,
 };

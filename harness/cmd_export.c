@@ -192,4 +192,5 @@ const struct command cmd_export = {
 	.summary = "a result as CSV, Bencher BMF, github-action-benchmark, Google Benchmark or "
 	           "hyperfine JSON",
 	.main = export_main,
+	.longopts = exp_longopts,
 };

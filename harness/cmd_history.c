@@ -382,20 +382,21 @@ static int hist_write_md(const struct hist *h, struct bb_err *err)
 }
 
 /* 0 with the options (h->help: print the usage and stop), or -1 with the usage error. */
+static const struct option hist_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int hist_parse(int argc, char **argv, struct hist *h, struct bb_err *err)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
 	h->dir = "history";
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", hist_longopts, NULL)) != -1) {
 		if (c == 'h') {
 			h->help = true;
 			return 0;
@@ -545,4 +546,5 @@ const struct command cmd_history = {
 	.usage = "FILE... [-o DIR] [--json]",
 	.summary = "trends over many results: charts and change points",
 	.main = history_main,
+	.longopts = hist_longopts,
 };

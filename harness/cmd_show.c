@@ -134,11 +134,12 @@ json_t *show_json(const struct bb_result *res)
 static const char show_usage[] = "usage: boxbench show FILE [--json]\n"
                                  "  --json  the table as JSON (keys in README, \"--json\")\n";
 
+static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
+	                                  { "help", no_argument, NULL, 'h' },
+	                                  { 0 } };
+
 static int show_main(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
-		                                  { "help", no_argument, NULL, 'h' },
-		                                  { 0 } };
 	struct bb_result res;
 	struct bb_err err = { 0 };
 	bool as_json = false;
@@ -175,4 +176,5 @@ const struct command cmd_show = {
 	.usage = "FILE [--json]",
 	.summary = "a result's summary table",
 	.main = show_main,
+	.longopts = longopts,
 };
