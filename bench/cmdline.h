@@ -32,7 +32,11 @@
 /* virtio-blk serials (at most 20 bytes): the guest finds each disk by its serial */
 #define BB_DISK_SCRATCH "bbscratch"
 #define BB_DISK_ROOT    "bbroot"
-#define BB_KCMD_SIZE    2048 /* x86 COMMAND_LINE_SIZE, including the NUL */
+/* vm-full's config disk: the command line above as raw text (NUL- or newline-terminated),
+ * for a guest booted by firmware and a boot loader, whose kernel command line is the disk's
+ * own (boxbench-init --unit reads it). */
+#define BB_DISK_ARGS "bbargs"
+#define BB_KCMD_SIZE 2048 /* x86 COMMAND_LINE_SIZE, including the NUL */
 
 /* Value of the last `name=value` parameter of a kernel command line, split the way the kernel
  * does (white space separates, '"' toggles quoting and is dropped). Returns 1 when found (val

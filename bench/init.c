@@ -5,7 +5,12 @@
  * and its output on the serial console, reports the exit status and powers the guest off. It
  * never waits for anything without a bound: every failure is reported as an `@bb` error record
  * and followed by power-off, and should power-off itself fail, init exits, the kernel panics,
- * and the launcher's panic=-1 + QEMU's -no-reboot end the VM. */
+ * and the launcher's panic=-1 + QEMU's -no-reboot end the VM.
+ *
+ * `boxbench-init --unit` is the same program as a systemd service of a full-OS guest
+ * (vm-full: scripts/mkimage-full.sh): not PID 1, the command line read from the config disk
+ * (BB_DISK_ARGS), the records written to the serial port itself, and after the workload the
+ * guest's own clocks of its boot as systemd recorded them. */
 #include "cmdline.h"
 #include "record.h"
 
@@ -36,6 +41,8 @@
 #define INIT_SUITE_MAX    64
 
 static char init_suite[INIT_SUITE_MAX] = "";
+
+static int init_main(void);
 
 static uint64_t init_boottime_ns(void)
 {
@@ -327,7 +334,126 @@ static int init_wait(pid_t pid)
 	return code;
 }
 
-int main(void)
+/* The serial port as stdout and stderr: a service's own output goes to the journal. */
+static void unit_stdio(void)
+{
+	int fd = open("/dev/ttyS0", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "boxbench-init: open /dev/ttyS0: %s\n", strerror(errno));
+		init_poweroff();
+	}
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+/* The command line from the config disk: its first line. */
+static void unit_read_args(char *buf, size_t len)
+{
+	char dev[64];
+	ssize_t n;
+	int fd;
+
+	init_wait_disk(BB_DISK_ARGS, dev, sizeof(dev));
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		init_fail("open %s: %s", dev, strerror(errno));
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		init_fail("read %s: %s", dev, strerror(errno));
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* One numeric property from `systemctl show --value -p NAME [UNIT]`, -1 when unavailable. */
+static long long unit_systemd_prop(const char *name, const char *unit)
+{
+	char *argv[] = {
+		"/bin/systemctl", "show", "--value", "-p", (char *)name, (char *)unit, NULL
+	};
+	char *envp[] = { NULL }, out[64];
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	n = read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	out[n] = '\0';
+	return strtoll(out, NULL, 10);
+}
+
+/* The guest's own clock (CLOCK_MONOTONIC, microseconds in systemd): kernel start -> systemd
+ * (the kernel and the initramfs), systemd -> this unit started. Asked after the workload, so
+ * that the asking costs the measured start nothing. */
+static void unit_boot_phases(void)
+{
+	long long user = unit_systemd_prop("UserspaceTimestampMonotonic", NULL);
+	long long unit = unit_systemd_prop("InactiveExitTimestampMonotonic", "boxbench.service");
+
+	if (user <= 0 || unit < user) {
+		rec_info(init_suite, "boot_phases", "systemd's timestamps unavailable");
+		return;
+	}
+	rec_info_num(init_suite, "boot_kernel_ns", (double)user * 1e3);
+	rec_info_num(init_suite, "boot_init_ns", (double)(unit - user) * 1e3);
+}
+
+/* Only the workload's process group is ours to end: the rest is systemd's. */
+static int unit_wait(pid_t pid)
+{
+	int st = 0;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			init_fail("wait for the workload: %s", strerror(errno));
+	kill(-pid, SIGKILL);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Powered off at once after the records (reboot(2), as `systemctl poweroff -ff`): the root is
+ * read-only, nothing is lost, and a full shutdown would only add the guest's teardown. */
+static int unit_main(void)
+{
+	uint64_t t_start = init_boottime_ns();
+	char cmdline[BB_KCMD_SIZE * 2], scratch[32], dev[64];
+	char **argv;
+
+	unit_stdio();
+	unit_read_args(cmdline, sizeof(cmdline));
+	argv = init_workload_argv(cmdline);
+	init_console();
+	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	if (cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1)
+		init_wait_disk(scratch, dev, sizeof(dev));
+	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
+	int code = unit_wait(init_spawn(argv));
+	unit_boot_phases();
+	rec_info_num(init_suite, "init_exit_status", code);
+	init_poweroff();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--unit"))
+		return unit_main();
+	return init_main();
+}
+
+static int init_main(void)
 {
 	uint64_t t_start = init_boottime_ns();
 	char cmdline[BB_KCMD_SIZE * 2];

@@ -263,7 +263,7 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
 	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
 	c5_verdict(c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
-	           !strcmp(results_env(res, vm)->boot, "direct"), vm_text);
+	           !strcmp(results_env(res, vm)->boot, ENVDESC_BOOT_DIRECT), vm_text);
 }
 
 /* Figures "label: m1 1.02x [..], m2 ..." for the metrics of a suite (all when metrics is NULL);

@@ -664,6 +664,21 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	return 0;
 }
 
+/* A box with its own, longer timeout (a full OS booting) says so before its first sample. */
+static void run_say_timeouts(const struct bb_run *run)
+{
+	for (size_t i = 0; i < run->nenvs; i++) {
+		const struct bb_env *env = &run->envs[i];
+		if (env->timeout_s > run->timeout_s)
+			fprintf(run->progress,
+			        "boxbench: %s: its own timeout, up to %.0f s per sample%s\n",
+			        env->name, env->timeout_s,
+			        env->desc.emulated
+			            ? " (emulated: one boot may take a minute or more)"
+			            : "");
+	}
+}
+
 static int run_measure(struct run_cli *cli, struct bb_run *run, struct bb_result *res)
 {
 	struct bb_err err = { 0 };
@@ -676,6 +691,7 @@ static int run_measure(struct run_cli *cli, struct bb_run *run, struct bb_result
 	path = path ? path : pathbuf;
 	run->progress = stderr;
 	run->progress_tty = isatty(STDERR_FILENO);
+	run_say_timeouts(run);
 	rc = run_samples(run, res, &err);
 	return run_finish(cli, run, res, path, rc, &err);
 }

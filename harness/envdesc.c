@@ -118,12 +118,12 @@ static void envdesc_guest_json(json_t *o, const struct bb_envdesc *d)
 	set_str(o, "vmm_version", d->vmm_version);
 	set_str(o, "machine", d->machine);
 	set_str(o, "accel", d->accel);
-	set_str(o, "boot", d->boot);
 	json_object_set_new(o, "emulated", json_boolean(d->emulated));
 	set_str(o, "guest_kernel", d->guest_kernel);
 	set_str(o, "guest_kernel_version", d->guest_kernel_version);
 	set_str(o, "initramfs", d->initramfs);
 	set_str(o, "root_disk", d->root_disk);
+	set_str(o, "boot", d->boot);
 	if (d->mem_mib)
 		json_object_set_new(o, "mem_mib", json_integer(d->mem_mib));
 	if (d->vcpus)
@@ -380,21 +380,23 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	rd_str(r, o, "vmm_version", d->vmm_version, sizeof(d->vmm_version));
 	rd_str(r, o, "machine", d->machine, sizeof(d->machine));
 	rd_str(r, o, "accel", d->accel, sizeof(d->accel));
-	rd_str(r, o, "boot", d->boot, sizeof(d->boot));
 	rd_bool(r, o, "emulated", &d->emulated);
 	rd_str(r, o, "guest_kernel", d->guest_kernel, sizeof(d->guest_kernel));
 	rd_str(r, o, "guest_kernel_version", d->guest_kernel_version,
 	       sizeof(d->guest_kernel_version));
 	rd_str(r, o, "initramfs", d->initramfs, sizeof(d->initramfs));
 	rd_str(r, o, "root_disk", d->root_disk, sizeof(d->root_disk));
+	rd_str(r, o, "boot", d->boot, sizeof(d->boot));
+	if (!r->failed && d->boot[0] && strcmp(d->boot, ENVDESC_BOOT_DIRECT) &&
+	    strcmp(d->boot, ENVDESC_BOOT_FIRMWARE))
+		rd_fail(r, "boot", "\"" ENVDESC_BOOT_DIRECT "\" or \"" ENVDESC_BOOT_FIRMWARE "\"");
 	rd_num(r, o, "mem_mib", 0, 1 << 24, &mem);
 	rd_num(r, o, "vcpus", 0, 4096, &vcpus);
 	d->mem_mib = (unsigned)mem;
 	d->vcpus = (unsigned)vcpus;
-	/* results from before `boot` was recorded: QEMU's microvm can only boot a kernel directly
-	 */
+	/* older results lack `boot`: QEMU's microvm can only boot a kernel directly */
 	if (!d->boot[0] && !strcmp(d->machine, "microvm"))
-		snprintf(d->boot, sizeof(d->boot), "direct");
+		snprintf(d->boot, sizeof(d->boot), ENVDESC_BOOT_DIRECT);
 	/* an accelerator of "tcg" is an emulator whether or not the writer said so */
 	d->emulated |= !strcmp(d->accel, "tcg");
 }

@@ -98,15 +98,20 @@ struct bb_envdesc {
 	struct bb_envdesc_rootfs rootfs;
 	/* a guest */
 	char vmm[64], vmm_version[256], machine[64], accel[16];
-	char boot[16]; /* "direct": the VMM loads the kernel; "firmware": firmware and a boot loader
-	                */
 	bool emulated; /* figures come from an emulator (TCG): never read them as hardware cost */
 	char guest_kernel[ENVDESC_PATH], guest_kernel_version[512];
 	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];
+	/* How the guest's kernel starts: ENVDESC_BOOT_DIRECT (the VMM loads it: a microVM) or
+	 * ENVDESC_BOOT_FIRMWARE (firmware and a boot loader from the disk: a VM as people boot
+	 * it); "" for no guest. What tells a microVM from a full-OS VM, never the names. */
+	char boot[16];
 	unsigned mem_mib, vcpus;
 	struct bb_envdesc_engine engine; /* engine.runtime[0] == '\0': none */
 	json_t *extra;                   /* owned: launcher-specific details, an object or NULL */
 };
+
+#define ENVDESC_BOOT_DIRECT   "direct"
+#define ENVDESC_BOOT_FIRMWARE "firmware"
 
 void envdesc_init(struct bb_envdesc *d, const char *name);
 void envdesc_free(struct bb_envdesc *d);

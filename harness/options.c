@@ -67,4 +67,5 @@ void options_defaults(struct bb_env_opts *opts)
 	/* 512 MiB: room for the mem suite's arrays (up to 256 MiB) beside the guest kernel. */
 	opts->vm_mem_mib = 512;
 	opts->vm_vcpus = 1;
+	opts->vm_full_timeout_s = 300;
 }

@@ -71,8 +71,10 @@ static int sample_line(struct bb_sample *s, const char *line, size_t len, uint64
 	}
 	switch (rec.kind) {
 	case BB_REC_READY:
-		if (!s->ready_ns)
+		if (!s->ready_ns) {
 			s->ready_ns = t_line - t0;
+			s->ready_box_ns = rec.t_mono_ns;
+		}
 		return 0;
 	case BB_REC_END:
 		/* Keep reading to EOF: what follows (a guest init's exit report) is still data,

@@ -12,9 +12,12 @@
 #define BB_MAX_RECORDS 4096 /* more is a flood: the instance is killed */
 
 struct bb_sample {
-	bool ok;                /* ready seen, end seen with status 0, instance ended by itself */
-	uint64_t ready_ns;      /* launch request -> ready record arrived; 0 = never */
-	uint64_t exit_ns;       /* launch request -> instance torn down */
+	bool ok;           /* ready seen, end seen with status 0, instance ended by itself */
+	uint64_t ready_ns; /* launch request -> ready record arrived; 0 = never */
+	uint64_t exit_ns;  /* launch request -> instance torn down */
+	/* The ready record's own t_mono_ns: the box's CLOCK_MONOTONIC when the workload was
+	 * ready. In a guest with its own kernel that clock starts near the kernel's start. */
+	long long ready_box_ns;
 	int end_status;         /* -1 when no end record */
 	struct bb_record *recs; /* metric, error and info records, in arrival order */
 	size_t nrecs, cap;

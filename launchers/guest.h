@@ -36,6 +36,8 @@ struct guest {
 	unsigned vcpus;        /* 0 = GUEST_DEFAULT_VCPUS */
 	const char *disk;      /* raw scratch image, /dev/bbscratch in the guest, NULL = none */
 	const char *root_disk; /* an image's ext4 root, attached read-only; NULL = none */
+	/* a firmware-booted guest's command line as a raw file (vmm.h), read-only; NULL = none */
+	const char *args_disk;
 	const struct guest_console *console; /* the VMM's */
 	/* An emulated CPU's TSC rate in kHz (the host's, under TCG), handed to the kernel; 0 = the
 	 * kernel calibrates, as it does under hardware virtualisation. */

@@ -54,6 +54,8 @@ struct bb_env_opts {
 	const char *vm_initrd; /* initramfs, NULL = the one in build_dir */
 	unsigned vm_mem_mib;
 	unsigned vm_vcpus;
+	/* vm-full */
+	double vm_full_timeout_s; /* per sample; 0 = VM_FULL_TIMEOUT_S (vm_full.c) */
 };
 
 /* One prepared environment: the launcher's state for the whole run. */
@@ -62,6 +64,9 @@ struct bb_env {
 	const struct bb_env_opts *opts;
 	char name[ENVDESC_NAME]; /* in results: "native", "container-debian", "container-nonet" */
 	void *priv;              /* launcher-owned; freed by cleanup() */
+	/* prepare() may set it: the per-sample timeout this box needs at least (a full OS boot
+	 * under emulation takes minutes); 0 = the run's --timeout alone. */
+	double timeout_s;
 	/* What defines this environment, for results' `environments`: run sets name, class,
 	 * caps, image and the variant fields; prepare() fills in the rest. */
 	struct bb_envdesc desc;

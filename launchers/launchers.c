@@ -8,12 +8,21 @@ extern const struct launcher launcher_crun;
 extern const struct launcher launcher_docker;
 extern const struct launcher launcher_runc;
 extern const struct launcher launcher_vm;
+extern const struct launcher launcher_vm_full;
 
 /* The environment table: adding an environment is adding its file and one line here. */
+/* clang-format off */
 const struct launcher *const launchers[] = {
-	&launcher_native, &launcher_container, &launcher_crun, &launcher_runc,
-	&launcher_docker, &launcher_vm,        NULL,
+	&launcher_native,
+	&launcher_container,
+	&launcher_crun,
+	&launcher_runc,
+	&launcher_docker,
+	&launcher_vm,
+	&launcher_vm_full,
+	NULL,
 };
+/* clang-format on */
 
 const struct launcher *launcher_find(const char *name)
 {

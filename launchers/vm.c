@@ -14,14 +14,11 @@
  * it is 2 MiB and TCG decompresses slowly), -cpu qemu64 instead of max (1.97 s vs 2.28 s),
  * tsc_early_khz (without it half the boots hang: see guest.c), cryptomgr.notests (~0.3 s).
  * The disk modules are loaded only when a disk is attached (bb.disk): they cost ~0.1 s. */
-#include "launcher.h"
+#include "vm.h"
 #include "cleanup.h"
 #include "cmdline.h"
-#include "guest.h"
-#include "image.h"
 #include "kvm.h"
 #include "proc.h"
-#include "vmm.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -41,55 +38,61 @@
 #define VM_DISK_FILE "boxbench-%s-disk.img" /* the environment's name: one per VM environment */
 #define VM_DISK_MIB  64
 
-struct vm_env {
-	const struct vmm_ops *vmm;
-	const struct vmm_accel *accel;
-	char binary[PATH_MAX]; /* the VMM's */
-	char version[256];     /* the VMM's */
-	char disk[PATH_MAX];   /* "" until a suite needs storage */
-	struct guest_files files;
-	const char *kvm_kind; /* the probe's verdict, NULL when --vm-accel chose */
-	double kvm_ratio;
-	struct bb_image img; /* the root disk's image, img.name "" = the initramfs alone */
-	struct guest guest;
-};
+/* A firmware-booted guest's config disk (vmm.h): the command line, padded to whole sectors. */
+#define VM_ARGS_BYTES 4096
 
 struct vm_inst {
 	int err_fd; /* memfd holding the VMM's stderr, for the message of a failed start */
 };
 
-/* The VMM of this environment: the table's first row until an option picks another. */
-static const struct vmm_ops *vm_vmm(const struct bb_env_opts *opts)
+/* The microVM's guest: the build tree's kernel and initramfs, and the --image root disk. */
+static int vm_find_direct(const struct bb_env_opts *opts, struct vm_env *v, struct bb_err *err)
 {
-	(void)opts;
-	return vmms[0];
+	if (guest_files_find(&v->files, opts->build_dir, opts->vm_kernel, opts->vm_initrd, err) < 0)
+		return bb_wrap(err, "make guest builds it");
+	return image_open_opts(opts, &v->img, err);
 }
 
-static void vm_probe(const struct bb_env_opts *opts, struct bb_probe *out)
+static const struct vm_flavour vm_direct = { .machine = "microvm", .find = vm_find_direct };
+
+/* The VMM row, its binary and its firmware, then the guest's files. */
+static int vm_find(const struct vm_flavour *fl, const struct bb_env_opts *opts, struct vm_env *v,
+                   struct bb_err *err)
 {
-	struct vm_env v = { .vmm = vm_vmm(opts) };
+	v->fl = fl;
+	v->vmm = vmm_find("qemu", fl->machine);
+	if (!v->vmm)
+		return bb_fail(err, 0, "internal: no VMM row for machine %s", fl->machine);
+	if (vmm_locate(v->vmm, v->binary, sizeof(v->binary), err) < 0)
+		return -1;
+	if (v->vmm->firmware && access(v->vmm->firmware, R_OK) < 0)
+		return bb_fail(err, errno, "firmware %s (Debian package %s)", v->vmm->firmware,
+		               v->vmm->firmware_package);
+	return fl->find(opts, v, err);
+}
+
+void vm_probe_with(const struct vm_flavour *fl, const struct bb_env_opts *opts,
+                   struct bb_probe *out)
+{
+	struct vm_env v = { 0 };
 	struct bb_err err = { 0 };
 
 	out->available = false;
-	if (vmm_locate(v.vmm, v.binary, sizeof(v.binary), &err) < 0) {
-		snprintf(out->reason, sizeof(out->reason), "%.500s", err.msg);
-		return;
-	}
-	if (guest_files_find(&v.files, opts->build_dir, opts->vm_kernel, opts->vm_initrd, &err) <
-	    0) {
-		snprintf(out->reason, sizeof(out->reason), "%.400s (make guest builds it)",
-		         err.msg);
-		return;
-	}
-	if (image_open_opts(opts, &v.img, &err) < 0) {
+	if (vm_find(fl, opts, &v, &err) < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%.500s", err.msg);
 		return;
 	}
 	out->available = true;
-	snprintf(out->reason, sizeof(out->reason), "%s %s, guest kernel %.300s; accel %s",
-	         v.vmm->name, v.vmm->machine, v.files.kernel,
+	snprintf(out->reason, sizeof(out->reason), "%s %s%s, guest %.300s; accel %s", v.vmm->name,
+	         v.vmm->machine, v.vmm->firmware ? " (firmware boot)" : "",
+	         v.root_disk[0] ? v.root_disk : v.files.kernel,
 	         opts->vm_accel ? opts->vm_accel
 	                        : "kvm when hardware assisted, else tcg (emulated)");
+}
+
+static void vm_probe(const struct bb_env_opts *opts, struct bb_probe *out)
+{
+	vm_probe_with(&vm_direct, opts, out);
 }
 
 /* --vm-accel wins; otherwise measure (harness/kvm.h): /dev/kvm existing says nothing about
@@ -125,19 +128,26 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 	snprintf(d->vmm_version, sizeof(d->vmm_version), "%s", v->version);
 	snprintf(d->machine, sizeof(d->machine), "%s", v->vmm->machine);
 	snprintf(d->accel, sizeof(d->accel), "%s", v->accel->name);
-	/* the microVM: QEMU loads the kernel itself, no firmware, no boot loader */
-	snprintf(d->boot, sizeof(d->boot), "direct");
 	d->emulated = v->accel->emulated;
 	snprintf(d->guest_kernel, sizeof(d->guest_kernel), "%s", v->files.kernel);
 	snprintf(d->guest_kernel_version, sizeof(d->guest_kernel_version), "%s",
 	         v->files.kernel_version);
 	snprintf(d->initramfs, sizeof(d->initramfs), "%s", v->files.initrd);
+	snprintf(d->boot, sizeof(d->boot), "%s",
+	         v->vmm->firmware ? ENVDESC_BOOT_FIRMWARE : ENVDESC_BOOT_DIRECT);
+	if (v->vmm->firmware)
+		json_object_set_new(x, "firmware", json_string(v->vmm->firmware));
+	if (v->root_disk[0])
+		snprintf(d->root_disk, sizeof(d->root_disk), "%s", v->root_disk);
 	d->mem_mib = v->guest.mem_mib;
 	d->vcpus = v->guest.vcpus;
 	d->pu = opts->pu;
-	snprintf(d->image, sizeof(d->image), "%s", v->img.name[0] ? v->img.name : IMAGE_MINIMAL);
+	if (!v->root_disk[0])
+		snprintf(d->image, sizeof(d->image), "%s",
+		         v->img.name[0] ? v->img.name : IMAGE_MINIMAL);
 	json_object_set_new(x, "cpu_model", json_string(v->accel->cpu));
-	json_object_set_new(x, "kernel_cmdline", json_string(cmdline));
+	json_object_set_new(x, v->vmm->firmware ? "config_disk_cmdline" : "kernel_cmdline",
+	                    json_string(cmdline));
 	json_object_set_new(x, "kvm_kind", v->kvm_kind ? json_string(v->kvm_kind) : json_null());
 	if (v->kvm_kind && v->kvm_ratio > 0)
 		json_object_set_new(x, "kvm_guest_speed_ratio", json_real(v->kvm_ratio));
@@ -156,28 +166,44 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 static void vm_guest_init(struct vm_env *v, const struct bb_env_opts *opts)
 {
 	v->guest = (struct guest){
-		.kernel = v->files.kernel,
-		.initrd = v->files.initrd,
+		.kernel = v->files.kernel[0] ? v->files.kernel : NULL,
+		.initrd = v->files.initrd[0] ? v->files.initrd : NULL,
+		.args_disk = v->args[0] ? v->args : NULL,
 		.accel = v->accel->name,
 		.mem_mib = opts->vm_mem_mib ? opts->vm_mem_mib : GUEST_DEFAULT_MEM_MIB,
 		.vcpus = opts->vm_vcpus ? opts->vm_vcpus : GUEST_DEFAULT_VCPUS,
-		.root_disk = v->img.name[0] ? v->img.disk : NULL,
+		.root_disk = v->root_disk[0]  ? v->root_disk
+		             : v->img.name[0] ? v->img.disk
+		                              : NULL,
 		.console = &v->vmm->console,
 		.tsc_khz = v->accel->emulated ? guest_tsc_khz() : 0,
 	};
 }
 
-static int vm_setup(struct bb_env *env, struct vm_env *v, char *base, size_t len,
-                    struct bb_err *err)
+/* A firmware-booted guest's config disk: a private temporary file, rewritten per sample. */
+static int vm_args_create(struct vm_env *v, struct bb_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(v->args, sizeof(v->args), "%s/boxbench-args-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkostemp(v->args, O_CLOEXEC);
+	if (fd < 0) {
+		v->args[0] = '\0';
+		return bb_fail(err, errno, "config disk in %s", tmp && *tmp ? tmp : "/tmp");
+	}
+	close(fd);
+	return 0;
+}
+
+static int vm_setup(const struct vm_flavour *fl, struct bb_env *env, struct vm_env *v, char *base,
+                    size_t len, struct bb_err *err)
 {
 	const struct bb_env_opts *opts = env->opts;
 	char **argv = NULL;
 
-	v->vmm = vm_vmm(opts);
-	if (vmm_locate(v->vmm, v->binary, sizeof(v->binary), err) < 0 ||
-	    guest_files_find(&v->files, opts->build_dir, opts->vm_kernel, opts->vm_initrd, err) <
-	        0 ||
-	    image_open_opts(opts, &v->img, err) < 0 || vm_choose_accel(opts, v, err) < 0)
+	if (vm_find(fl, opts, v, err) < 0 || vm_choose_accel(opts, v, err) < 0 ||
+	    (v->vmm->firmware && vm_args_create(v, err) < 0))
 		return -1;
 	vm_guest_init(v, opts);
 	if (guest_cmdline_base(&v->guest, base, len, err) < 0)
@@ -186,7 +212,8 @@ static int vm_setup(struct bb_env *env, struct vm_env *v, char *base, size_t len
 	if (v->vmm->argv(v->binary, &v->guest, base, &argv, err) < 0)
 		return bb_wrap(err, "%s", v->vmm->name);
 	vmm_argv_free(argv);
-	if (guest_kernel_version(v->files.kernel, v->files.kernel_version,
+	if (!v->files.kernel_version[0] &&
+	    guest_kernel_version(v->files.kernel, v->files.kernel_version,
 	                         sizeof(v->files.kernel_version), err) < 0)
 		return -1;
 	if (vmm_version(v->vmm, v->binary, v->version, sizeof(v->version), err) < 0)
@@ -194,24 +221,30 @@ static int vm_setup(struct bb_env *env, struct vm_env *v, char *base, size_t len
 	return 0;
 }
 
-static int vm_prepare(struct bb_env *env, struct bb_err *err)
+int vm_prepare_with(const struct vm_flavour *fl, struct bb_env *env, struct bb_err *err)
 {
 	struct vm_env *v = calloc(1, sizeof(*v));
 	char base[GUEST_CMDLINE_MAX + 1];
 
 	if (!v)
 		return bb_fail(err, ENOMEM, "vm state");
-	if (vm_setup(env, v, base, sizeof(base), err) < 0) {
-		free(v);
+	env->priv = v; /* vm_cleanup releases it on every path */
+	if (vm_setup(fl, env, v, base, sizeof(base), err) < 0) {
+		vm_cleanup(env);
 		return -1;
 	}
 	if (!(env->desc.extra = json_object())) {
-		free(v);
+		vm_cleanup(env);
 		return bb_fail(err, ENOMEM, "describe");
 	}
 	vm_describe(env->opts, v, base, &env->desc);
-	env->priv = v;
+	env->timeout_s = fl->timeout ? fl->timeout(env->opts) : 0;
 	return 0;
+}
+
+static int vm_prepare(struct bb_env *env, struct bb_err *err)
+{
+	return vm_prepare_with(&vm_direct, env, err);
 }
 
 /* The VMM runs pinned as a whole (proc_spawn's pu): its vCPU thread, which runs the workload,
@@ -280,8 +313,27 @@ static int vm_job_args(const struct bb_job *job, char **args, size_t max, struct
 	return 0;
 }
 
-static int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instance *inst,
-                    struct bb_err *err)
+/* The command line as the config disk's content: one line, zero-padded to whole sectors. */
+static int vm_args_write(const struct vm_env *v, const char *cmdline, struct bb_err *err)
+{
+	char buf[VM_ARGS_BYTES] = { 0 };
+	size_t n = strlen(cmdline);
+	int fd, rc = 0;
+
+	if (n + 2 > sizeof(buf))
+		return bb_fail(err, E2BIG, "command line of %zu bytes", n);
+	memcpy(buf, cmdline, n);
+	buf[n] = '\n';
+	fd = open(v->args, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+		rc = bb_fail(err, errno, "config disk %s", v->args);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instance *inst,
+             struct bb_err *err)
 {
 	char *args[64];
 	struct vm_env *v = env->priv;
@@ -297,7 +349,8 @@ static int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_inst
 	    vm_job_args(job, args, sizeof(args) / sizeof(args[0]), err) < 0)
 		return -1;
 	v->guest.disk = job->storage ? v->disk : NULL;
-	if (guest_cmdline(&v->guest, job->suite, args, cmdline, sizeof(cmdline), err) < 0)
+	if (guest_cmdline(&v->guest, job->suite, args, cmdline, sizeof(cmdline), err) < 0 ||
+	    (v->args[0] && vm_args_write(v, cmdline, err) < 0))
 		return bb_wrap(err, "vm: spawn");
 	if (v->vmm->argv(v->binary, &v->guest, cmdline, &argv, err) < 0)
 		return bb_wrap(err, "vm: spawn: %s", v->vmm->name);
@@ -351,8 +404,7 @@ static void vm_last_err_line(int fd, char *out, size_t len)
 	snprintf(out, len, "%.400s", start ? start + 1 : text);
 }
 
-static int vm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s,
-                   struct bb_err *err)
+int vm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s, struct bb_err *err)
 {
 	struct vm_env *v = env->priv;
 	struct vm_inst *vi = inst->priv;
@@ -387,12 +439,14 @@ static int vm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_
 	return rc;
 }
 
-static void vm_cleanup(struct bb_env *env)
+void vm_cleanup(struct bb_env *env)
 {
 	struct vm_env *v = env->priv;
 
 	if (v && v->disk[0])
 		unlink(v->disk);
+	if (v && v->args[0])
+		unlink(v->args);
 	free(env->priv);
 	env->priv = NULL;
 }

@@ -3,7 +3,11 @@
  * offers. A VMM turns a VMM-neutral guest (guest.h) into the argv of one instance.
  *
  * The contract every VMM keeps, so that the launcher stays the same for all of them:
- * - direct kernel boot of guest->kernel with guest->initrd and the given command line;
+ * - a row without firmware: direct kernel boot of guest->kernel with guest->initrd and the
+ *   given command line;
+ * - a row with firmware: the firmware boots guest->root_disk (its boot loader, kernel and
+ *   command line are the disk's), and the launcher's command line travels as the raw content
+ *   of guest->args_disk (BB_DISK_ARGS);
  * - the guest's serial console (ops->console, the records) is the VMM's stdout, nothing else
  *   is written there;
  * - a guest that reboots or powers off makes the VMM exit (panic=-1 turns a panic into a
@@ -32,6 +36,10 @@ struct vmm_ops {
 	const char *package;            /* the Debian package that has it, for the error message */
 	const struct vmm_accel *accels; /* ended by { NULL } */
 	const struct guest_console console; /* how the guest kernel reaches the serial port */
+	/* The firmware image the machine boots from its disk (a file of a Debian package), NULL
+	 * for a row that boots the kernel directly. */
+	const char *firmware;
+	const char *firmware_package;
 	/* `binary version_arg` prints a banner that parse_version turns into "7.2.22 (...)";
 	 * parse_version returns -1 when text is no such banner. */
 	const char *version_arg;

@@ -4,7 +4,8 @@
 # images are (no downloaded .debs, no package lists). Usage: scripts/debian-base.sh IMAGEDIR
 # Produces IMAGEDIR/base/ and IMAGEDIR/base.info (one line: how it was made), both replaced
 # only when the new tree is complete. Environment: BOXBENCH_DEBIAN_SUITE (default: the host's
-# VERSION_CODENAME), BOXBENCH_DEBIAN_MIRROR (default: the host's first Debian archive URI).
+# VERSION_CODENAME), BOXBENCH_DEBIAN_MIRROR (default: the host's first Debian archive URI),
+# BOXBENCH_DEBIAN_INCLUDE (packages added to minbase, comma-separated: the full-OS image's).
 set -eu
 
 dir=${1:?usage: debian-base.sh IMAGEDIR}
@@ -80,8 +81,9 @@ stop() {
 }
 trap stop INT TERM
 
-echo "debian-base.sh: debootstrap --variant=minbase $suite from $mirror (about 30 s, 200 MB)" >&2
-debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" >"$tmp/log" 2>&1 &
+include=${BOXBENCH_DEBIAN_INCLUDE:-}
+echo "debian-base.sh: debootstrap --variant=minbase${include:+ --include=$include} $suite from $mirror (about 30 s, 200 MB; more with packages added)" >&2
+debootstrap --variant=minbase ${include:+"--include=$include"} "$suite" "$tmp/root" "$mirror" >"$tmp/log" 2>&1 &
 child=$!
 if ! wait "$child"; then
 	tail -n 20 "$tmp/log" >&2
@@ -97,8 +99,8 @@ rm -f "$tmp/root/etc/hostname" "$tmp/root/etc/resolv.conf"
 
 npkg=$(grep -c '^Package:' "$tmp/root/var/lib/dpkg/status")
 ver=$(dpkg-query -W -f='${Version}' debootstrap 2>/dev/null || echo unknown)
-printf 'debootstrap %s --variant=minbase %s from %s: %s packages, apt cache and lists removed\n' \
-	"$ver" "$suite" "$mirror" "$npkg" >"$tmp/base.info"
+printf 'debootstrap %s --variant=minbase%s %s from %s: %s packages, apt cache and lists removed\n' \
+	"$ver" "${include:+ --include=$include}" "$suite" "$mirror" "$npkg" >"$tmp/base.info"
 
 rm -rf "$dir/base" "$dir/base.info"
 mv "$tmp/root" "$dir/base"

@@ -24,6 +24,10 @@ runc
 crun
 podman
 docker.io
+seabios
+extlinux
+syslinux-common
+fdisk
 python3-jsonschema
 scdoc
 debhelper

@@ -122,6 +122,7 @@ static void test_vm_and_unavailable(void **state)
 	d.available = true;
 	snprintf(d.vmm, sizeof(d.vmm), "qemu-system-x86_64");
 	snprintf(d.machine, sizeof(d.machine), "microvm");
+	snprintf(d.boot, sizeof(d.boot), ENVDESC_BOOT_FIRMWARE);
 	snprintf(d.accel, sizeof(d.accel), "tcg");
 	d.emulated = true;
 	d.vcpus = 1;
@@ -132,7 +133,13 @@ static void test_vm_and_unavailable(void **state)
 	assert_int_equal(back.class, BB_CLASS_VM);
 	assert_true(back.emulated);
 	assert_string_equal(back.machine, "microvm");
+	assert_string_equal(back.boot, ENVDESC_BOOT_FIRMWARE);
 	assert_int_equal(back.mem_mib, 512);
+	envdesc_free(&back);
+	/* a boot that is neither direct nor firmware is refused, naming the key */
+	json_object_set_new(j, "boot", json_string("pxe"));
+	assert_int_equal(envdesc_from_json("vm", j, &back, &err), -1);
+	assert_non_null(strstr(err.msg, "environments.vm.boot"));
 	envdesc_free(&back);
 	json_decref(j);
 	d.available = false;

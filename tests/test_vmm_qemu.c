@@ -51,7 +51,7 @@ static void test_table(void **state)
 	(void)state;
 	assert_ptr_equal(vmms[0], qemu());
 	assert_ptr_equal(vmm_find("qemu", NULL), vmms[0]);
-	assert_null(vmm_find("qemu", "q35"));
+	assert_null(vmm_find("qemu", "no-such-machine"));
 	assert_null(vmm_find("no-such-vmm", NULL));
 	assert_null(vmm_find(NULL, NULL));
 	assert_string_equal(qemu()->binary, "qemu-system-x86_64");

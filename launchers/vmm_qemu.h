@@ -1,0 +1,28 @@
+/* What QEMU's machine rows (vmm_qemu.c: microvm, vmm_qemu_q35.c: q35) build alike. */
+#ifndef BB_VMM_QEMU_H
+#define BB_VMM_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vmm.h"
+
+/* kvm with -cpu host; tcg with -cpu qemu64, the fastest TCG boot measured here (vm.c). */
+extern const struct vmm_accel qemu_accels[];
+
+/* argv[0] = path, the machine of vmm, g's accelerator, CPU model, memory and vCPUs (checked
+ * against QEMU's limits), and the devices every row has: none but the serial port on stdout,
+ * -no-reboot. */
+int qemu_argv_machine(struct vmm_argv *a, const struct vmm_ops *vmm, const char *path,
+                      const struct guest *g, struct bb_err *err);
+
+/* One virtio-blk disk (device: "virtio-blk-device" on virtio-mmio, "virtio-blk-pci") with the
+ * serial the guest finds it by (bench/cmdline.h); read-only and host-cached, or read-write
+ * with cache=none. */
+void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, bool readonly,
+                    const char *device);
+
+/* "QEMU emulator version 7.2.22 (Debian ...)" -> "7.2.22 (Debian ...)". */
+int qemu_parse_version(const char *text, char *buf, size_t len);
+
+#endif
