@@ -3,6 +3,7 @@
 #ifndef BB_CLI_H
 #define BB_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,8 +19,6 @@ enum {
 	BB_EXIT_UNAVAILABLE = 3, /* a requested environment cannot run here */
 	BB_EXIT_INTERRUPTED = 130,
 };
-
-struct option;
 
 struct command {
 	const char *name;
@@ -48,6 +47,12 @@ int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n
 /* A command's --json output: doc (consumed) to f, 2-space indented, numbers with the 12
  * significant digits results are written with, then a newline. -1 when it cannot be written. */
 int cli_print_json(json_t *doc, FILE *f);
+
+/* The options of a command whose one option is --json (show, doctor): the getopt table and
+ * its loop. Returns -1 to go on (*as_json set, optind at the first operand), else the exit
+ * code: the usage printed for --help, a one-line error for anything else. */
+extern const struct option cli_json_longopts[];
+int cli_json_opts(const char *cmd, int argc, char **argv, const char *usage, bool *as_json);
 
 /* Print "boxbench: CMD: message" on stderr and return code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...)

@@ -100,28 +100,16 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 	}
 }
 
-static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
-	                                  { "help", no_argument, NULL, 'h' },
-	                                  { 0 } };
-
 static int doctor_main(int argc, char **argv)
 {
 	struct bb_env_opts opts;
 	struct bb_host host;
 	struct bb_err err = { 0 };
-	bool as_json = false;
-	int c;
+	bool as_json;
+	int rc = cli_json_opts("doctor", argc, argv, "usage: boxbench doctor [--json]\n", &as_json);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'j')
-			as_json = true;
-		else if (c == 'h')
-			return printf("usage: boxbench doctor [--json]\n"), BB_EXIT_OK;
-		else
-			return cli_bad_option("doctor", c, argv[optind - 1]);
-	}
+	if (rc >= 0)
+		return rc;
 	if (optind < argc)
 		return cli_error("doctor", BB_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
 	options_defaults(&opts);
@@ -150,5 +138,5 @@ const struct command cmd_doctor = {
 	.usage = "[--json]",
 	.summary = "what can run here, and why not",
 	.main = doctor_main,
-	.longopts = longopts,
+	.longopts = cli_json_longopts,
 };

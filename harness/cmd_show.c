@@ -134,27 +134,16 @@ json_t *show_json(const struct bb_result *res)
 static const char show_usage[] = "usage: boxbench show FILE [--json]\n"
                                  "  --json  the table as JSON (keys in README, \"--json\")\n";
 
-static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
-	                                  { "help", no_argument, NULL, 'h' },
-	                                  { 0 } };
-
 static int show_main(int argc, char **argv)
 {
 	struct bb_result res;
 	struct bb_err err = { 0 };
-	bool as_json = false;
-	int c, rc = BB_EXIT_OK;
+	bool as_json;
+	int rc = cli_json_opts("show", argc, argv, show_usage, &as_json);
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'j')
-			as_json = true;
-		else if (c == 'h')
-			return fputs(show_usage, stdout), BB_EXIT_OK;
-		else
-			return cli_bad_option("show", c, argv[optind - 1]);
-	}
+	if (rc >= 0)
+		return rc;
+	rc = BB_EXIT_OK;
 	if (argc - optind != 1)
 		return cli_error("show", BB_EXIT_USAGE,
 		                 optind >= argc
@@ -176,5 +165,5 @@ const struct command cmd_show = {
 	.usage = "FILE [--json]",
 	.summary = "a result's summary table",
 	.main = show_main,
-	.longopts = longopts,
+	.longopts = cli_json_longopts,
 };

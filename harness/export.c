@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 int export_format_parse(const char *name, enum export_format *out, struct bb_err *err)
@@ -379,28 +380,39 @@ static int gbench_series(json_t *arr, const struct bb_series *s, size_t family,
 	return gbench_aggregates(arr, s, family, name);
 }
 
-json_t *export_gbench(const struct bb_result *res, const char *env, bool aggregates_only,
-                      size_t *left_out, struct bb_err *err)
+/* The time series with samples of env (NULL: all), in the result's order; the others with
+ * samples counted in *left_out. NULL-terminated, or NULL when out of memory; free() it. */
+static const struct bb_series **export_time_series(const struct bb_result *res, const char *env,
+                                                   size_t *left_out)
 {
-	json_t *arr = json_array(), *ctx = gbench_context(res);
-	size_t family = 0;
+	const struct bb_series **v = calloc(res->nseries + 1, sizeof(*v));
+	size_t n = 0;
 
 	*left_out = 0;
-	for (size_t i = 0; arr && ctx && i < res->nseries; i++) {
+	for (size_t i = 0; v && i < res->nseries; i++) {
 		const struct bb_series *s = &res->series[i];
 		if (!s->has_summary || !s->n || !export_wanted(s, env))
 			continue;
-		if (!unit_ns(s->unit)) {
+		if (unit_ns(s->unit))
+			v[n++] = s;
+		else
 			(*left_out)++;
-			continue;
-		}
-		if (gbench_series(arr, s, family++, aggregates_only) < 0) {
-			json_decref(arr);
-			arr = NULL;
-		}
 	}
-	json_t *doc =
-	    arr && ctx ? json_pack("{s:O, s:O}", "context", ctx, "benchmarks", arr) : NULL;
+	return v;
+}
+
+json_t *export_gbench(const struct bb_result *res, const char *env, bool aggregates_only,
+                      size_t *left_out, struct bb_err *err)
+{
+	const struct bb_series **v = export_time_series(res, env, left_out);
+	json_t *arr = json_array(), *ctx = gbench_context(res), *doc = NULL;
+	size_t i = 0;
+
+	while (v && arr && ctx && v[i] && gbench_series(arr, v[i], i, aggregates_only) == 0)
+		i++;
+	if (v && arr && ctx && !v[i])
+		doc = json_pack("{s:O, s:O}", "context", ctx, "benchmarks", arr);
+	free(v);
 	json_decref(arr);
 	json_decref(ctx);
 	if (!doc)
@@ -434,27 +446,19 @@ static json_t *hyperfine_result(const struct bb_series *s)
 json_t *export_hyperfine(const struct bb_result *res, const char *env, size_t *left_out,
                          struct bb_err *err)
 {
-	json_t *arr = json_array();
+	const struct bb_series **v = export_time_series(res, env, left_out);
+	json_t *arr = json_array(), *doc = NULL;
+	size_t i = 0;
 
-	*left_out = 0;
-	for (size_t i = 0; arr && i < res->nseries; i++) {
-		const struct bb_series *s = &res->series[i];
-		if (!s->has_summary || !s->n || !export_wanted(s, env))
-			continue;
-		if (!unit_ns(s->unit)) {
-			(*left_out)++;
-			continue;
-		}
-		if (json_array_append_new(arr, hyperfine_result(s)) < 0) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	if (!arr) {
+	while (v && arr && v[i] && json_array_append_new(arr, hyperfine_result(v[i])) == 0)
+		i++;
+	if (v && arr && !v[i])
+		doc = json_pack("{s:O}", "results", arr);
+	free(v);
+	json_decref(arr);
+	if (!doc)
 		bb_fail(err, ENOMEM, "export: hyperfine");
-		return NULL;
-	}
-	return json_pack("{s:o}", "results", arr);
+	return doc;
 }
 
 int export_write(const struct bb_result *res, const struct export_opts *opts, FILE *f,
