@@ -43,14 +43,24 @@ TEST_SRC     := $(wildcard tests/test_*.c)
 TESTS        := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_STAMP   := $(BUILD)/.deps-ok
 
-.PHONY: all deps test unit bench bench-images asan clean install guest
+.PHONY: all deps test unit bench bench-images asan clean install guest deb test-deb
 .DEFAULT_GOAL := all
 
 # The guest image rules (kernel, initramfs, boxbench-init) add themselves to GUEST_ALL.
 GUEST_ALL :=
 -include scripts/guest.mk
 
-all: $(BUILD)/boxbench $(BUILD)/boxbench-load $(GUEST_ALL)
+all: $(BUILD)/boxbench $(BUILD)/boxbench-load $(GUEST_ALL) $(BUILD)/boxbench.1 \
+	$(BUILD)/boxbench.bash
+
+# The man page takes every command's options from its --help; the bash completion is
+# generated from the option tables (`boxbench completion bash`): neither can drift.
+$(BUILD)/boxbench.1: scripts/boxbench.1.scd scripts/mkman.sh $(BUILD)/boxbench
+	@echo "  MAN     $@"
+	$(Q)scripts/mkman.sh $(BUILD)/boxbench scripts/boxbench.1.scd $@
+$(BUILD)/boxbench.bash: $(BUILD)/boxbench
+	@echo "  GEN     $@"
+	$(Q)$(BUILD)/boxbench completion bash > $@.tmp && mv $@.tmp $@
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/deps.sh
@@ -170,6 +180,32 @@ install: all
 	install -m 755 $(BUILD)/boxbench-load $(DESTDIR)$(PREFIX)/libexec/boxbench/
 	install -d $(DESTDIR)$(PREFIX)/share/boxbench/gnuplot
 	install -m 644 scripts/*.gp $(DESTDIR)$(PREFIX)/share/boxbench/gnuplot/
+	install -m 644 results/boxbench-1.schema.json $(DESTDIR)$(PREFIX)/share/boxbench/
+	install -m 755 scripts/validate-result.sh $(DESTDIR)$(PREFIX)/share/boxbench/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 $(BUILD)/boxbench.1 $(DESTDIR)$(PREFIX)/share/man/man1/boxbench.1
+	install -m 644 $(BUILD)/boxbench.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/boxbench
+
+# A Debian package (debhelper, scripts/debian/): the source tree as committed plus the
+# working tree's changes is copied to $(BUILD)/deb/boxbench-$(VERSION), its debian/ from
+# scripts/debian, and dpkg-buildpackage -b -us -uc builds it there; the .deb lands in
+# $(BUILD)/deb/. The guest kernel already unpacked in $(BUILD)/guest is reused.
+DEB_DIR := $(BUILD)/deb/boxbench-$(VERSION)
+deb: all
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_DIR)/build
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && echo "$$f"; done' sh | \
+		tar -cf - -T - | tar -xf - -C $(DEB_DIR)
+	cp -a scripts/debian $(DEB_DIR)/debian
+	cp -a $(BUILD)/guest $(DEB_DIR)/build/guest
+	cd $(DEB_DIR) && dpkg-buildpackage -b -us -uc
+	@ls -l $(BUILD)/deb/*.deb
+
+# Install the package, run native, container and vm, remove it, check nothing is left (root).
+test-deb: deb
+	scripts/test-deb.sh $(BUILD)/deb/boxbench_$(VERSION)-1_amd64.deb
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +92,38 @@ int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n
 	}
 	if (*n == 0)
 		return bb_fail(err, 0, "%s: empty list", opt);
+	return 0;
+}
+
+const struct option cli_json_longopts[] = { { "json", no_argument, NULL, 'j' },
+	                                    { "help", no_argument, NULL, 'h' },
+	                                    { 0 } };
+
+int cli_json_opts(const char *cmd, int argc, char **argv, const char *usage, bool *as_json)
+{
+	int c;
+
+	*as_json = false;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", cli_json_longopts, NULL)) != -1) {
+		if (c == 'j')
+			*as_json = true;
+		else if (c == 'h')
+			return fputs(usage, stdout), BB_EXIT_OK;
+		else
+			return cli_bad_option(cmd, c, argv[optind - 1]);
+	}
+	return -1;
+}
+
+int cli_print_json(json_t *doc, FILE *f)
+{
+	int rc = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : -1;
+
+	json_decref(doc);
+	if (rc < 0 || fputc('\n', f) == EOF || fflush(f) != 0)
+		return -1;
 	return 0;
 }
 

@@ -3,8 +3,11 @@
 #ifndef BB_CLI_H
 #define BB_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
 
 #include "err.h"
 
@@ -23,6 +26,11 @@ struct command {
 	const char *usage; /* one line: the synopsis after `boxbench NAME` */
 	const char *summary;
 	int (*main)(int argc, char **argv); /* returns an exit code */
+	/* For the shell completion (cmd_completion.c), from the tables the parser uses: the
+	 * getopt_long table, or words() printing every option (run's option tables). */
+	const struct option *longopts;
+	void (*words)(FILE *out);
+	bool hidden; /* not listed by `boxbench --help` */
 };
 
 extern const struct command *const commands[];
@@ -36,6 +44,16 @@ int cli_size(const char *s, long long *bytes, struct bb_err *err);
 /* Split "a,b,c" into at most max items (pointers into a copy the caller frees via *buf). */
 int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
              struct bb_err *err);
+
+/* A command's --json output: doc (consumed) to f, 2-space indented, numbers with the 12
+ * significant digits results are written with, then a newline. -1 when it cannot be written. */
+int cli_print_json(json_t *doc, FILE *f);
+
+/* The options of a command whose one option is --json (show, doctor): the getopt table and
+ * its loop. Returns -1 to go on (*as_json set, optind at the first operand), else the exit
+ * code: the usage printed for --help, a one-line error for anything else. */
+extern const struct option cli_json_longopts[];
+int cli_json_opts(const char *cmd, int argc, char **argv, const char *usage, bool *as_json);
 
 /* Print "boxbench: CMD: message" on stderr and return code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...)

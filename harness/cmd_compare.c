@@ -23,25 +23,28 @@ struct cmp_table {
 
 struct cmp_opts {
 	struct compare_rule rule;
-	bool markdown, help;
+	bool markdown, json, help;
 	const char *base_path, *new_path;
 };
 
-enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_HELP };
+enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_JSON, OPT_HELP };
 
 static const struct option cmp_longopts[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "markdown", no_argument, NULL, OPT_MARKDOWN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
 
 static const char cmp_usage[] =
-    "usage: boxbench compare BASE NEW [--threshold PCT] [--alpha A] [--markdown]\n"
+    "usage: boxbench compare BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]\n"
     "  --threshold PCT  smallest change of a median that counts, in percent (default 5)\n"
     "  --alpha A        significance level of the one-sided Mann-Whitney test (default 0.01)\n"
     "  --markdown       a Markdown table (for a CI job summary or a PR comment)\n"
+    "  --json           the table as JSON: per series the verdict, both one-sided p-values,\n"
+    "                   the change with its 95% CI; host differences; the exit code's reason\n"
     "A series regressed when NEW is significantly worse (p < alpha) AND its median moved by\n"
     "more than the threshold in the bad direction. Exit 1 on any regression, 0 otherwise,\n"
     "2 on bad input.\n";
@@ -72,10 +75,15 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *e
 		case OPT_MARKDOWN:
 			o->markdown = true;
 			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
 		default:
 			return cli_option_error(c, argv[optind - 1], err);
 		}
 	}
+	if (o->markdown && o->json)
+		return bb_fail(err, 0, "--markdown and --json: pick one");
 	if (argc - optind != 2)
 		return bb_fail(err, 0,
 		               "expected two files, BASE and NEW (usage: boxbench compare BASE NEW "
@@ -93,17 +101,33 @@ static const char *cmp_str(json_t *obj, const char *key, const char *key2)
 	return s ? s : "?";
 }
 
-static int cmp_diff(char (*out)[256], int n, const char *what, const char *a, const char *b)
+/* One way the two results' machines differ. */
+struct cmp_diff {
+	char what[96], base[128], new_[128];
+};
+
+#define CMP_MAX_DIFFS 16
+
+static int cmp_diff(struct cmp_diff *out, int n, const char *what, const char *a, const char *b)
 {
-	if (!strcmp(a, b) || n >= 16)
+	if (!strcmp(a, b) || n >= CMP_MAX_DIFFS)
 		return n;
-	snprintf(out[n], sizeof(out[n]), "%s: \"%s\" -> \"%s\"", what, a, b);
+	snprintf(out[n].what, sizeof(out[n].what), "%s", what);
+	snprintf(out[n].base, sizeof(out[n].base), "%s", a);
+	snprintf(out[n].new_, sizeof(out[n].new_), "%s", b);
 	return n + 1;
+}
+
+static const char *cmp_diff_text(const struct cmp_diff *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: \"%s\" -> \"%s\"", d->what, d->base, d->new_);
+	return buf;
 }
 
 /* What differs between the machines (and accelerators) the two results come from: a
  * difference there can explain a change without any regression in the software. */
-static int cmp_host_diffs(const struct bb_result *a, const struct bb_result *b, char (*out)[256])
+static int cmp_host_diffs(const struct bb_result *a, const struct bb_result *b,
+                          struct cmp_diff *out)
 {
 	const char *keys[][2] = { { "cpu_model", NULL }, { "kernel", NULL }, { "kvm", "kind" } };
 	const char *names[] = { "cpu model", "kernel", "kvm kind" };
@@ -300,7 +324,7 @@ static void cmp_print_md_row(struct doc *d, const struct cmp_row *r)
 }
 
 static void cmp_md_warnings(struct doc *d, const struct bb_result *a, const struct bb_result *b,
-                            char (*diffs)[256], int ndiffs)
+                            const struct cmp_diff *diffs, int ndiffs)
 {
 	if (!a->complete || !b->complete) {
 		doc_para_begin(d, "info");
@@ -315,8 +339,9 @@ static void cmp_md_warnings(struct doc *d, const struct bb_result *a, const stru
 	doc_strong(d, "Warning");
 	doc_inline(d, ": the results come from different hosts:", false);
 	for (int i = 0; i < ndiffs; i++) {
+		char text[400];
 		doc_puts(d, i ? "; " : " ");
-		doc_literal(d, diffs[i]);
+		doc_literal(d, cmp_diff_text(&diffs[i], text, sizeof(text)));
 	}
 	doc_puts(d, ".");
 	doc_para_end(d);
@@ -324,7 +349,7 @@ static void cmp_md_warnings(struct doc *d, const struct bb_result *a, const stru
 
 static void cmp_print_markdown(struct doc *d, const struct cmp_table *t, const struct cmp_opts *o,
                                const struct bb_result *a, const struct bb_result *b,
-                               char (*diffs)[256], int ndiffs)
+                               const struct cmp_diff *diffs, int ndiffs)
 {
 	static const char *const heads[] = { "series",      "env",        "unit",
 		                             "base median", "new median", "change [95% CI]",
@@ -379,27 +404,141 @@ static void cmp_print_unmatched(const struct bb_result *x, const struct bb_resul
 	}
 }
 
-static void cmp_warn(const struct bb_result *a, const struct bb_result *b, char (*diffs)[256],
-                     int ndiffs)
+static void cmp_warn(const struct bb_result *a, const struct bb_result *b,
+                     const struct cmp_diff *diffs, int ndiffs)
 {
 	if (ndiffs)
 		fprintf(stderr,
 		        "boxbench: compare: WARNING: BASE and NEW come from different hosts; a "
 		        "difference may be the machine, not the change:\n");
-	for (int i = 0; i < ndiffs; i++)
-		fprintf(stderr, "boxbench: compare: WARNING:   %s\n", diffs[i]);
+	for (int i = 0; i < ndiffs; i++) {
+		char text[400];
+		fprintf(stderr, "boxbench: compare: WARNING:   %s\n",
+		        cmp_diff_text(&diffs[i], text, sizeof(text)));
+	}
 	if (!a->complete || !b->complete)
 		fprintf(stderr, "boxbench: compare: WARNING: %s is incomplete (interrupted run)\n",
 		        !a->complete ? "BASE" : "NEW");
+}
+
+/* The series of x that y lacks, as [{suite, metric, env}]. */
+static json_t *cmp_unmatched_json(const struct bb_result *x, const struct bb_result *y)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < x->nseries; i++) {
+		const struct bb_series *s = &x->series[i];
+		if (!results_series((struct bb_result *)y, s->suite, s->metric, s->env, false))
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "suite", s->suite,
+			                                     "metric", s->metric, "env", s->env));
+	}
+	return arr;
+}
+
+static json_t *cmp_side_json(const struct bb_series *s)
+{
+	return json_pack("{s:I, s:I, s:o}", "n", (json_int_t)s->n, "errors", (json_int_t)s->nerr,
+	                 "median", s->has_summary ? json_real(s->summary.median) : json_null());
+}
+
+/* One row: the text's columns, with both one-sided p-values and the test's details. */
+static json_t *cmp_row_json(const struct cmp_row *r)
+{
+	const struct compare_stat *st = &r->st;
+	bool tested = st->verdict != COMPARE_UNTESTED;
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b, s:b, s:s?}", "suite", r->base->suite,
+	    "metric", r->base->metric, "env", r->base->env, "unit", r->new_->unit, "better",
+	    better_name(r->new_->better), "base", cmp_side_json(r->base), "new",
+	    cmp_side_json(r->new_), "verdict", compare_verdict_key(st->verdict), "low_power",
+	    tested && (r->base->n < COMPARE_MIN_REPS || r->new_->n < COMPARE_MIN_REPS), "emulated",
+	    r->base->emulated || r->new_->emulated, "note", r->note[0] ? r->note : NULL);
+
+	if (!tested) {
+		json_object_set_new(o, "change", json_null());
+		json_object_set_new(o, "test", json_null());
+		return o;
+	}
+	json_object_set_new(o, "change",
+	                    json_pack("{s:f, s:[f, f]}", "relative", st->change, "ci95",
+	                              st->change_lo, st->change_hi));
+	json_object_set_new(o, "test",
+	                    json_pack("{s:s, s:f, s:f, s:f, s:b}", "name", "mann-whitney-u", "u",
+	                              st->mw.u, "p_worse", st->p_worse, "p_better", st->p_better,
+	                              "exact", st->mw.exact));
+	return o;
+}
+
+static json_t *cmp_diffs_json(const struct cmp_diff *diffs, int ndiffs)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < ndiffs; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "what", diffs[i].what,
+		                                     "base", diffs[i].base, "new", diffs[i].new_));
+	return arr;
+}
+
+static json_t *cmp_file_json(const struct bb_result *r, const char *path)
+{
+	return json_pack("{s:s, s:s, s:s, s:b}", "path", path, "id", r->id, "started_at",
+	                 r->started_at, "complete", r->complete);
+}
+
+/* Why compare exits with rc, in words a CI log can show. */
+static const char *cmp_exit_reason(const struct cmp_table *t)
+{
+	return t->regressions ? "regression: at least one series regressed"
+	                      : "ok: no series regressed";
+}
+
+static json_t *cmp_json(const struct cmp_table *t, const struct cmp_opts *o,
+                        const struct bb_result *a, const struct bb_result *b,
+                        const struct cmp_diff *diffs, int ndiffs, int rc)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; i < t->nrows; i++)
+		json_array_append_new(rows, cmp_row_json(&t->rows[i]));
+	return json_pack("{s:s, s:o, s:o, s:{s:f, s:f, s:s}, s:o, s:o, s:o, s:o, s:{s:I, s:I, "
+	                 "s:I, s:I}, s:i, s:s}",
+	                 "format", "boxbench-compare/1", "base", cmp_file_json(a, o->base_path),
+	                 "new", cmp_file_json(b, o->new_path), "rule", "alpha", o->rule.alpha,
+	                 "threshold", o->rule.threshold, "test", "one-sided Mann-Whitney U",
+	                 "host_differences", cmp_diffs_json(diffs, ndiffs), "series", rows,
+	                 "only_in_base", cmp_unmatched_json(a, b), "only_in_new",
+	                 cmp_unmatched_json(b, a), "counts", "compared", (json_int_t)t->nrows,
+	                 "regressions", (json_int_t)t->regressions, "improvements",
+	                 (json_int_t)t->improvements, "untested", (json_int_t)t->untested,
+	                 "exit_code", rc, "exit_reason", cmp_exit_reason(t));
+}
+
+static void cmp_print(const struct cmp_table *t, const struct cmp_opts *o,
+                      const struct bb_result *a, const struct bb_result *b,
+                      const struct cmp_diff *diffs, int ndiffs)
+{
+	struct doc md = { .f = stdout, .fmt = DOC_MARKDOWN };
+
+	if (o->markdown) {
+		cmp_print_markdown(&md, t, o, a, b, diffs, ndiffs);
+	} else {
+		printf("base: %s  %s  (%s)\nnew:  %s  %s  (%s)\n", a->id, a->started_at,
+		       o->base_path, b->id, b->started_at, o->new_path);
+		cmp_print_text(t, o, stdout);
+	}
+	cmp_print_unmatched(a, b, "only in base", o->markdown ? &md : NULL, stdout);
+	cmp_print_unmatched(b, a, "only in new", o->markdown ? &md : NULL, stdout);
+	printf("\n%zu regression%s, %zu improvement%s, %zu untested in %zu series compared\n",
+	       t->regressions, t->regressions == 1 ? "" : "s", t->improvements,
+	       t->improvements == 1 ? "" : "s", t->untested, t->nrows);
 }
 
 static int cmp_report(const struct bb_result *a, const struct bb_result *b,
                       const struct cmp_opts *o)
 {
 	struct cmp_table t = { 0 };
-	struct doc md = { .f = stdout, .fmt = DOC_MARKDOWN };
-	char diffs[16][256];
-	int ndiffs = cmp_host_diffs(a, b, diffs);
+	struct cmp_diff diffs[CMP_MAX_DIFFS];
+	int ndiffs = cmp_host_diffs(a, b, diffs), rc;
 
 	if (cmp_build(a, b, &o->rule, &t) < 0)
 		return cli_error("compare", BB_EXIT_FAIL, "out of memory");
@@ -411,20 +550,13 @@ static int cmp_report(const struct bb_result *a, const struct bb_result *b,
 		    o->base_path, o->new_path);
 	}
 	cmp_warn(a, b, diffs, ndiffs);
-	if (o->markdown) {
-		cmp_print_markdown(&md, &t, o, a, b, diffs, ndiffs);
-	} else {
-		printf("base: %s  %s  (%s)\nnew:  %s  %s  (%s)\n", a->id, a->started_at,
-		       o->base_path, b->id, b->started_at, o->new_path);
-		cmp_print_text(&t, o, stdout);
-	}
-	cmp_print_unmatched(a, b, "only in base", o->markdown ? &md : NULL, stdout);
-	cmp_print_unmatched(b, a, "only in new", o->markdown ? &md : NULL, stdout);
-	printf("\n%zu regression%s, %zu improvement%s, %zu untested in %zu series compared\n",
-	       t.regressions, t.regressions == 1 ? "" : "s", t.improvements,
-	       t.improvements == 1 ? "" : "s", t.untested, t.nrows);
+	rc = t.regressions ? BB_EXIT_FAIL : BB_EXIT_OK;
+	if (!o->json)
+		cmp_print(&t, o, a, b, diffs, ndiffs);
+	else if (cli_print_json(cmp_json(&t, o, a, b, diffs, ndiffs, rc), stdout) < 0)
+		rc = cli_error("compare", BB_EXIT_USAGE, "--json: cannot write the output");
 	free(t.rows);
-	return t.regressions ? BB_EXIT_FAIL : BB_EXIT_OK;
+	return rc;
 }
 
 static int compare_main(int argc, char **argv)
@@ -452,7 +584,8 @@ static int compare_main(int argc, char **argv)
 
 const struct command cmd_compare = {
 	.name = "compare",
-	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown]",
+	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]",
 	.summary = "test two results for regressions (exit 1 on any)",
 	.main = compare_main,
+	.longopts = cmp_longopts,
 };

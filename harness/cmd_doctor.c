@@ -121,12 +121,16 @@ static int doctor_stale(bool clean)
 	return BB_EXIT_OK;
 }
 
+static const struct option doctor_longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "clean", no_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int doctor_main(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
-		                                  { "clean", no_argument, NULL, 'c' },
-		                                  { "help", no_argument, NULL, 'h' },
-		                                  { 0 } };
+
 	struct bb_env_opts opts;
 	struct bb_host host;
 	struct bb_err err = { 0 };
@@ -135,7 +139,7 @@ static int doctor_main(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", doctor_longopts, NULL)) != -1) {
 		if (c == 'j')
 			as_json = true;
 		else if (c == 'c')
@@ -160,9 +164,8 @@ static int doctor_main(int argc, char **argv)
 	if (as_json) {
 		json_t *doc = json_pack("{s:o, s:o, s:o}", "host", host_to_json(&host),
 		                        "environments", envs, "images", images);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(doc);
+		if (cli_print_json(doc, stdout) < 0)
+			return cli_error("doctor", BB_EXIT_FAIL, "--json: cannot write the output");
 	} else {
 		doctor_print(&host, envs, images);
 		json_decref(envs);
@@ -176,4 +179,5 @@ const struct command cmd_doctor = {
 	.usage = "[--json] [--clean]",
 	.summary = "what can run here, and why not; what killed runs left (--clean removes it)",
 	.main = doctor_main,
+	.longopts = doctor_longopts,
 };

@@ -1,5 +1,5 @@
-/* boxbench export FILE --format csv|bmf|gab|gbench: a result for spreadsheets and CI benchmark
- * trackers (formats in export.h). */
+/* boxbench export FILE --format csv|bmf|gab|gbench|hyperfine: a result for spreadsheets and CI
+ * benchmark trackers (formats in export.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,28 +14,35 @@
 #include "export.h"
 #include "outfile.h"
 
-enum { OPT_FORMAT = 256, OPT_ENV, OPT_BETTER, OPT_HELP };
+enum { OPT_FORMAT = 256, OPT_ENV, OPT_BETTER, OPT_AGGREGATES, OPT_HELP };
 
 static const struct option exp_longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "better", required_argument, NULL, OPT_BETTER },
+	{ "aggregates-only", no_argument, NULL, OPT_AGGREGATES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
 
 static const char exp_usage[] =
-    "usage: boxbench export FILE --format csv|bmf|gab|gbench [-o OUT] [--env ENV]\n"
-    "                       [--better lower|higher]\n"
-    "  --format F       csv: one row per sample; bmf: Bencher Metric Format (one environment\n"
-    "                   = one testbed per document); gab: github-action-benchmark custom\n"
-    "                   format (one direction per document); gbench: Google Benchmark JSON\n"
-    "  -o, --output OUT write OUT (replaced atomically) instead of stdout\n"
-    "  --env ENV        only this environment (bmf needs one when the file holds several)\n"
-    "  --better DIR     gab: export the lower-is-better series (default; tool\n"
-    "                   customSmallerIsBetter) or the higher-is-better ones\n"
-    "                   (customBiggerIsBetter)\n";
+    "usage: boxbench export FILE --format csv|bmf|gab|gbench|hyperfine [-o OUT] [--env ENV]\n"
+    "                       [--better lower|higher] [--aggregates-only]\n"
+    "  --format F        csv: one row per sample, failed ones too, values also in base units\n"
+    "                    (s, bytes, ops/s, bytes/s); bmf: Bencher Metric Format (one\n"
+    "                    environment = one testbed per document; latency in ns, throughput\n"
+    "                    in ops/s, file-size in bytes); gab: github-action-benchmark custom\n"
+    "                    format (one direction per document); gbench: Google Benchmark JSON\n"
+    "                    (ns); hyperfine: hyperfine's --export-json (s)\n"
+    "  -o, --output OUT  write OUT (replaced atomically) instead of stdout\n"
+    "  --env ENV         only this environment (bmf needs one when the file holds several)\n"
+    "  --better DIR      gab: export the lower-is-better series (default; tool\n"
+    "                    customSmallerIsBetter) or the higher-is-better ones\n"
+    "                    (customBiggerIsBetter): two files, two action steps with different\n"
+    "                    `name:` inputs\n"
+    "  --aggregates-only gbench: mean, median, stddev, cv per series, not every repetition\n"
+    "                    (like --benchmark_report_aggregates_only)\n";
 
 struct exp_cli {
 	struct export_opts opts;
@@ -53,6 +60,8 @@ static int exp_parse_opt(int c, const char *arg, struct exp_cli *cli, struct bb_
 		return cli->out = arg, 0;
 	case OPT_ENV:
 		return cli->opts.env = arg, 0;
+	case OPT_AGGREGATES:
+		return cli->opts.aggregates_only = true, 0;
 	case OPT_BETTER:
 		if (strcmp(arg, "lower") && strcmp(arg, "higher"))
 			return bb_fail(err, 0, "--better: expected lower or higher, got '%s'", arg);
@@ -82,9 +91,11 @@ static int exp_parse(int argc, char **argv, struct exp_cli *cli, struct bb_err *
 	if (argc - optind != 1)
 		return bb_fail(err, 0,
 		               "expected one FILE (usage: boxbench export FILE --format "
-		               "csv|bmf|gab|gbench [-o OUT])");
+		               "csv|bmf|gab|gbench|hyperfine [-o OUT])");
 	if (!cli->have_format)
-		return bb_fail(err, 0, "missing --format csv|bmf|gab|gbench");
+		return bb_fail(err, 0, "missing --format csv|bmf|gab|gbench|hyperfine");
+	if (cli->opts.aggregates_only && cli->opts.format != EXPORT_GBENCH)
+		return bb_fail(err, 0, "--aggregates-only is for --format gbench");
 	cli->file = argv[optind];
 	return 0;
 }
@@ -150,9 +161,11 @@ static int export_main(int argc, char **argv)
 		        cli.opts.better == BB_LOWER ? "higher" : "lower");
 	else if (left)
 		fprintf(stderr,
-		        "boxbench: export: %zu series not in a time unit left out (Google "
-		        "Benchmark JSON holds times; use csv or bmf for them)\n",
-		        left);
+		        "boxbench: export: %zu series not in a time unit left out (%s holds "
+		        "times; use csv or bmf for them)\n",
+		        left,
+		        cli.opts.format == EXPORT_GBENCH ? "Google Benchmark JSON"
+		                                         : "hyperfine JSON");
 	rc = BB_EXIT_OK;
 out:
 	results_free(&res);
@@ -161,7 +174,10 @@ out:
 
 const struct command cmd_export = {
 	.name = "export",
-	.usage = "FILE --format csv|bmf|gab|gbench [-o OUT] [--env ENV] [--better lower|higher]",
-	.summary = "a result as CSV, Bencher BMF, github-action-benchmark or Google Benchmark JSON",
+	.usage = "FILE --format csv|bmf|gab|gbench|hyperfine [-o OUT] [--env ENV] [--better "
+	         "lower|higher] [--aggregates-only]",
+	.summary = "a result as CSV, Bencher BMF, github-action-benchmark, Google Benchmark or "
+	           "hyperfine JSON",
 	.main = export_main,
+	.longopts = exp_longopts,
 };

@@ -38,13 +38,15 @@ struct hist {
 	struct hist_key *keys;
 	size_t nkeys;
 	const char *dir;
-	bool help;
+	bool help, json, dir_given;
 	char tmpl[PATH_MAX];
 };
 
 static const char hist_usage[] =
-    "usage: boxbench history FILE... [-o DIR]\n"
+    "usage: boxbench history FILE... [-o DIR] [--json]\n"
     "  -o, --output DIR  where charts and history.md go (default history/)\n"
+    "  --json            every series' points and the latest change points as JSON on\n"
+    "                    stdout; no files unless -o is given too\n"
     "Orders the results by started_at; for every (suite, metric, env) writes DIR/<series>.svg\n"
     "and .png (median with its 95% CI band, change points marked) and the data behind it\n"
     "(.dat), and DIR/history.md with the latest change points: consecutive results whose\n"
@@ -397,29 +399,37 @@ static int hist_write_md(const struct hist *h, struct bb_err *err)
 }
 
 /* 0 with the options (h->help: print the usage and stop), or -1 with the usage error. */
+static const struct option hist_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int hist_parse(int argc, char **argv, struct hist *h, struct bb_err *err)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c;
 
 	opterr = 0;
 	optind = 1;
 	h->dir = "history";
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", hist_longopts, NULL)) != -1) {
 		if (c == 'h') {
 			h->help = true;
 			return 0;
 		}
+		if (c == 'j') {
+			h->json = true;
+			continue;
+		}
 		if (c != 'o')
 			return cli_option_error(c, argv[optind - 1], err);
 		h->dir = optarg;
+		h->dir_given = true;
 	}
 	if (optind >= argc)
-		return bb_fail(err, 0, "missing FILE (usage: boxbench history FILE... [-o DIR])");
+		return bb_fail(err, 0,
+		               "missing FILE (usage: boxbench history FILE... [-o DIR] [--json])");
 	return 0;
 }
 
@@ -458,6 +468,69 @@ static void hist_free(struct hist *h)
 	free(h->res);
 }
 
+/* Charts and history.md into h->dir; an exit code. */
+static int hist_files(struct hist *h)
+{
+	struct bb_err err = { 0 };
+	int rc;
+
+	if (mkdir(h->dir, 0755) < 0 && errno != EEXIST)
+		return cli_error("history", BB_EXIT_WRITE, "mkdir %s: %s", h->dir, strerror(errno));
+	rc = hist_charts(h);
+	if (hist_write_md(h, &err) < 0)
+		return cli_error("history", BB_EXIT_WRITE, "%s", err.msg);
+	fprintf(stderr, "boxbench: history: %zu results, %zu series: wrote %s/history.md\n",
+	        h->nres, h->nkeys, h->dir);
+	return rc;
+}
+
+static json_t *hist_point_json(const struct hist_point *p)
+{
+	const struct compare_stat *st = &p->st;
+	const struct bb_summary *m = &p->s->summary;
+	bool tested = st->verdict != COMPARE_UNTESTED;
+	json_t *o = json_pack("{s:s, s:s, s:I, s:f, s:[f, f]}", "result_id", p->res->id,
+	                      "started_at", p->res->started_at, "n", (json_int_t)m->n, "median",
+	                      m->median, "ci95", m->ci_lo, m->ci_hi);
+
+	json_object_set_new(o, "change",
+	                    tested ? json_pack("{s:f, s:[f, f], s:f, s:f}", "relative", st->change,
+	                                       "ci95", st->change_lo, st->change_hi, "p_worse",
+	                                       st->p_worse, "p_better", st->p_better)
+	                           : json_null());
+	json_object_set_new(o, "verdict", json_string(compare_verdict_key(st->verdict)));
+	return o;
+}
+
+static json_t *hist_key_json(const struct hist_key *k)
+{
+	const struct bb_series *s = k->first;
+	json_t *pts = json_array();
+
+	for (size_t i = 0; i < k->npts; i++)
+		json_array_append_new(pts, hist_point_json(&k->pts[i]));
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "suite", s->suite, "metric", s->metric,
+	    "env", s->env, "unit", s->unit, "better", better_name(s->better), "emulated",
+	    s->emulated, "points", pts, "latest_change",
+	    k->last_change > 0 ? json_string(k->pts[k->last_change].res->id) : json_null());
+}
+
+static json_t *hist_json(const struct hist *h)
+{
+	json_t *results = json_array(), *series = json_array();
+
+	for (size_t i = 0; i < h->nres; i++)
+		json_array_append_new(results, json_pack("{s:s, s:s, s:b}", "id", h->res[i].id,
+		                                         "started_at", h->res[i].started_at,
+		                                         "complete", h->res[i].complete));
+	for (size_t i = 0; i < h->nkeys; i++)
+		json_array_append_new(series, hist_key_json(&h->keys[i]));
+	return json_pack("{s:s, s:{s:f, s:f}, s:o, s:o}", "format", "boxbench-history/1", "rule",
+	                 "alpha", COMPARE_ALPHA_DEFAULT, "threshold", COMPARE_THRESHOLD_DEFAULT,
+	                 "results", results, "series", series);
+}
+
 static int history_main(int argc, char **argv)
 {
 	struct hist h = { 0 };
@@ -473,10 +546,6 @@ static int history_main(int argc, char **argv)
 		               err.msg);
 		goto out;
 	}
-	if (mkdir(h.dir, 0755) < 0 && errno != EEXIST) {
-		rc = cli_error("history", BB_EXIT_WRITE, "mkdir %s: %s", h.dir, strerror(errno));
-		goto out;
-	}
 	if (hist_collect(&h) < 0) {
 		rc = cli_error("history", BB_EXIT_FAIL, "out of memory");
 		goto out;
@@ -487,12 +556,11 @@ static int history_main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < h.nkeys; i++)
 		hist_changes(&h.keys[i]);
-	rc = hist_charts(&h);
-	if (hist_write_md(&h, &err) < 0)
-		rc = cli_error("history", BB_EXIT_WRITE, "%s", err.msg);
-	else
-		fprintf(stderr, "boxbench: history: %zu results, %zu series: wrote %s/history.md\n",
-		        h.nres, h.nkeys, h.dir);
+	rc = BB_EXIT_OK;
+	if (h.json && cli_print_json(hist_json(&h), stdout) < 0)
+		rc = cli_error("history", BB_EXIT_FAIL, "--json: cannot write the output");
+	if (!h.json || h.dir_given)
+		rc = hist_files(&h) ?: rc;
 out:
 	hist_free(&h);
 	return rc;
@@ -500,7 +568,8 @@ out:
 
 const struct command cmd_history = {
 	.name = "history",
-	.usage = "FILE... [-o DIR]",
+	.usage = "FILE... [-o DIR] [--json]",
 	.summary = "trends over many results: charts and change points",
 	.main = history_main,
+	.longopts = hist_longopts,
 };

@@ -8,11 +8,12 @@
 
 #define REPORT_USAGE "boxbench report FILE [-o DIR]"
 
+static const struct option longopts[] = { { "output", required_argument, NULL, 'o' },
+	                                  { "help", no_argument, NULL, 'h' },
+	                                  { NULL, 0, NULL, 0 } };
+
 static int report_main(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "output", required_argument, NULL, 'o' },
-		                                  { "help", no_argument, NULL, 'h' },
-		                                  { NULL, 0, NULL, 0 } };
 	struct report_opts o = { .dir = "report" };
 	struct report_outcome out;
 	struct bb_result res;
@@ -59,4 +60,5 @@ const struct command cmd_report = {
 	.usage = "FILE [-o DIR]",
 	.summary = "report.md, index.html and charts of a result",
 	.main = report_main,
+	.longopts = longopts,
 };

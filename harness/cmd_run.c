@@ -847,7 +847,19 @@ out:
 	return rc;
 }
 
+/* The completion's words: the same tables the parser reads. */
+static void run_words(FILE *out)
+{
+	struct run_cli cli = { 0 };
+	struct bb_run run = { 0 };
+	struct bb_opt_group groups[1 + BB_MAX_ENVS + BB_MAX_SUITES];
+
+	opttab_words(out, groups,
+	             run_groups(&cli, &run, groups, sizeof(groups) / sizeof(groups[0])));
+}
+
 const struct command cmd_run = {
+	.words = run_words,
 	.name = "run",
 	.usage = "[--envs LIST] [--suites LIST] [--reps N] [--warmup N] [--quick] [-o FILE]",
 	.summary = "measure suites in environments, write a result file",

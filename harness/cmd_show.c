@@ -127,28 +127,96 @@ void show_table(const struct bb_result *res, FILE *f)
 	show_errors(res, f);
 }
 
+static json_t *show_pair(double lo, double hi)
+{
+	return json_pack("[f, f]", lo, hi);
+}
+
+/* One row of the table: the same columns, numbers unrounded. */
+static json_t *show_series_json(const struct bb_series *s)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:b, s:I}", "suite", s->suite,
+	                      "metric", s->metric, "env", s->env, "unit", s->unit, "better",
+	                      better_name(s->better), "accel", s->accel[0] ? s->accel : NULL,
+	                      "emulated", s->emulated, "errors", (json_int_t)s->nerr);
+
+	json_object_set_new(o, "n", json_integer(s->has_summary ? (json_int_t)s->summary.n : 0));
+	json_object_set_new(o, "median",
+	                    s->has_summary ? json_real(s->summary.median) : json_null());
+	json_object_set_new(o, "ci95",
+	                    s->has_summary ? show_pair(s->summary.ci_lo, s->summary.ci_hi)
+	                                   : json_null());
+	json_object_set_new(o, "p95", s->has_summary ? json_real(s->summary.p95) : json_null());
+	json_object_set_new(o, "vs_native",
+	                    s->has_vs ? json_pack("{s:f, s:o}", "ratio", s->vs_ratio, "ci95",
+	                                          show_pair(s->vs_lo, s->vs_hi))
+	                              : json_null());
+	return o;
+}
+
+static json_t *show_errors_json(const struct bb_result *res)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		const struct bb_series *s = &res->series[i];
+		for (size_t j = 0; j < s->nerr; j++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i, s:s}", "suite",
+			                                     s->suite, "metric", s->metric, "env",
+			                                     s->env, "rep", s->errors[j].rep,
+			                                     "reason", s->errors[j].reason));
+	}
+	return arr;
+}
+
+json_t *show_json(const struct bb_result *res)
+{
+	char host[512];
+	json_t *series = json_array();
+
+	for (size_t i = 0; i < res->nseries; i++)
+		json_array_append_new(series, show_series_json(&res->series[i]));
+	return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s, s:o, s:o*, s:o*, s:o}", "format",
+	                 "boxbench-show/1", "id", res->id, "started_at", res->started_at,
+	                 "finished_at", res->finished_at[0] ? res->finished_at : NULL, "complete",
+	                 res->complete, "host", host_line(res, host, sizeof(host)), "series",
+	                 series, "isolation", isolation_to_json(res), "limits", limits_to_json(res),
+	                 "errors", show_errors_json(res));
+}
+
+static const char show_usage[] = "usage: boxbench show FILE [--json]\n"
+                                 "  --json  the table as JSON (keys in README, \"--json\")\n";
+
 static int show_main(int argc, char **argv)
 {
 	struct bb_result res;
 	struct bb_err err = { 0 };
+	bool as_json;
+	int rc = cli_json_opts("show", argc, argv, show_usage, &as_json);
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return puts("usage: boxbench show FILE"), BB_EXIT_OK;
-	if (argc != 2 || argv[1][0] == '-')
+	if (rc >= 0)
+		return rc;
+	rc = BB_EXIT_OK;
+	if (argc - optind != 1)
 		return cli_error("show", BB_EXIT_USAGE,
-		                 argc < 2
-		                     ? "missing FILE (usage: boxbench show FILE)"
-		                     : "expected exactly one FILE (usage: boxbench show FILE)");
-	if (results_read(argv[1], &res, &err) < 0)
+		                 optind >= argc
+		                     ? "missing FILE (usage: boxbench show FILE [--json])"
+		                     : "expected exactly one FILE (usage: boxbench show "
+		                       "FILE [--json])");
+	if (results_read(argv[optind], &res, &err) < 0)
 		return cli_error("show", BB_EXIT_USAGE, "%s", err.msg);
-	show_table(&res, stdout);
+	if (!as_json)
+		show_table(&res, stdout);
+	else if (cli_print_json(show_json(&res), stdout) < 0)
+		rc = cli_error("show", BB_EXIT_FAIL, "--json: cannot write the output");
 	results_free(&res);
-	return BB_EXIT_OK;
+	return rc;
 }
 
 const struct command cmd_show = {
 	.name = "show",
-	.usage = "FILE",
+	.usage = "FILE [--json]",
 	.summary = "a result's summary table",
 	.main = show_main,
+	.longopts = cli_json_longopts,
 };

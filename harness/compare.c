@@ -201,6 +201,16 @@ const char *compare_verdict_name(enum compare_verdict v)
 	return "untested";
 }
 
+const char *compare_verdict_key(enum compare_verdict v)
+{
+	static const char *const keys[] = { [COMPARE_SAME] = "same",
+		                            [COMPARE_REGRESSION] = "regression",
+		                            [COMPARE_IMPROVEMENT] = "improvement",
+		                            [COMPARE_UNTESTED] = "untested" };
+
+	return (unsigned)v < sizeof(keys) / sizeof(keys[0]) ? keys[v] : "untested";
+}
+
 unsigned long compare_seed(const struct bb_result *new_)
 {
 	json_t *s = json_object_get(new_->config, "seed");

@@ -86,6 +86,8 @@ int compare_samples(const double *base, size_t nb, const double *new_, size_t nn
                     struct compare_stat *out, struct bb_err *err);
 
 const char *compare_verdict_name(enum compare_verdict v);
+/* The verdict as a stable lower-case key for --json: same, regression, improvement, untested. */
+const char *compare_verdict_key(enum compare_verdict v);
 
 /* The bootstrap seed for comparing two results: NEW's recorded config.seed, else 1. */
 unsigned long compare_seed(const struct bb_result *new_);

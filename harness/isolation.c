@@ -435,3 +435,65 @@ void limits_show(const struct bb_result *res, FILE *f)
 		if (rows[i].detail[0])
 			fprintf(f, "  %s %s: %s\n", rows[i].env, rows[i].limit, rows[i].detail);
 }
+
+static json_t *iso_hidden_json(const struct bb_result *res, const char **keys, size_t nk,
+                               const char **envs, size_t ne)
+{
+	json_t *arr = json_array();
+
+	for (size_t e = 0; e < ne; e++)
+		for (size_t k = 0; k < nk; k++) {
+			json_t *v = isolation_fact(res, ISO_SUITE, envs[e], keys[k]);
+			if (isolation_cell(res, envs[e], keys[k]) == ISO_HIDDEN &&
+			    json_is_string(v) && strchr(json_string_value(v), ':'))
+				json_array_append_new(
+				    arr, json_pack("{s:s, s:s, s:s}", "env", envs[e], "fact",
+				                   keys[k], "reason", json_string_value(v)));
+		}
+	return arr;
+}
+
+json_t *isolation_to_json(const struct bb_result *res)
+{
+	const char *keys[MAX_KEYS], *envs[MAX_ENVS];
+	size_t nk = isolation_keys(res, keys, MAX_KEYS), ne = isolation_envs(res, envs, MAX_ENVS);
+	bool host = isolation_fact(res, ISO_SUITE, ISO_HOST, NULL) != NULL;
+	json_t *facts = json_array();
+
+	if (!nk || !ne) {
+		json_decref(facts);
+		return NULL;
+	}
+	for (size_t k = 0; k < nk; k++) {
+		json_t *cells = json_object();
+		json_t *ref = isolation_fact(res, ISO_SUITE,
+		                             host ? ISO_HOST : results_reference(res), keys[k]);
+		for (size_t e = 0; e < ne; e++)
+			json_object_set_new(
+			    cells, envs[e],
+			    json_string(iso_cell_name(isolation_cell(res, envs[e], keys[k]))));
+		json_array_append_new(facts, json_pack("{s:s, s:O?, s:o}", "fact", keys[k],
+		                                       "reference", ref, "cells", cells));
+	}
+	return json_pack("{s:s, s:o, s:o}", "against", host ? "host" : "native", "facts", facts,
+	                 "hidden", iso_hidden_json(res, keys, nk, envs, ne));
+}
+
+json_t *limits_to_json(const struct bb_result *res)
+{
+	struct limits_row rows[3 * MAX_ENVS];
+	size_t n = limits_rows(res, rows, 3 * MAX_ENVS);
+	json_t *arr = json_array();
+
+	if (!n) {
+		json_decref(arr);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "env",
+		                                     rows[i].env, "limit", rows[i].limit, "set",
+		                                     rows[i].set, "seen", rows[i].seen, "measured",
+		                                     rows[i].measured, "enforced", rows[i].enforced,
+		                                     "detail", rows[i].detail));
+	return arr;
+}

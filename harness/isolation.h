@@ -80,4 +80,11 @@ size_t limits_rows(const struct bb_result *res, struct limits_row *rows, size_t 
 void isolation_show(const struct bb_result *res, FILE *f);
 void limits_show(const struct bb_result *res, FILE *f);
 
+/* `show --json`: the same tables as JSON; NULL for a result without them.
+ * isolation: {against: "host"|"native", facts: [{fact, reference, cells: {ENV: cell}}],
+ *             hidden: [{env, fact, reason}]}
+ * limits:    [{env, limit, set, seen, measured, enforced, detail}] */
+json_t *isolation_to_json(const struct bb_result *res);
+json_t *limits_to_json(const struct bb_result *res);
+
 #endif

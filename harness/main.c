@@ -9,6 +9,7 @@ extern const struct command cmd_report;
 extern const struct command cmd_compare;
 extern const struct command cmd_history;
 extern const struct command cmd_export;
+extern const struct command cmd_completion;
 
 /* The subcommand table: adding a subcommand is adding its file and one line here. */
 /* clang-format off */
@@ -20,6 +21,7 @@ const struct command *const commands[] = {
 	&cmd_compare,
 	&cmd_history,
 	&cmd_export,
+	&cmd_completion,
 	NULL,
 };
 /* clang-format on */
@@ -28,7 +30,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: boxbench COMMAND [options]\n\ncommands:\n", f);
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+		if (!commands[i]->hidden)
+			fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n`boxbench COMMAND --help` for a command's options.\n"
 	      "exit codes: 0 ok, 1 samples failed / regression, 2 bad usage or input,\n"
 	      "            3 environment unavailable, 130 interrupted\n",

@@ -211,6 +211,21 @@ static void opttab_help_line(FILE *out, const struct bb_option *o)
 	fprintf(out, "  %-22s %s\n", left, o->help ? o->help : "");
 }
 
+void opttab_words(FILE *out, const struct bb_opt_group *groups, size_t ngroups)
+{
+	struct opttab t;
+	struct bb_err err;
+
+	if (opttab_build(&t, groups, ngroups, &err) < 0)
+		return;
+	for (size_t i = 0; i < t.n; i++) {
+		if (t.v[i].opt->short_name)
+			fprintf(out, "-%c\n", t.v[i].opt->short_name);
+		fprintf(out, "--%s\n", t.v[i].opt->name);
+	}
+	fputs("--help\n", out);
+}
+
 void opttab_help(FILE *out, const char *usage, const struct bb_opt_group *groups, size_t ngroups)
 {
 	struct opttab t;

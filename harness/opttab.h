@@ -60,6 +60,10 @@ struct bb_opt_group {
 int opttab_parse(const struct bb_opt_group *groups, size_t ngroups, int argc, char **argv,
                  bool *help, struct bb_err *err);
 
+/* Every option of the groups, each once, as the words a shell completes ("--reps", "-o"),
+ * one per line, then "--help". */
+void opttab_words(FILE *out, const struct bb_opt_group *groups, size_t ngroups);
+
 /* "usage: LINE" then every group's options, each once. */
 void opttab_help(FILE *out, const char *usage, const struct bb_opt_group *groups, size_t ngroups);
 

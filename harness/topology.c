@@ -15,8 +15,21 @@ static unsigned long long cache_size(hwloc_topology_t topo, hwloc_obj_type_t typ
 	return o && o->attr ? (unsigned long long)o->attr->cache.size : 0;
 }
 
+/* How many processing units share the first cache of a type (Google Benchmark's
+ * num_sharing). */
+static int cache_sharing(hwloc_topology_t topo, hwloc_obj_type_t type)
+{
+	hwloc_obj_t o = hwloc_get_obj_by_type(topo, type, 0);
+	int n = o && o->cpuset ? hwloc_bitmap_weight(o->cpuset) : 0;
+
+	return n < 0 ? 0 : n;
+}
+
 static void topology_caches(hwloc_topology_t topo, struct bb_topology *t)
 {
+	t->l1d_sharing = cache_sharing(topo, HWLOC_OBJ_L1CACHE);
+	t->l2_sharing = cache_sharing(topo, HWLOC_OBJ_L2CACHE);
+	t->l3_sharing = cache_sharing(topo, HWLOC_OBJ_L3CACHE);
 	t->l1d_bytes = cache_size(topo, HWLOC_OBJ_L1CACHE);
 	t->l2_bytes = cache_size(topo, HWLOC_OBJ_L2CACHE);
 	t->l3_bytes = cache_size(topo, HWLOC_OBJ_L3CACHE);
@@ -81,6 +94,10 @@ json_t *topology_to_json(const struct bb_topology *t)
 	                      (json_int_t)t->l2_bytes, "l3", (json_int_t)t->l3_bytes, "llc",
 	                      (json_int_t)t->llc_bytes, "pinned_pu", t->pinned_pu);
 
+	if (o)
+		json_object_set_new(o, "cache_sharing",
+		                    json_pack("{s:i, s:i, s:i}", "l1d", t->l1d_sharing, "l2",
+		                              t->l2_sharing, "l3", t->l3_sharing));
 	if (o)
 		json_object_set_new(o, "harness_pu",
 		                    t->harness_pu >= 0 ? json_integer(t->harness_pu) : json_null());

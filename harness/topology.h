@@ -9,7 +9,8 @@
 struct bb_topology {
 	int packages, cores, pus, numa_nodes;
 	unsigned long long l1d_bytes, l2_bytes, l3_bytes, llc_bytes;
-	int pinned_pu;  /* OS index of the PU the workloads run on */
+	int l1d_sharing, l2_sharing, l3_sharing; /* PUs sharing one such cache, 0 = none */
+	int pinned_pu;                           /* OS index of the PU the workloads run on */
 	int harness_pu; /* OS index of the PU the harness runs on (-1: same, single PU) */
 };
 

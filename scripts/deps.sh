@@ -30,6 +30,9 @@ syslinux-common
 fdisk
 clang
 libclang-rt-14-dev
+python3-jsonschema
+scdoc
+debhelper
 "
 
 missing=""

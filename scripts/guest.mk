@@ -29,9 +29,22 @@ $(GUEST_INITRD): scripts/mkinitramfs.sh $(BUILD)/boxbench-init $(BUILD)/boxbench
 # An installed boxbench looks for the guest where it finds boxbench-load (its libexec dir).
 .PHONY: install-guest
 install: install-guest
+# The kernel is Debian's, unmodified: its package, version and copyright (GPL-2) go along,
+# and its source is Debian's `linux` source package of that version.
 install-guest: $(GUEST_KERNEL) $(GUEST_INITRD)
-	install -d $(DESTDIR)$(PREFIX)/libexec/boxbench/guest
+	install -d $(DESTDIR)$(PREFIX)/libexec/boxbench/guest $(DESTDIR)$(PREFIX)/share/doc/boxbench
 	install -m 644 $(GUEST_KERNEL) $(GUEST_INITRD) $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
+	install -m 644 $(GUEST_DIR)/kernel.version $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
+	install -m 644 $(GUEST_DIR)/kernel/usr/share/doc/linux-image-*/copyright \
+		$(DESTDIR)$(PREFIX)/share/doc/boxbench/guest-kernel.copyright
+	set -- $$(cat $(GUEST_DIR)/kernel.version); \
+	printf '%s\n' "The VM guest's kernel (libexec/boxbench/guest/vmlinux) is Debian's $$1" \
+		"version $$2, unmodified (uncompressed from its vmlinuz). Source: Debian's linux" \
+		"source package, version $$2 (apt-get source linux=$$2, or" \
+		"https://snapshot.debian.org/package/linux/$$2/). Licence: GPL-2, see" \
+		"guest-kernel.copyright. The initramfs holds boxbench-init, boxbench-load and" \
+		"the kernel's virtio modules." \
+		> $(DESTDIR)$(PREFIX)/share/doc/boxbench/guest-kernel.source
 
 # Root file system images (launchers/image.h) for `boxbench run --image NAME`: built only when
 # asked (`make image-debian`: debootstrap from Debian's archive, about 30 s and 200 MB), then

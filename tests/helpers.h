@@ -134,12 +134,27 @@ static inline int integration_setup(const char *tag, char *dir, size_t dirlen, c
 	return mkdtemp(dir) ? 0 : -1;
 }
 
-static inline int remove_tree(const char *dir)
+/* Every boxbench result a test wrote under dir must validate against the published schema
+ * (results/boxbench-1.schema.json, with scripts/validate-result.sh: python3-jsonschema); other
+ * JSON, and files that are not JSON (bad input written on purpose), are skipped. Run from the
+ * repository's top directory, as `make test` does. */
+static inline int validate_results_in(const char *dir)
 {
 	char cmd[4200];
 
+	snprintf(cmd, sizeof(cmd), "scripts/validate-result.sh --in '%s' >&2", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The scratch tree of a test, after validate_results_in(): non-zero when a result written
+ * there is invalid (a group teardown's return value fails the test program). */
+static inline int remove_tree(const char *dir)
+{
+	char cmd[4200];
+	int valid = validate_results_in(dir);
+
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return system(cmd) != 0 ? -1 : valid;
 }
 
 /* `bin doctor --json`, parsed (it must exit 0); json_decref() it. The caller has included

@@ -119,8 +119,10 @@ static int teardown(void **state)
 	(void)state;
 	if (have_result)
 		results_free(&res);
+	int valid = validate_results_in(dir);
+
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return system(cmd) != 0 ? -1 : valid;
 }
 
 static const char *fact_str(const char *suite, const char *env, const char *key)
