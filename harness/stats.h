@@ -41,6 +41,11 @@ int stats_summarize(const double *x, size_t n, unsigned long seed, struct bb_sum
 int stats_ratio(const double *num, size_t nn, const double *den, size_t nd, unsigned long seed,
                 double *ratio, double *lo, double *hi, struct bb_err *err);
 
+/* Difference of medians a - b with a bootstrap 95% CI (the same resampling as stats_ratio): what
+ * one box adds to another's time. The interval always contains *diff. */
+int stats_diff(const double *a, size_t na, const double *b, size_t nb, unsigned long seed,
+               double *diff, double *lo, double *hi, struct bb_err *err);
+
 /* Median of an array (copy sorted internally); used by other modules. n >= 1. Returns NaN when
  * n == 0, x is NULL or the copy cannot be allocated. */
 double stats_median(const double *x, size_t n);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 extern const struct launcher launcher_native;
+extern const struct launcher launcher_podman;
 extern const struct launcher launcher_container;
 extern const struct launcher launcher_crun;
 extern const struct launcher launcher_docker;
@@ -12,7 +13,7 @@ extern const struct launcher launcher_vm;
 /* The environment table: adding an environment is adding its file and one line here. */
 const struct launcher *const launchers[] = {
 	&launcher_native, &launcher_container, &launcher_crun, &launcher_runc,
-	&launcher_docker, &launcher_vm,        NULL,
+	&launcher_podman, &launcher_docker,    &launcher_vm,   NULL,
 };
 
 const struct launcher *launcher_find(const char *name)
