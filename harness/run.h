@@ -10,7 +10,7 @@
 #include "launcher.h"
 #include "results.h"
 
-#define BB_MAX_ENVS       16
+#define BB_MAX_ENVS       32
 #define BB_MAX_SUITES     16
 #define BB_MAX_SUITE_ARGS 16
 

@@ -13,7 +13,7 @@ bb_rows = STATS_max + 1
 bb_cols = bb_np < 2 ? 1 : 2
 bb_prows = ceil(bb_np * 1.0 / bb_cols)
 bb_ph = 80 + 24 * bb_rows
-bb_width = 1100
+bb_width = 1300
 bb_height = 80 + 100 + bb_prows * bb_ph
 load ARG0[1:strlen(ARG0) - strlen("footprint.gp")] . "common.gp"
 set multiplot
@@ -21,7 +21,7 @@ bb_top = 80.0 / bb_height; bb_bot = 100.0 / bb_height
 bb_pw = 1.0 / bb_cols; bb_phf = (1 - bb_top - bb_bot) / bb_prows
 set tmargin 2.2
 set bmargin 2.5
-set lmargin 20
+set lmargin 28
 set rmargin 3
 set logscale x
 set format x "%g"
