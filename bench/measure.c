@@ -299,6 +299,8 @@ const struct bb_metric_def bb_metric_defs[] = {
 	/* footprint: measured by the harness from outside the box (harness/footprint.h) */
 	{ "footprint", "pss", "MiB", 0 },
 	{ "footprint", "cgroup_mem", "MiB", 0 },
+	{ "footprint", "wrapper_pss", "MiB", 0 }, /* per instance: runtime, shim, conmon, CLI */
+	{ "footprint", "engine_pss", "MiB", 0 },  /* once: the daemons every instance shares */
 	{ "footprint", "guest_used", "MiB", 0 },
 	{ "footprint", "disk_apparent", "MiB", 0 },
 	{ "footprint", "disk_allocated", "MiB", 0 },

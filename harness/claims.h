@@ -27,7 +27,7 @@
 #include "results.h"
 
 #define CLAIMS_N   10
-#define CLAIM_TEXT 1024
+#define CLAIM_TEXT 2048
 
 enum claim_verdict {
 	CLAIM_NOT_MEASURED,

@@ -8,6 +8,7 @@
 #include "host.h"
 #include "image.h"
 #include "launcher.h"
+#include "oci.h"
 #include "options.h"
 #include "sweep.h"
 
@@ -24,6 +25,37 @@ static json_t *doctor_envs(const struct bb_env_opts *opts)
 		                              p.available, "reason", p.reason));
 	}
 	return envs;
+}
+
+/* The programs under the container stacks, found or not and their version: what `run` would
+ * measure (whether each stack can run here is its environment's probe above). */
+static json_t *doctor_runtimes(void)
+{
+	static const char *const progs[][2] = {
+		{ "runc", "runc" },
+		{ "crun", "crun" },
+		{ "conmon", "conmon" },
+		{ "podman", "podman" },
+		{ "containerd", "containerd" },
+		{ "containerd-shim-runc-v2", "containerd" },
+		{ "dockerd", "docker.io" },
+		{ "docker", "docker.io" },
+	};
+	json_t *out = json_object();
+	char path[PATH_MAX], version[256], why[128];
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		bool found = oci_find_binary(progs[i][0], path) == 0;
+		version[0] = '\0';
+		if (found)
+			oci_binary_version(path, version, sizeof(version));
+		snprintf(why, sizeof(why), "not found (Debian package %s)", progs[i][1]);
+		json_object_set_new(
+		    out, progs[i][0],
+		    json_pack("{s:b, s:s, s:s}", "found", found, "path", found ? path : "",
+		              "version", found ? (version[0] ? version : "(no --version)") : why));
+	}
+	return out;
 }
 
 static json_t *doctor_image(const struct bb_env_opts *opts, const char *name)
@@ -63,7 +95,7 @@ static json_t *doctor_images(const struct bb_env_opts *opts)
 	return images;
 }
 
-static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
+static void doctor_print(const struct bb_host *h, json_t *envs, json_t *runtimes, json_t *images)
 {
 	const struct bb_topology *t = &h->topo;
 	const char *name;
@@ -91,6 +123,13 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *images)
 		       json_string_value(json_object_get(e, "class")),
 		       json_is_true(json_object_get(e, "available")) ? "available" : "UNAVAILABLE",
 		       json_string_value(json_object_get(e, "reason")));
+	}
+	printf("container runtimes and engines (each stack's own line is above)\n");
+	json_object_foreach(runtimes, name, e)
+	{
+		printf("  %-24s %s%s%s\n", name, json_string_value(json_object_get(e, "path")),
+		       json_is_true(json_object_get(e, "found")) ? ": " : "",
+		       json_string_value(json_object_get(e, "version")));
 	}
 	printf("images (run --image)\n");
 	json_object_foreach(images, name, e)
@@ -160,15 +199,17 @@ static int doctor_main(int argc, char **argv)
 		return cli_error("doctor", BB_EXIT_FAIL, "kvm probe: %s", err.msg);
 	opts.pu = host.topo.pinned_pu;
 	json_t *envs = doctor_envs(&opts);
-	json_t *images = doctor_images(&opts);
+	json_t *images = doctor_images(&opts), *runtimes = doctor_runtimes();
 	if (as_json) {
-		json_t *doc = json_pack("{s:o, s:o, s:o}", "host", host_to_json(&host),
-		                        "environments", envs, "images", images);
+		json_t *doc =
+		    json_pack("{s:o, s:o, s:o, s:o}", "host", host_to_json(&host), "environments",
+		              envs, "runtimes", runtimes, "images", images);
 		if (cli_print_json(doc, stdout) < 0)
 			return cli_error("doctor", BB_EXIT_FAIL, "--json: cannot write the output");
 	} else {
-		doctor_print(&host, envs, images);
+		doctor_print(&host, envs, runtimes, images);
 		json_decref(envs);
+		json_decref(runtimes);
 		json_decref(images);
 	}
 	return BB_EXIT_OK;

@@ -71,7 +71,9 @@ static const char *decomp_full(const struct bb_result *res, struct part_table *t
 	for (size_t i = 0; i < res->nenvs; i++) {
 		const struct bb_envdesc *d = &res->envs[i];
 		unsigned m;
-		if (d->class != BB_CLASS_CONTAINER ||
+		/* the kernel's primitives alone: a box an engine or runtime wraps is a rung of
+		 * the ladder, not the decomposed container */
+		if (d->class != BB_CLASS_CONTAINER || results_env_depth(d) != 1 ||
 		    !results_find_summary(res, "startup", "ready", d->name))
 			continue;
 		m = env_parts(d, t);
@@ -141,8 +143,8 @@ void decomp_compute(const struct bb_result *res, struct decomp *d)
 		const struct bb_envdesc *e = results_env(res, names[i]);
 		char label[DECOMP_PART];
 		unsigned m;
-		if (!s || s == fs || !e || e->class != BB_CLASS_CONTAINER ||
-		    strcmp(s->unit, fs->unit) || (e->variant_of[0] && strcmp(e->variant_of, full)))
+		if (!s || s == fs || !e || results_env_depth(e) != 1 || strcmp(s->unit, fs->unit) ||
+		    (e->variant_of[0] && strcmp(e->variant_of, full)))
 			continue;
 		m = env_parts(e, &t);
 		if ((m & ~fmask) || m == fmask || !e->has_namespaces)
@@ -153,4 +155,98 @@ void decomp_compute(const struct bb_result *res, struct decomp *d)
 	}
 	decomp_stack(d, removed, fmask);
 	d->present = d->n > 0;
+}
+
+/* --- the stack ladder --- */
+
+static unsigned long ladder_seed(const struct bb_result *res)
+{
+	json_t *seed = json_object_get(res->config, "seed");
+
+	return json_is_integer(seed) ? (unsigned long)json_integer_value(seed) : 1;
+}
+
+static bool ladder_candidate(const struct bb_envdesc *d)
+{
+	return d->available && !envdesc_is_variant(d) && results_env_depth(d) <= 4 &&
+	       (!d->image[0] || !strcmp(d->image, "minimal"));
+}
+
+static bool ladder_same_parts(const struct bb_envdesc *a, const struct bb_envdesc *b)
+{
+	return a && b && a->has_namespaces == b->has_namespaces && a->namespaces == b->namespaces &&
+	       a->cgroup.on == b->cgroup.on && a->rootfs.on == b->rootfs.on;
+}
+
+/* The rung k is compared to: of the nearest lower depth, the one with the same OCI runtime
+ * (podman runs runc: it adds to runc, not to crun), else the first. */
+static const struct ladder_rung *ladder_below(const struct bb_result *res, const struct ladder *l,
+                                              size_t k)
+{
+	const struct ladder_rung *first = NULL;
+	const struct bb_envdesc *me = results_env(res, l->rungs[k].env);
+	int depth = -1;
+
+	for (size_t j = k; j-- > 0;)
+		if (l->rungs[j].depth < l->rungs[k].depth && l->rungs[j].depth > depth)
+			depth = l->rungs[j].depth;
+	for (size_t j = 0; j < k; j++) {
+		const struct bb_envdesc *d = results_env(res, l->rungs[j].env);
+		if (l->rungs[j].depth != depth)
+			continue;
+		if (me && d && me->engine.runtime[0] &&
+		    !strcmp(me->engine.runtime, d->engine.runtime))
+			return &l->rungs[j];
+		first = first ? first : &l->rungs[j];
+	}
+	return first;
+}
+
+/* What rung k adds to the rung below it. */
+static void ladder_step(const struct bb_result *res, struct ladder *l, size_t k)
+{
+	struct ladder_rung *r = &l->rungs[k];
+	const struct ladder_rung *below = ladder_below(res, l, k);
+	const struct bb_series *a = results_find_summary(res, "startup", "ready", r->env), *b;
+	struct bb_err err = { 0 };
+
+	if (!below)
+		return;
+	b = results_find_summary(res, "startup", "ready", below->env);
+	if (!a || !b || strcmp(a->unit, b->unit) ||
+	    stats_diff(a->samples, a->n, b->samples, b->n, ladder_seed(res), &r->step, &r->step_lo,
+	               &r->step_hi, &err) < 0)
+		return;
+	memcpy(r->from, below->env, sizeof(r->from));
+	r->has_step = true;
+}
+
+void ladder_compute(const struct bb_result *res, struct ladder *l)
+{
+	const char *names[MAX_ENVS];
+	const struct bb_envdesc *prim = NULL;
+	size_t n = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < res->nenvs && n < MAX_ENVS; i++)
+		if (ladder_candidate(&res->envs[i]) &&
+		    results_find_summary(res, "startup", "ready", res->envs[i].name))
+			names[n++] = res->envs[i].name;
+	results_env_ladder_sort(res, names, n);
+	for (size_t i = 0; i < n && l->n < LADDER_MAX; i++) {
+		const struct bb_envdesc *d = results_env(res, names[i]);
+		const struct bb_series *s = results_find_summary(res, "startup", "ready", names[i]);
+		struct ladder_rung *r = &l->rungs[l->n];
+		if (l->n && strcmp(s->unit, l->unit))
+			continue;
+		snprintf(l->unit, sizeof(l->unit), "%s", s->unit);
+		snprintf(r->env, sizeof(r->env), "%s", names[i]);
+		r->depth = results_env_depth(d);
+		r->median = s->summary.median;
+		r->ci_lo = s->summary.ci_lo;
+		r->ci_hi = s->summary.ci_hi;
+		prim = !prim && r->depth == 1 ? d : prim;
+		r->same_parts = r->depth >= 1 && ladder_same_parts(d, prim);
+		ladder_step(res, l, l->n++);
+	}
 }

@@ -37,6 +37,34 @@ struct decomp {
 	bool all_parts;   /* every part of the full container is separated by a stacked variant */
 };
 
+/* The stack ladder (C10): a process, the kernel's primitives (boxbench's container), an OCI
+ * runtime driven directly (crun, runc), an engine without a daemon (podman), an engine with one
+ * (docker). Rungs are the available boxes on the minimal image that are not decomposition
+ * variants, with startup `ready`, ordered by results_env_depth (0..4), never by name; among
+ * boxes of one depth, the result's order. Each rung's step is what it adds to the rung below:
+ * of the nearest lower depth, the one with the same OCI runtime (engine.runtime), else the
+ * first; the difference of medians with a bootstrap 95% CI (the result's seed). */
+#define LADDER_MAX 12
+
+struct ladder_rung {
+	char env[32];
+	int depth;
+	double median, ci_lo, ci_hi;
+	bool has_step;
+	char from[32]; /* the rung it is compared to */
+	double step, step_lo, step_hi;
+	/* the same namespaces, cgroup and root switch as the primitives' box (depth 1) */
+	bool same_parts;
+};
+
+struct ladder {
+	size_t n;
+	char unit[24];
+	struct ladder_rung rungs[LADDER_MAX];
+};
+
+void ladder_compute(const struct bb_result *res, struct ladder *l);
+
 /* Fill d from a result; d->present is false when the result holds no decomposition. */
 void decomp_compute(const struct bb_result *res, struct decomp *d);
 

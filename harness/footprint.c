@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fanotify.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -325,112 +324,12 @@ int fp_files_add_writable_fds(struct fp_files *s, pid_t pid, struct bb_err *err)
 	return rc;
 }
 
-/* --- files opened at start (fanotify) --- */
-
-void fp_opens_start(struct fp_opens *w, const char *const *paths)
-{
-	int marked = 0, e = 0;
-
-	memset(w, 0, sizeof(*w));
-	/* Each event comes with the file opened for us: O_NONBLOCK so that a FIFO someone else
-	 * opened on a watched file system cannot block that open. */
-	w->fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
-	                      O_RDONLY | O_LARGEFILE | O_CLOEXEC | O_NONBLOCK);
-	if (w->fd < 0) {
-		snprintf(w->why, sizeof(w->why), "fanotify: %s", strerror(errno));
-		return;
-	}
-	for (size_t i = 0; paths && paths[i]; i++) {
-		/* A file system mark sees every mount of it (a container's bind mounts too); a
-		 * mount mark is the fallback where the former is refused (btrfs subvolumes). */
-		if (fanotify_mark(w->fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN, AT_FDCWD,
-		                  paths[i]) == 0 ||
-		    fanotify_mark(w->fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN, AT_FDCWD,
-		                  paths[i]) == 0)
-			marked++;
-		else
-			e = errno;
-	}
-	if (!marked) {
-		snprintf(w->why, sizeof(w->why), "fanotify_mark: %s", strerror(e ? e : ENOENT));
-		close(w->fd);
-		w->fd = -1;
-	}
-}
-
-void fp_opens_stop(struct fp_opens *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
-}
-
-static bool fp_pid_in(pid_t pid, const pid_t *pids, size_t n)
+bool fp_pid_in(pid_t pid, const pid_t *pids, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (pids[i] == pid)
 			return true;
 	return false;
-}
-
-/* Host configuration and pseudo files: read at start by any program, not the box's own
- * (zoneinfo: what /etc/localtime links to, and fanotify reports the link's target). */
-static bool fp_host_file(const char *path)
-{
-	static const char *const skip[] = { "/etc/", "/proc/", "/sys/",
-		                            "/dev/", "/run/",  "/usr/share/zoneinfo/",
-		                            NULL };
-
-	for (size_t i = 0; skip[i]; i++)
-		if (!strncmp(path, skip[i], strlen(skip[i])))
-			return true;
-	return path[0] != '/';
-}
-
-static int fp_opens_event(int fd, struct fp_files *s, struct bb_err *err)
-{
-	char link[64], path[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return 0;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n <= 0)
-		return 0;
-	path[n] = '\0';
-	if (fp_host_file(path))
-		return 0;
-	return fp_files_add_stat(s, path, &st, "data", false, err) < 0 ? -1 : 0;
-}
-
-int fp_opens_collect(struct fp_opens *w, const pid_t *pids, size_t n, struct fp_files *s,
-                     struct bb_err *err)
-{
-	char buf[16384] __attribute__((aligned(8)));
-	int rc = 0;
-	ssize_t len;
-
-	if (w->fd < 0)
-		return 0;
-	/* Every event holds an open descriptor: all must be read and closed, error or not. */
-	while ((len = read(w->fd, buf, sizeof(buf))) > 0) {
-		struct fanotify_event_metadata *m = (struct fanotify_event_metadata *)buf;
-		for (; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
-			if (m->mask & FAN_Q_OVERFLOW)
-				w->overflow = true;
-			if (m->fd < 0)
-				continue;
-			if (rc == 0 && fp_pid_in(m->pid, pids, n) &&
-			    fp_opens_event(m->fd, s, err) < 0)
-				rc = -1;
-			close(m->fd);
-		}
-	}
-	if (len < 0 && errno != EAGAIN && errno != EINTR && rc == 0)
-		rc = bb_fail(err, errno, "footprint: read fanotify events");
-	return rc;
 }
 
 /* --- memory --- */
@@ -659,8 +558,8 @@ int fp_density_fit(double budget, double first, double total_k, unsigned k, doub
 
 /* --- the live step --- */
 
-static int fp_rec(struct bb_sample *smp, enum bb_rec_kind kind, const char *metric, double value,
-                  const char *text, struct bb_err *err)
+int fp_rec(struct bb_sample *smp, enum bb_rec_kind kind, const char *metric, double value,
+           const char *text, struct bb_err *err)
 {
 	const struct bb_metric_def *d = measure_metric_find(FP_SUITE, metric);
 	struct bb_record r;
@@ -712,6 +611,13 @@ static bool fp_is_vm(const struct bb_env *env)
 {
 	return env->desc.caps & BB_CAP_OWN_KERNEL;
 }
+
+/* The live instance's members, and those of the other live instances (rep 0). */
+struct fp_live {
+	const struct bb_members *mb;
+	const struct bb_members *others;
+	size_t nothers;
+};
 
 struct fp_inst {
 	struct fp_mem mem;
@@ -772,13 +678,17 @@ static int fp_guest_view(struct bb_sample *smp, struct bb_err *err)
  * recorded as an error, -1 on a harness failure. The file-backed part of PSS is split with
  * every process on the host that maps the same pages (another QEMU, any user of libc), so it is
  * reported on its own beside the anonymous part. */
-static int fp_sample_mem(struct bb_env *env, struct bb_instance *inst, struct bb_sample *smp,
-                         struct fp_inst *m, struct bb_err *err)
+static int fp_sample_mem(struct bb_env *env, const struct bb_members *mb, struct bb_sample *smp,
+                         struct fp_inst *m, double *whole, struct bb_err *err)
 {
 	struct bb_err e = { 0 };
+	double wrap, engine;
 
-	if (fp_inst_measure(inst->pid, m, &e) < 0)
+	if (fp_inst_measure(mb->box, m, &e) < 0 || fp_engine_mem(mb, &wrap, &engine, &e) < 0)
 		return fp_error(smp, "pss", err, "%s", e.msg) < 0 ? -1 : 0;
+	*whole = (double)m->mem.pss + wrap + engine;
+	if (fp_engine_record(mb, wrap, engine, smp, err) < 0)
+		return -1;
 	if (fp_metric(smp, "pss", (double)m->mem.pss / MIB, err) < 0 ||
 	    fp_info_num(smp, "rss_mib", (double)m->mem.rss / MIB, err) < 0 ||
 	    fp_info_num(smp, "pss_anon_mib", (double)m->mem.pss_anon / MIB, err) < 0 ||
@@ -798,8 +708,11 @@ static int fp_sample_mem(struct bb_env *env, struct bb_instance *inst, struct bb
 static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_err *err)
 {
 	const struct bb_envdesc *d = &env->desc;
-	const char *root = d->rootfs.on && d->rootfs.path[0] ? d->rootfs.path : NULL;
-	const char *load = d->workload[0] ? d->workload : NULL;
+	/* an engine with an image store runs the box from there (engine.store, counted with the
+	 * engine), not from the tree the image was imported from */
+	bool store = d->engine.store[0];
+	const char *root = d->rootfs.on && d->rootfs.path[0] && !store ? d->rootfs.path : NULL;
+	const char *load = d->workload[0] && !store ? d->workload : NULL;
 	const char *kernel = d->guest_kernel[0] ? d->guest_kernel : NULL;
 	const char *initrd = d->initramfs[0] ? d->initramfs : NULL;
 	const char *root_disk = d->root_disk[0] ? d->root_disk : NULL;
@@ -820,8 +733,10 @@ static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_
 	return 0;
 }
 
-static const char *const fp_roles[] = { "workload", "rootfs",  "kernel", "initramfs",  "root disk",
-	                                "binary",   "library", "data",   "disk image", NULL };
+static const char *const fp_roles[] = { "workload",  "rootfs",      "kernel",         "initramfs",
+	                                "root disk", "binary",      "library",        "data",
+	                                "engine",    "image store", "instance state", "disk image",
+	                                NULL };
 
 /* The whole list, one fact (too long for a record): "path (role, apparent B, allocated B)". */
 static int fp_files_fact(const struct fp_ctx *c, const struct bb_env *env, const struct fp_files *s,
@@ -907,29 +822,36 @@ static int fp_disk_report(const struct fp_ctx *c, const struct bb_env *env,
 
 /* Disk of the environment: described files, what the live instance maps and writes, what the
  * further instances opened while they started. Failures become error records. */
-static int fp_disk_collect(const struct bb_env *env, pid_t pid, struct fp_opens *w, const pid_t *xp,
-                           size_t nxp, struct fp_files *s, struct bb_err *err)
+static int fp_disk_collect(const struct bb_env *env, const struct fp_live *lv, struct fp_opens *w,
+                           const pid_t *xp, size_t nxp, struct fp_files *s, struct bb_err *err)
 {
+	pid_t pid = lv->mb->box;
+
 	if (!fp_alive(pid))
 		return bb_fail(err, 0,
 		               "footprint: the instance (pid %d) ended before its files "
 		               "were read",
 		               (int)pid);
-	if (fp_described(s, env, err) < 0 || fp_files_add_maps(s, pid, err) < 0 ||
-	    fp_files_add_writable_fds(s, pid, err) < 0)
+	/* what a box of an image store maps is in its image (seen through an overlay: other
+	 * inodes), counted with the store */
+	if (fp_described(s, env, err) < 0 ||
+	    (!env->desc.engine.store[0] && fp_files_add_maps(s, pid, err) < 0) ||
+	    fp_files_add_writable_fds(s, pid, err) < 0 ||
+	    fp_engine_disk(&env->desc, lv->mb, lv->others, lv->nothers, s, err) < 0)
 		return -1;
 	return fp_opens_collect(w, xp, nxp, s, err);
 }
 
-static int fp_disk(const struct fp_ctx *c, const struct bb_env *env, pid_t pid, struct fp_opens *w,
-                   const pid_t *xp, size_t nxp, struct bb_sample *smp, struct bb_err *err)
+static int fp_disk(const struct fp_ctx *c, const struct bb_env *env, const struct fp_live *lv,
+                   struct fp_opens *w, const pid_t *xp, size_t nxp, struct bb_sample *smp,
+                   struct bb_err *err)
 {
 	struct fp_files s;
 	struct bb_err e = { 0 };
 	int rc;
 
 	fp_files_init(&s);
-	if (fp_disk_collect(env, pid, w, xp, nxp, &s, &e) < 0)
+	if (fp_disk_collect(env, lv, w, xp, nxp, &s, &e) < 0)
 		rc = fp_error(smp, "disk_apparent", err, "%s", e.msg) < 0 ||
 		             fp_error(smp, "disk_allocated", err, "%s", e.msg) < 0
 		         ? -1
@@ -1065,19 +987,19 @@ static int fp_density_error(struct bb_sample *smp, const char *why, struct bb_er
 	return 0;
 }
 
-/* Total PSS of the first instance and every extra one, all live at once. */
-static int fp_density_total(pid_t first, const struct fp_extra *x, size_t n, double *total,
-                            struct bb_err *err)
+/* Total PSS of every live instance (box and wrappers) and, once, of the shared engine. */
+static int fp_density_total(const struct fp_live *lv, double *total, struct bb_err *err)
 {
 	struct fp_inst m;
+	double wrap, engine;
 
-	if (fp_inst_measure(first, &m, err) < 0)
-		return -1;
-	*total = (double)m.mem.pss;
-	for (size_t i = 0; i < n; i++) {
-		if (fp_inst_measure(x[i].inst.pid, &m, err) < 0)
+	*total = 0;
+	for (size_t i = 0; i <= lv->nothers; i++) {
+		const struct bb_members *mb = i ? &lv->others[i - 1] : lv->mb;
+		if (fp_inst_measure(mb->box, &m, err) < 0 ||
+		    fp_engine_mem(mb, &wrap, &engine, err) < 0)
 			return -1;
-		*total += (double)m.mem.pss;
+		*total += (double)m.mem.pss + wrap + (i ? 0 : engine);
 	}
 	return 0;
 }
@@ -1101,53 +1023,78 @@ static int fp_density_report(const struct bb_env *env, unsigned k, double budget
 }
 
 static int fp_density(const struct fp_ctx *c, const struct bb_env *env, const struct fp_extra *x,
-                      size_t n, pid_t first_pid, double first, struct bb_sample *smp,
+                      const struct fp_live *lv, double first, struct bb_sample *smp,
                       struct bb_err *err)
 {
 	double budget = c && c->budget > 0 ? (double)c->budget : (double)FP_DEFAULT_BUDGET;
 	double total, inc, fit;
 	struct bb_err e = { 0 };
 
+	size_t n = lv->nothers;
+
 	for (size_t i = 0; i < n; i++)
 		if (!x[i].idle)
 			return fp_density_error(smp, x[i].why, err);
 	if (first < 0)
 		return fp_density_error(smp, "the first instance could not be measured", err);
-	if (fp_density_total(first_pid, x, n, &total, &e) < 0 ||
+	if (fp_density_total(lv, &total, &e) < 0 ||
 	    fp_density_fit(budget, first, total, (unsigned)n + 1, &inc, &fit, &e) < 0)
 		return fp_density_error(smp, e.msg, err);
 	return fp_density_report(env, (unsigned)n + 1, budget, total, inc, fit, smp, err);
 }
 
+/* The extra instances' members (a failure makes it not idle: no density) and the pids whose
+ * opens count: each instance, its box and its wrappers. */
+static size_t fp_extras_members(struct bb_env *env, struct fp_extra *x, size_t n,
+                                struct bb_members *xm, pid_t *xp)
+{
+	size_t nxp = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct bb_err e = { 0 };
+		if (!x[i].spawned)
+			continue;
+		xp[nxp++] = x[i].inst.pid;
+		if (x[i].idle && fp_members(env, &x[i].inst, &xm[i], &e) < 0) {
+			x[i].idle = false;
+			snprintf(x[i].why, sizeof(x[i].why), "members: %.300s", e.msg);
+		}
+		if (xm[i].box > 0)
+			xp[nxp++] = xm[i].box;
+		for (size_t j = 0; j < xm[i].nwrap; j++)
+			xp[nxp++] = xm[i].wrap[j];
+	}
+	return nxp;
+}
+
 /* Repetition 0: K-1 further instances start (watched for the files they open), then the disk
  * and the density are measured, then they are all torn down. */
 static int fp_rep0(const struct fp_ctx *c, struct bb_env *env, const struct bb_job *job,
-                   struct bb_instance *inst, double first, struct bb_sample *smp,
-                   struct bb_err *err)
+                   struct bb_instance *inst, const struct bb_members *mb, double first,
+                   struct bb_sample *smp, struct bb_err *err)
 {
 	unsigned k = c && c->density ? c->density : FP_DEFAULT_DENSITY;
-	size_t n = (k < 2 ? 2 : k > FP_MAX_DENSITY ? FP_MAX_DENSITY : k) - 1, nxp = 0;
-	struct fp_extra *x = calloc(n, sizeof(*x));
+	size_t n = (k < 2 ? 2 : k > FP_MAX_DENSITY ? FP_MAX_DENSITY : k) - 1;
+	_cleanup_free_ struct fp_extra *x = calloc(n, sizeof(*x));
+	_cleanup_free_ struct bb_members *xm = calloc(n, sizeof(*xm));
+	_cleanup_free_ pid_t *xp = calloc(n * (2 + BB_MEMBERS_MAX), sizeof(*xp));
 	const char *marks[10];
 	char exe[PATH_MAX], why[400] = "";
-	pid_t xp[FP_MAX_DENSITY];
 	struct fp_opens w;
 	int rc;
 
-	if (!x)
+	if (!x || !xm || !xp)
 		return bb_fail(err, ENOMEM, "footprint: density");
 	fp_marks(env, inst->pid, exe, sizeof(exe), marks, 9);
 	fp_opens_start(&w, marks);
 	fp_extras_start(env, job, x, n);
-	for (size_t i = 0; i < n; i++)
-		if (x[i].spawned)
-			xp[nxp++] = x[i].inst.pid;
-	rc = fp_disk(c, env, inst->pid, &w, xp, nxp, smp, err);
+	size_t nxp = fp_extras_members(env, x, n, xm, xp);
+	struct fp_live lv = { .mb = mb, .others = xm, .nothers = n };
+	rc = fp_disk(c, env, &lv, &w, xp, nxp, smp, err);
 	fp_opens_stop(&w);
 	if (rc == 0)
-		rc = fp_density(c, env, x, n, inst->pid, first, smp, err);
+		rc = fp_density(c, env, x, &lv, first, smp, err);
 	fp_extras_stop(env, x, n, job->timeout_s < 10 ? job->timeout_s : 10, why, sizeof(why));
-	free(x);
 	if (rc == 0 && why[0])
 		rc = fp_error(smp, "density_total", err, "%s", why);
 	return rc;
@@ -1157,10 +1104,17 @@ int footprint_live(const struct bb_live *live, struct bb_env *env, const struct 
                    struct bb_instance *inst, struct bb_sample *smp, struct bb_err *err)
 {
 	const struct fp_ctx *c = live->ctx;
+	_cleanup_free_ struct bb_members *mb = malloc(sizeof(*mb));
+	struct bb_err e = { 0 };
 	struct fp_inst m;
-	int r = fp_sample_mem(env, inst, smp, &m, err);
+	double whole = -1;
+	int r;
 
-	if (r < 0 || live->rep != 0)
+	if (!mb)
+		return bb_fail(err, ENOMEM, "footprint: members");
+	if (fp_members(env, inst, mb, &e) < 0)
+		return fp_error(smp, "pss", err, "%s", e.msg);
+	if ((r = fp_sample_mem(env, mb, smp, &m, &whole, err)) < 0 || live->rep != 0)
 		return r < 0 ? -1 : 0;
-	return fp_rep0(c, env, job, inst, r ? (double)m.mem.pss : -1, smp, err);
+	return fp_rep0(c, env, job, inst, mb, r ? whole : -1, smp, err);
 }

@@ -118,6 +118,7 @@ void fp_opens_start(struct fp_opens *w, const char *const *paths);
 int fp_opens_collect(struct fp_opens *w, const pid_t *pids, size_t n, struct fp_files *s,
                      struct bb_err *err);
 void fp_opens_stop(struct fp_opens *w);
+bool fp_pid_in(pid_t pid, const pid_t *pids, size_t n);
 
 /* --- memory --- */
 
@@ -151,6 +152,30 @@ int fp_cgroup_mem(const char *dir, bool v2, long long *bytes, struct bb_err *err
  * an increment that is not positive (nothing to extrapolate from). */
 int fp_density_fit(double budget, double first, double total_k, unsigned k, double *increment,
                    double *fit, struct bb_err *err);
+
+/* --- engines (footprint_engine.c) --- */
+
+struct bb_members;
+struct bb_envdesc;
+struct bb_sample;
+
+/* One record of the footprint suite (metric, info or error; text NULL for a number). */
+int fp_rec(struct bb_sample *smp, enum bb_rec_kind kind, const char *metric, double value,
+           const char *text, struct bb_err *err);
+/* Who the live instance is made of: the launcher's members() hook, else the instance alone. */
+int fp_members(struct bb_env *env, const struct bb_instance *inst, struct bb_members *m,
+               struct bb_err *err);
+/* PSS in bytes of the per-instance wrappers and of the shared engine (each process alone). */
+int fp_engine_mem(const struct bb_members *m, double *wrap, double *engine, struct bb_err *err);
+/* `wrapper_pss` and `engine_pss` (MiB) when the instance has such processes. */
+int fp_engine_record(const struct bb_members *m, double wrap, double engine, struct bb_sample *smp,
+                     struct bb_err *err);
+/* The engine's files: its binaries (role "engine"), the instance's state ("instance state",
+ * per instance) and the image store (engine.store, "image store") without the state of the
+ * other live instances (others). */
+int fp_engine_disk(const struct bb_envdesc *d, const struct bb_members *m,
+                   const struct bb_members *others, size_t nothers, struct fp_files *s,
+                   struct bb_err *err);
 
 /* --- the live step of the footprint suite (struct bb_live's fn) --- */
 

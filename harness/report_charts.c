@@ -286,8 +286,10 @@ static int plan_startup(struct report *r, struct bb_err *err)
 		return fate == CHART_ERROR ? -1 : 0;
 	snprintf(c->title, sizeof(c->title), "Startup: launch request to workload ready");
 	snprintf(c->note, sizeof(c->note),
-	         "Each dot is one fresh instance, the pale box spans p05 to p95 and the black "
-	         "square is the median with its 95%% CI; log scale");
+	         "One row per environment in the stack ladder's order (a process, the kernel's "
+	         "primitives, OCI runtimes, engines, VMs): each dot is one fresh instance, the "
+	         "pale box spans p05 to p95 and the black square is the median with its 95%% CI; "
+	         "log scale");
 	caption_n(r->res, "startup", "ready", "fresh instances", c->caption, sizeof(c->caption));
 	caption_finish(r, c, "startup");
 	return 0;
@@ -376,13 +378,11 @@ static int plan_footprint(struct report *r, const char *unit, struct bb_err *err
 	rc = report_footprint_data(r->res, unit, f, &axis);
 	report_fp_scale(unit, &shown);
 	snprintf(c->args[c->nargs++], sizeof(c->args[0]), "%s", shown);
-	chart_arg(c, "%.6g", axis.ymin);
-	chart_arg(c, "%.6g", axis.ymax);
-	snprintf(c->args[c->nargs++], sizeof(c->args[0]), "%s", axis.colors);
+	snprintf(c->args[c->nargs++], sizeof(c->args[0]), "%s", axis.colors); /* panels */
 	if ((fate = chart_data(r, c, rc, f, err)) != CHART_KEPT)
 		return fate == CHART_ERROR ? -1 : 0;
-	snprintf(c->title, sizeof(c->title), "Footprint per instance (%s), median with 95%% CI",
-	         shown);
+	snprintf(c->title, sizeof(c->title),
+	         "Footprint per instance (%s), median with 95%% CI, stack ladder order", shown);
 	caption_n(r->res, "footprint", NULL, "instances", c->caption, sizeof(c->caption));
 	caption_finish(r, c, "footprint");
 	return 0;

@@ -116,6 +116,7 @@ int report_startup_data(const struct bb_result *res, FILE *f)
 	const char *envs[MAX_ENVS];
 	size_t n = report_suite_envs(res, "startup", "ready", false, envs, MAX_ENVS);
 
+	results_env_ladder_sort(res, envs, n); /* the stack ladder, top to bottom */
 	fprintf(f, "# boxbench startup chart: launch request to ready (ms), %s\n", res->id);
 	fprintf(f, "# index 0: x, sample, env colour\n");
 	for (size_t k = 0; k < n; k++) {
@@ -232,50 +233,63 @@ static size_t fp_metrics(const struct bb_result *res, const char *unit, const ch
 	return n;
 }
 
+/* One panel: each environment's median and CI of one metric, and the panel's range. */
+static void fp_panel(const struct bb_result *res, const char *metric, const char *unit,
+                     const char **envs, size_t ne, FILE *f)
+{
+	const char *shown;
+	double scale = report_fp_scale(unit, &shown), lo = INFINITY, hi = 0;
+	char m[80];
+
+	for (size_t k = 0; k < ne; k++) {
+		const struct bb_series *s = results_find_summary(res, "footprint", metric, envs[k]);
+		double l, h;
+		if (s && !strcmp(s->unit, unit) && s->summary.median > 0) {
+			series_ci_or_point(s, &l, &h); /* no interval below n = 5: the point */
+			lo = fmin(lo, fmax(l * scale, 1e-9));
+			hi = fmax(hi, h * scale);
+		}
+	}
+	gp_str(m, sizeof(m), metric);
+	fprintf(f, "\n\n# index: %s: row, median, ci_lo, ci_hi, text, colour, metric, xmin, xmax\n",
+	        m);
+	for (size_t k = 0; k < ne; k++) {
+		const struct bb_series *s = results_find_summary(res, "footprint", metric, envs[k]);
+		char t[48];
+		double l, h;
+		if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
+			continue;
+		series_ci_or_point(s, &l, &h);
+		fmt_value(t, sizeof(t), s->summary.median * scale, shown);
+		/* room on the right of the highest value for its text */
+		fprintf(f, "%zu %.9g %.9g %.9g \"%s\" %d \"%s\" %.6g %.6g\n", k,
+		        s->summary.median * scale, l * scale, h * scale, t, env_color(res, envs[k]),
+		        m, lo / 2, hi * 12);
+	}
+}
+
 int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f,
                           struct chart_axis *axis)
 {
 	const char *envs[MAX_ENVS], *metrics[MAX_METRICS], *shown;
 	size_t ne = report_suite_envs(res, "footprint", NULL, false, envs, MAX_ENVS);
 	size_t nm = fp_metrics(res, unit, metrics, MAX_METRICS);
-	double scale = report_fp_scale(unit, &shown), lo_all = INFINITY, hi_all = 0;
-	int drawn = 0;
 
-	fprintf(f, "# boxbench footprint chart: %s per instance, %s\n# index 0: x, metric\n", shown,
-	        res->id);
-	for (size_t i = 0; i < nm; i++) {
-		char m[80];
-		gp_str(m, sizeof(m), metrics[i]);
-		fprintf(f, "%zu \"%s\"\n", i, m);
-	}
-	axis->colors[0] = '\0';
+	report_fp_scale(unit, &shown);
+	results_env_ladder_sort(res, envs, ne); /* the stack ladder, top to bottom */
+	fprintf(f, "# boxbench footprint chart: %s per instance, %s\n# index 0: row, env, colour\n",
+	        shown, res->id);
 	for (size_t k = 0; k < ne; k++) {
 		char label[96], title[96];
-		fmt_append(axis->colors, sizeof(axis->colors), "%s%d", k ? " " : "",
-		           env_color(res, envs[k]));
 		env_label(res, envs[k], label, sizeof(label));
 		gp_str(title, sizeof(title), label);
-		fprintf(f, "\n\n# index %d: x, median, ci_lo, ci_hi, text\n\"%s\"\n", drawn + 1,
-		        title);
-		drawn++;
-		for (size_t i = 0; i < nm; i++) {
-			const struct bb_series *s =
-			    results_find_summary(res, "footprint", metrics[i], envs[k]);
-			char t[48];
-			double lo, hi;
-			if (!s || strcmp(s->unit, unit) || s->summary.median <= 0)
-				continue;
-			series_ci_or_point(s, &lo, &hi);
-			fmt_value(t, sizeof(t), s->summary.median * scale, shown);
-			fprintf(f, "%.4f %.9g %.9g %.9g \"%s\"\n", (double)i + offset(k, ne),
-			        s->summary.median * scale, lo * scale, hi * scale, t);
-			lo_all = fmin(lo_all, fmax(lo * scale, 1e-9));
-			hi_all = fmax(hi_all, hi * scale);
-		}
+		fprintf(f, "%zu \"%s\" %d\n", k, title, env_color(res, envs[k]));
 	}
-	axis->ymin = isfinite(lo_all) ? lo_all / 3 : 0.1;
-	axis->ymax = hi_all > 0 ? hi_all * 4 : 10;
-	return nm ? drawn : 0;
+	for (size_t i = 0; i < nm; i++)
+		fp_panel(res, metrics[i], unit, envs, ne, f);
+	axis->ymin = axis->ymax = 0;
+	snprintf(axis->colors, sizeof(axis->colors), "%zu", nm); /* the panels */
+	return nm ? (int)ne : 0;
 }
 
 int report_decomp_data(const struct decomp *d, FILE *f)

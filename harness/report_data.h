@@ -26,7 +26,8 @@ struct chart_axis {
 int report_startup_data(const struct bb_result *res, FILE *f);
 int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f,
                          struct chart_axis *axis);
-/* Metrics of suite "footprint" in `unit`; bytes are charted as MiB. */
+/* Metrics of suite "footprint" in `unit`, one panel each (their number in axis->colors), the
+ * environments in the stack ladder's order; bytes are charted as MiB. */
 int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f,
                           struct chart_axis *axis);
 /* Returns the number of segment columns (0 when there is no decomposition). */

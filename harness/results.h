@@ -144,6 +144,15 @@ bool results_env_emulated(const struct bb_result *res, const char *env);
 /* Environment names with series, in the order the result lists them; returns how many. */
 size_t results_env_names(const struct bb_result *res, const char **names, size_t max);
 
+/* How deeply a box is wrapped, from its typed description (the stack ladder; never its name):
+ * 0 a process, 1 the kernel's primitives alone (a container without engine.runtime), 2 an OCI
+ * runtime driven directly (engine.runtime, no engine.name), 3 an engine without a daemon
+ * (engine.name), 4 an engine with a daemon (engine.daemon), 5 a guest with its own kernel (class
+ * vm), 6 a box inside a box (nested); 7 for a box that does not say. */
+int results_env_depth(const struct bb_envdesc *d);
+/* Sort environment names by depth, keeping the given order among equals. */
+void results_env_ladder_sort(const struct bb_result *res, const char **names, size_t n);
+
 /* The most typical available environment of a class for which has(res, env, arg) holds: the box
  * on the minimal image before one on another image, before a decomposition variant; the first
  * in the result's order among equals. NULL if none. */

@@ -177,3 +177,39 @@ const struct bb_envdesc *results_env_of(const struct bb_result *res, enum bb_cla
 			return &res->envs[i];
 	return NULL;
 }
+
+int results_env_depth(const struct bb_envdesc *d)
+{
+	if (!d)
+		return 7;
+	switch (d->class) {
+	case BB_CLASS_NATIVE:
+		return 0;
+	case BB_CLASS_CONTAINER:
+		if (!d->engine.runtime[0])
+			return 1;
+		if (!d->engine.name[0])
+			return 2;
+		return d->engine.daemon[0] ? 4 : 3;
+	case BB_CLASS_VM:
+		return 5;
+	case BB_CLASS_NESTED:
+		return 6;
+	case BB_CLASS_UNKNOWN:
+		break;
+	}
+	return 7;
+}
+
+void results_env_ladder_sort(const struct bb_result *res, const char **names, size_t n)
+{
+	/* insertion sort: stable, and n is a handful */
+	for (size_t i = 1; i < n; i++) {
+		const char *x = names[i];
+		int dx = results_env_depth(results_env(res, x));
+		size_t j = i;
+		for (; j > 0 && results_env_depth(results_env(res, names[j - 1])) > dx; j--)
+			names[j] = names[j - 1];
+		names[j] = x;
+	}
+}

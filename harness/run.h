@@ -11,7 +11,7 @@
 #include "runsuite.h"
 #include "sampling.h"
 
-#define BB_MAX_ENVS       16
+#define BB_MAX_ENVS       32
 #define BB_MAX_SUITES     16
 #define BB_MAX_SUITE_ARGS 16
 

@@ -334,6 +334,43 @@ int stats_spearman(const double *x, const double *y, size_t n, double *rho, doub
 	return 0;
 }
 
+int stats_diff(const double *a, size_t na, const double *b, size_t nb, unsigned long seed,
+               double *diff, double *lo, double *hi, struct bb_err *err)
+{
+	_cleanup_free_ double *sa = NULL, *sb = NULL, *ra = NULL, *rb = NULL;
+	_cleanup_free_ size_t *counts = NULL;
+	gsl_rng *r = NULL;
+
+	if (stats_check(a, na, "difference minuend", err) < 0 ||
+	    stats_check(b, nb, "difference subtrahend", err) < 0)
+		return -1;
+	sa = stats_sorted_copy(a, na);
+	sb = stats_sorted_copy(b, nb);
+	counts = calloc(na > nb ? na : nb, sizeof(*counts));
+	ra = calloc(BB_BOOTSTRAP_RESAMPLES, sizeof(*ra));
+	rb = calloc(BB_BOOTSTRAP_RESAMPLES, sizeof(*rb));
+	if (!sa || !sb || !counts || !ra || !rb)
+		return bb_fail(err, ENOMEM, "stats: difference of %zu and %zu samples", na, nb);
+	*diff = gsl_stats_median_from_sorted_data(sa, 1, na) -
+	        gsl_stats_median_from_sorted_data(sb, 1, nb);
+	if (!isfinite(*diff))
+		return bb_fail(err, 0, "stats: difference overflows a double");
+	if (na < BB_CI_MIN_N || nb < BB_CI_MIN_N) { /* no interval below n = 5, as for ratios */
+		*lo = -INFINITY;
+		*hi = INFINITY;
+		return 0;
+	}
+	if (stats_rng_new(seed, na > nb ? na : nb, &r, err) < 0)
+		return -1;
+	stats_boot_medians(sa, na, r, counts, ra);
+	stats_boot_medians(sb, nb, r, counts, rb);
+	gsl_rng_free(r);
+	for (size_t i = 0; i < BB_BOOTSTRAP_RESAMPLES; i++)
+		ra[i] -= rb[i];
+	stats_boot_interval(ra, *diff, lo, hi);
+	return 0;
+}
+
 double stats_median(const double *x, size_t n)
 {
 	_cleanup_free_ double *sorted = NULL;

@@ -73,6 +73,12 @@ double stats_precision(const struct bb_summary *s);
 int stats_spearman(const double *x, const double *y, size_t n, double *rho, double *p,
                    struct bb_err *err);
 
+/* Difference of medians a - b with a bootstrap 95% CI (the same resampling as stats_ratio): what
+ * one box adds to another's time. The interval always contains *diff; it is (-inf, inf), no
+ * interval, when either side has fewer than BB_CI_MIN_N samples. */
+int stats_diff(const double *a, size_t na, const double *b, size_t nb, unsigned long seed,
+               double *diff, double *lo, double *hi, struct bb_err *err);
+
 /* Median of an array (copy sorted internally); used by other modules. n >= 1. Returns NaN when
  * n == 0, x is NULL or the copy cannot be allocated. */
 double stats_median(const double *x, size_t n);

@@ -30,5 +30,6 @@ const struct launcher launcher_crun = {
 	.prepare = crun_prepare,
 	.spawn = oci_rt_spawn,
 	.reap = oci_rt_reap,
+	.members = oci_rt_members,
 	.cleanup = oci_rt_cleanup,
 };

@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "docker.h"
+#include "engine.h"
 #include "oci.h"
 #include "proc.h"
 #include "rootfs.h"
@@ -138,22 +139,9 @@ static int dk_run_argv(struct dk_env *de, const struct bb_job *job, const struct
 	dk_add(argv, &n, di->name);
 	dk_ns_args(de, argv, &n);
 	dk_box_args(de, argv, &n);
-	if (job->storage && de->scratch[0]) {
-		dk_add(argv, &n, "-v");
-		dk_add(argv, &n, de->a_scratch);
-	}
-	dk_add(argv, &n, de->image);
-	dk_add(argv, &n, ROOTFS_LOAD_PATH);
-	dk_add(argv, &n, job->suite);
-	for (size_t i = 0; job->args && job->args[i]; i++)
-		dk_add(argv, &n, job->args[i]);
-	if (job->storage && de->scratch[0]) {
-		dk_add(argv, &n, "--dir");
-		dk_add(argv, &n, "/scratch");
-	}
-	if (n + 1 >= DK_MAX_ARGS)
+	if (!engine_job_argv(argv, n, DK_MAX_ARGS, de->image,
+	                     job->storage && de->scratch[0] ? de->a_scratch : NULL, job))
 		return bb_fail(err, E2BIG, "docker: too many arguments");
-	argv[n] = NULL;
 	return 0;
 }
 
@@ -162,36 +150,16 @@ static int dk_spawn(struct bb_env *env, const struct bb_job *job, struct bb_inst
 {
 	struct dk_env *de = env->priv;
 	_cleanup_free_ struct dk_inst *di = calloc(1, sizeof(*di));
-	_cleanup_close_ int log_fd = -1;
 	char *argv[DK_MAX_ARGS];
-	int fds[2], rc;
 
 	if (!di)
 		return bb_fail(err, ENOMEM, "docker: spawn");
 	snprintf(di->name, sizeof(di->name), "boxbench-%d-%u", (int)getpid(), ++de->seq);
 	snprintf(di->log, sizeof(di->log), "%s/%s.stderr", de->dir, di->name);
-	if (dk_run_argv(de, job, di, argv, err) < 0)
+	if (dk_run_argv(de, job, di, argv, err) < 0 ||
+	    engine_spawn_cli("docker", de->cli, argv, (char *const *)de->envp, di->log, -1, inst,
+	                     err) < 0)
 		return -1;
-	if ((log_fd = open(di->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return bb_fail(err, errno, "docker: %s", di->log);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return bb_fail(err, errno, "docker: pipe");
-	struct bb_exec ex = { .path = de->cli,
-		              .argv = argv,
-		              .envp = (char *const *)de->envp,
-		              .stdin_fd = -1,
-		              .stdout_fd = fds[1],
-		              .stderr_fd = log_fd,
-		              .pu = -1,
-		              .new_pgrp = true };
-	rc = proc_spawn(&ex, &inst->pid, &inst->pidfd, err);
-	close(fds[1]);
-	if (rc < 0) {
-		close(fds[0]);
-		unlink(di->log);
-		return bb_wrap(err, "docker");
-	}
-	inst->out_fd = fds[0];
 	inst->priv = BB_STEAL(di);
 	return 0;
 }
@@ -257,6 +225,39 @@ static int dk_reap(struct bb_env *env, struct bb_instance *inst, double timeout_
 	free(di);
 	inst->priv = NULL;
 	return ret;
+}
+
+/* The container's init (its pid from the daemon), the shim that holds it and the CLI per
+ * instance; the daemon and its containerd once, for a daemon of our own (a user's daemon is no
+ * cost of ours to count, and may run elsewhere). */
+static int dk_members(struct bb_env *env, const struct bb_instance *inst, struct bb_members *out,
+                      struct bb_err *err)
+{
+	const struct dk_env *de = env->priv;
+	const struct dk_inst *di = inst->priv;
+	const char *args[] = { "inspect", "--format",
+		               "{{.State.Pid}} {{.Id}} {{.GraphDriver.Data.UpperDir}}",
+		               di ? di->name : "", NULL };
+	char text[PATH_MAX + 256], id[80] = "", upper[PATH_MAX] = "", dir[PATH_MAX + 16];
+	int pid = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!di || dk_cli_ok(de, args, DK_HELPER_S, text, sizeof(text), err) < 0)
+		return bb_wrap(err, "docker: members");
+	if (sscanf(text, "%d %79s %4095s", &pid, id, upper) < 2 || pid <= 0)
+		return bb_fail(err, ESRCH, "docker: %s has no running process", di->name);
+	out->box = (pid_t)pid;
+	out->wrap[out->nwrap++] = inst->pid;
+	if (engine_ppid(out->box) > 1)
+		out->wrap[out->nwrap++] = engine_ppid(out->box);
+	if (de->private_daemon && de->daemon_pid > 0) {
+		out->engine[out->nengine++] = de->daemon_pid;
+		out->nengine +=
+		    engine_children(de->daemon_pid, out->engine + 1, BB_MEMBERS_MAX - 1);
+		snprintf(dir, sizeof(dir), "%s/data/containers", de->dir);
+		out->nstate = engine_layer_state(dir, id, upper, out->state, 4);
+	}
+	return 0;
 }
 
 /* --- the launcher --- */
@@ -331,5 +332,6 @@ const struct launcher launcher_docker = {
 	.prepare = dk_prepare,
 	.spawn = dk_spawn,
 	.reap = dk_reap,
+	.members = dk_members,
 	.cleanup = dk_cleanup,
 };

@@ -3,6 +3,7 @@
 #include "docker.h"
 
 #include "cleanup.h"
+#include "engine.h"
 #include "image.h"
 #include "oci.h"
 #include "proc.h"
@@ -135,8 +136,7 @@ static int dk_daemon_start(struct dk_env *de, struct bb_err *err)
 	_cleanup_close_ int log_fd = -1;
 	uint64_t t0;
 
-	for (int i = 0; i < DK_HOST_PATHS; i++)
-		de->host_made[i] = access(dk_host_paths[i], F_OK) < 0;
+	engine_host_paths_note(dk_host_paths, DK_HOST_PATHS, de->host_made);
 	snprintf(path, sizeof(path), "%s/daemon.json", de->dir);
 	FILE *f = fopen(path, "we"); /* empty: never the host's /etc/docker/daemon.json */
 	if (!f || fputs("{}\n", f) < 0 || fclose(f) < 0)
@@ -162,51 +162,6 @@ static int dk_daemon_start(struct dk_env *de, struct bb_err *err)
 	return dk_daemon_wait(de, t0, err);
 }
 
-/* Processes still naming our directory on their command line (containerd, a shim). */
-static void dk_kill_strays(const char *dir)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	char path[64], cmd[4096];
-
-	while (d && (e = readdir(d))) {
-		pid_t pid = (pid_t)atoi(e->d_name);
-		if (pid <= 1 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, cmd, sizeof(cmd) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			continue;
-		for (ssize_t i = 0; i < n; i++)
-			cmd[i] = cmd[i] ? cmd[i] : ' ';
-		cmd[n] = '\0';
-		if (strstr(cmd, dir))
-			kill(pid, SIGKILL);
-	}
-	if (d)
-		closedir(d);
-}
-
-/* Mounts under our directory (overlay roots, shm, netns files), deepest first. */
-static void dk_unmount_under(const char *dir)
-{
-	char line[4096], mnt[PATH_MAX], found[64][PATH_MAX / 8];
-	size_t n = 0, len = strlen(dir);
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && !strncmp(mnt, dir, len) &&
-		    n < 64 && strlen(mnt) < sizeof(found[0]))
-			snprintf(found[n++], sizeof(found[0]), "%s", mnt);
-	if (f)
-		fclose(f);
-	while (n--)
-		umount2(found[n], MNT_DETACH);
-}
-
 static void dk_daemon_stop(struct dk_env *de)
 {
 	int st;
@@ -223,11 +178,9 @@ static void dk_daemon_stop(struct dk_env *de)
 	if (de->daemon_pidfd >= 0)
 		close(de->daemon_pidfd);
 	de->daemon_pidfd = -1;
-	dk_kill_strays(de->dir);
-	dk_unmount_under(de->dir);
-	for (int i = 0; i < DK_HOST_PATHS; i++)
-		if (de->host_made[i] && unlink(dk_host_paths[i]) < 0 && errno == EISDIR)
-			rmdir(dk_host_paths[i]);
+	engine_kill_strays(de->dir);
+	engine_unmount_under(de->dir);
+	engine_host_paths_remove(dk_host_paths, DK_HOST_PATHS, de->host_made);
 	oci_cgroup_parent_remove(de->cg_parent);
 }
 
@@ -236,21 +189,14 @@ static void dk_daemon_stop(struct dk_env *de)
 /* A tar of the root, `docker import`ed: an image without a registry. */
 static int dk_import(struct dk_env *de, const char *image_name, struct bb_err *err)
 {
-	char tar[PATH_MAX + 16], text[1024], st[64];
-	char *tar_argv[] = { "/bin/tar", "-C", de->root, "-cf", tar, ".", NULL };
+	char tar[PATH_MAX + 16], text[1024];
 	const char *args[] = { "import", tar, de->image, NULL };
-	int status = 0, w;
+	int w;
 
 	snprintf(de->image, sizeof(de->image), "boxbench/%s:run-%d", image_name, (int)getpid());
 	snprintf(tar, sizeof(tar), "%s/root.tar", de->dir);
-	w = proc_run(tar_argv, NULL, DK_HELPER_S * 4, text, sizeof(text), &status, err);
-	if (w != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		unlink(tar);
-		text[strcspn(text, "\n")] = '\0';
-		return w < 0 ? bb_wrap(err, "docker: tar of %s", de->root)
-		             : bb_fail(err, 0, "docker: tar of %s: %s: %s", de->root,
-		                       proc_status_str(status, st, sizeof(st)), text);
-	}
+	if (engine_tar_root(de->root, tar, DK_HELPER_S * 4, err) < 0)
+		return bb_wrap(err, "docker");
 	w = dk_cli_ok(de, args, DK_HELPER_S * 4, text, sizeof(text), err);
 	unlink(tar);
 	if (w < 0)
@@ -271,33 +217,6 @@ static void dk_image_remove(struct dk_env *de)
 }
 
 /* --- prepare, cleanup --- */
-
-static int dk_realpath(const char *what, const char *path, char *out, struct bb_err *err)
-{
-	if (!path || !realpath(path, out))
-		return bb_fail(err, path ? errno : EINVAL, "docker: %s %s", what,
-		               path ? path : "(unset)");
-	return 0;
-}
-
-static int dk_root(struct dk_env *de, const struct bb_env_opts *opts, struct bb_image *img,
-                   struct bb_err *err)
-{
-	char build[PATH_MAX];
-
-	if (rootfs_check_static(de->load, err) < 0 ||
-	    dk_realpath("build directory", opts->build_dir, build, err) < 0 ||
-	    image_open_opts(opts, img, err) < 0)
-		return bb_wrap(err, "docker");
-	if (img->name[0]) {
-		snprintf(de->root, sizeof(de->root), "%s", img->root);
-		return 0;
-	}
-	snprintf(de->root, sizeof(de->root), "%s/%s", build, ROOTFS_DIRNAME);
-	if (rootfs_build(de->root, de->load, err) < 0 || rootfs_verify(de->root, de->load, err) < 0)
-		return bb_wrap(err, "docker");
-	return 0;
-}
 
 /* The CLI's own config directory (never the user's ~/.docker) and the daemon's address. */
 static int dk_setup(struct dk_env *de, const struct bb_env_opts *opts, struct bb_err *err)
@@ -368,22 +287,16 @@ static void dk_describe_engine(struct dk_env *de, struct bb_envdesc *d)
 static int dk_describe(struct dk_env *de, const struct bb_image *img, struct bb_envdesc *d,
                        struct bb_err *err)
 {
-	snprintf(d->kind, sizeof(d->kind), "engine");
-	snprintf(d->workload, sizeof(d->workload), "%s", de->load);
-	d->pu = de->pu;
-	d->has_namespaces = true;
-	d->namespaces = de->ns;
-	d->cgroup.on = de->use_cg;
-	if (de->use_cg) {
-		snprintf(d->cgroup.mode, sizeof(d->cgroup.mode), "%s", cg_mode_name(de->cg.mode));
-		d->cgroup.hybrid = de->cg.hybrid;
-		d->cgroup.cpu_quota = de->lim.cpu_quota;
-		d->cgroup.cpu_period_us = CG_CPU_PERIOD_US;
-		d->cgroup.mem_limit = de->lim.mem_limit;
-		d->cgroup.pids_limit = de->lim.pids_limit;
-	}
-	d->rootfs.on = true;
-	snprintf(d->rootfs.path, sizeof(d->rootfs.path), "%s", de->root);
+	const struct engine_box box = { .kind = "engine",
+		                        .load = de->load,
+		                        .root = de->root,
+		                        .pu = de->pu,
+		                        .ns = de->ns,
+		                        .use_cg = de->use_cg,
+		                        .cg = &de->cg,
+		                        .lim = de->lim };
+
+	engine_describe_box(d, &box);
 	snprintf(d->image, sizeof(d->image), "%s", img->name[0] ? img->name : IMAGE_MINIMAL);
 	snprintf(d->image_source, sizeof(d->image_source), "%s", img->name[0] ? img->source : "");
 	dk_describe_engine(de, d);
@@ -416,10 +329,11 @@ static int dk_prepare_env(struct dk_env *de, struct bb_env *env, struct bb_err *
 	de->pu = opts->pu;
 	snprintf(de->cg_parent, sizeof(de->cg_parent), "boxbench-docker-%d", (int)getpid());
 	if (cg_layout_init(&de->cg, err) < 0 ||
-	    dk_realpath("workload", opts->load_path, de->load, err) < 0 ||
-	    (opts->scratch_dir &&
-	     dk_realpath("scratch directory", opts->scratch_dir, de->scratch, err) < 0) ||
-	    dk_root(de, opts, &img, err) < 0 || dk_setup(de, opts, err) < 0)
+	    engine_realpath("docker", "workload", opts->load_path, de->load, err) < 0 ||
+	    (opts->scratch_dir && engine_realpath("docker", "scratch directory", opts->scratch_dir,
+	                                          de->scratch, err) < 0) ||
+	    engine_root("docker", de->load, opts, &img, de->root, err) < 0 ||
+	    dk_setup(de, opts, err) < 0)
 		return -1;
 	snprintf(de->a_scratch, sizeof(de->a_scratch), "%s:/scratch", de->scratch);
 	if ((de->private_daemon ? dk_daemon_start(de, err) : dk_user_daemon(de, err)) < 0 ||

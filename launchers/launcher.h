@@ -10,6 +10,7 @@
 #define BB_LAUNCHER_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <jansson.h>
@@ -120,6 +121,25 @@ struct bb_variant {
 		.arg = "N", .help = "containers' pids limit (default 256)"                         \
 	}
 
+/* Who a live instance is made of, for the footprint (C6): the box itself, and what an engine
+ * runs beside it. Filled by a launcher's members() hook; without one the box is the instance's
+ * pid (its process tree and cgroup) and nothing wraps it. */
+#define BB_MEMBERS_MAX 8
+struct bb_members {
+	pid_t box; /* the box's first process: it, its descendants and its cgroup's members */
+	/* per instance, outside the box, each counted alone (not its tree, which holds the box):
+	 * a runtime's foreground process, a shim, conmon, an engine's CLI */
+	pid_t wrap[BB_MEMBERS_MAX];
+	size_t nwrap;
+	/* shared by every instance, counted once: an engine's daemons (dockerd, containerd) */
+	pid_t engine[BB_MEMBERS_MAX];
+	size_t nengine;
+	/* the instance's own state on disk (a bundle, a container's directory and writable
+	 * layer): one copy per instance, kept apart from the engine's store (engine.store) */
+	char state[4][PATH_MAX];
+	size_t nstate;
+};
+
 struct launcher {
 	const char *name;
 	const char *summary;
@@ -142,6 +162,9 @@ struct launcher {
 	 * had to be killed or teardown failed; teardown is attempted on every path. */
 	int (*reap)(struct bb_env *env, struct bb_instance *inst, double timeout_s,
 	            struct bb_err *err);
+	/* Optional: who the live instance is made of (struct bb_members), for the footprint. */
+	int (*members)(struct bb_env *env, const struct bb_instance *inst, struct bb_members *out,
+	               struct bb_err *err);
 	/* Release what prepare() made. */
 	void (*cleanup)(struct bb_env *env);
 };

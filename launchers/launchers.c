@@ -3,6 +3,7 @@
 #include <string.h>
 
 extern const struct launcher launcher_native;
+extern const struct launcher launcher_podman;
 extern const struct launcher launcher_container;
 extern const struct launcher launcher_crun;
 extern const struct launcher launcher_docker;
@@ -17,6 +18,7 @@ const struct launcher *const launchers[] = {
 	&launcher_container,
 	&launcher_crun,
 	&launcher_runc,
+	&launcher_podman,
 	&launcher_docker,
 	&launcher_vm,
 	&launcher_vm_full,

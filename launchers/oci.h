@@ -68,10 +68,18 @@ int oci_rt_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instanc
                  struct bb_err *err);
 int oci_rt_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s, struct bb_err *err);
 void oci_rt_cleanup(struct bb_env *env);
+int oci_rt_members(struct bb_env *env, const struct bb_instance *inst, struct bb_members *out,
+                   struct bb_err *err);
 
 /* Find a program on the standard Debian paths (never /usr/local: the distribution's package
  * is what is measured). Fills out (PATH_MAX); returns 0 or -1. */
 int oci_find_binary(const char *name, char *out);
+
+/* The start of a probe: the binary found (Debian package), its version, root. Returns 1 when
+ * the box should now really be tried, 0 when out is final (not found, not root, or no
+ * workload to try: found). */
+int oci_probe_binary(const char *name, const char *package, const struct bb_env_opts *opts,
+                     struct bb_probe *out, char *binary, char *version, size_t len);
 
 /* The first line of `binary --version` (bounded; "" when it fails). */
 void oci_binary_version(const char *binary, char *out, size_t len);
@@ -82,5 +90,7 @@ int oci_rmtree(const char *path, struct bb_err *err);
 /* Remove every cgroup directory named `name` (relative to our own cgroup, as the runtimes
  * resolve a relative cgroupsPath) in every mounted hierarchy, if empty. */
 void oci_cgroup_parent_remove(const char *name);
+/* The same for a path relative to our own cgroup or (absolute) to each hierarchy's root. */
+void oci_cgroup_remove(const char *name, bool absolute);
 
 #endif

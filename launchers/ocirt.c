@@ -10,6 +10,7 @@
 #include "oci.h"
 
 #include "cleanup.h"
+#include "engine.h"
 #include "image.h"
 #include "ns.h"
 #include "proc.h"
@@ -77,9 +78,14 @@ int oci_rmtree(const char *path, struct bb_err *err)
 	return 0;
 }
 
-/* Every mounted cgroup hierarchy (v1 and cgroup2) from mountinfo: remove <mnt><own path>/name
- * where the runtime resolved our relative cgroupsPath. */
 void oci_cgroup_parent_remove(const char *name)
+{
+	oci_cgroup_remove(name, false);
+}
+
+/* Every mounted cgroup hierarchy (v1 and cgroup2) from mountinfo: remove <mnt><own path>/name
+ * where the runtime resolved our relative cgroupsPath, or <mnt>/name for an absolute one. */
+void oci_cgroup_remove(const char *name, bool absolute)
 {
 	_cleanup_fclose_ FILE *mi = fopen("/proc/self/mountinfo", "re");
 	char line[4096], mnt[PATH_MAX], fstype[64], opts[1024], dir[PATH_MAX * 2];
@@ -103,7 +109,7 @@ void oci_cgroup_parent_remove(const char *name)
 		/* the controller named in the options picks our line of /proc/self/cgroup */
 		char *ctrl = v2 ? NULL : strrchr(opts, ',');
 		ctrl = ctrl ? ctrl + 1 : opts;
-		if (cg_self_path(self, v2 ? NULL : ctrl, own, sizeof(own), NULL) < 0)
+		if (absolute || cg_self_path(self, v2 ? NULL : ctrl, own, sizeof(own), NULL) < 0)
 			snprintf(own, sizeof(own), "/");
 		snprintf(dir, sizeof(dir), "%s%s/%s", mnt, strcmp(own, "/") ? own : "", name);
 		rmdir(dir);
@@ -142,27 +148,35 @@ static void oci_try(const char *binary, const struct bb_env_opts *opts, char *wh
 	envdesc_free(&env.desc);
 }
 
-void oci_rt_probe(const char *rt, const struct bb_env_opts *opts, struct bb_probe *out)
+int oci_probe_binary(const char *name, const char *package, const struct bb_env_opts *opts,
+                     struct bb_probe *out, char *binary, char *version, size_t len)
 {
-	char binary[PATH_MAX], version[128], why[400];
-
 	out->available = false;
-	if (oci_find_binary(rt, binary) < 0) {
+	if (oci_find_binary(name, binary) < 0) {
 		snprintf(out->reason, sizeof(out->reason),
-		         "%s not found in /usr/sbin, /usr/bin (Debian package %s)", rt, rt);
-		return;
+		         "%s not found in /usr/sbin, /usr/bin (Debian package %s)", name, package);
+		return 0;
 	}
-	oci_binary_version(binary, version, sizeof(version));
+	oci_binary_version(binary, version, len);
 	if (geteuid() != 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s: needs root (rootless not set up)",
 		         version);
-		return;
+		return 0;
 	}
 	if (!opts || !opts->load_path) {
 		out->available = true;
 		snprintf(out->reason, sizeof(out->reason), "%s found", version);
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+void oci_rt_probe(const char *rt, const struct bb_env_opts *opts, struct bb_probe *out)
+{
+	char binary[PATH_MAX], version[128], why[400];
+
+	if (oci_probe_binary(rt, rt, opts, out, binary, version, sizeof(version)) <= 0)
+		return;
 	oci_try(binary, opts, why, sizeof(why));
 	out->available = why[0] == '\0';
 	snprintf(out->reason, sizeof(out->reason), "%s: %s", version[0] ? version : binary,
@@ -358,58 +372,40 @@ int oci_rt_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s, 
 	return ret;
 }
 
+/* The box is the container's init, the foreground runtime's child; the runtime itself stays
+ * beside it for the container's whole life (it waits for it and relays signals). */
+int oci_rt_members(struct bb_env *env, const struct bb_instance *inst, struct bb_members *out,
+                   struct bb_err *err)
+{
+	const struct oci_env *oe = env->priv;
+	const struct oci_inst *oi = inst->priv;
+	pid_t kids[4];
+
+	memset(out, 0, sizeof(*out));
+	if (!oi || engine_children(inst->pid, kids, 4) == 0)
+		return bb_fail(err, ESRCH, "%s: its container has no process", oe->rt);
+	out->box = kids[0];
+	out->wrap[out->nwrap++] = inst->pid;
+	snprintf(out->state[out->nstate++], PATH_MAX, "%s", oi->bundle);
+	snprintf(out->state[out->nstate++], PATH_MAX, "%s/rt/%s", oe->state, oi->id);
+	return 0;
+}
+
 /* --- prepare, cleanup --- */
-
-static int oci_realpath(const char *rt, const char *what, const char *path, char *out,
-                        struct bb_err *err)
-{
-	if (!path || !realpath(path, out))
-		return bb_fail(err, path ? errno : EINVAL, "%s: %s %s", rt, what,
-		               path ? path : "(unset)");
-	return 0;
-}
-
-/* The root: an image's tree, or the minimal one `container` uses (<build>/rootfs). */
-static int oci_prepare_root(struct oci_env *oe, const struct bb_env_opts *opts,
-                            struct bb_image *img, struct bb_err *err)
-{
-	char build[PATH_MAX];
-
-	if (rootfs_check_static(oe->load, err) < 0 ||
-	    oci_realpath(oe->rt, "build directory", opts->build_dir, build, err) < 0 ||
-	    image_open_opts(opts, img, err) < 0)
-		return bb_wrap(err, "%s", oe->rt);
-	if (img->name[0]) {
-		snprintf(oe->root, sizeof(oe->root), "%s", img->root);
-		return 0;
-	}
-	if ((size_t)snprintf(oe->root, sizeof(oe->root), "%s/%s", build, ROOTFS_DIRNAME) >=
-	    sizeof(oe->root))
-		return bb_fail(err, ENAMETOOLONG, "%s: rootfs path", oe->rt);
-	if (rootfs_build(oe->root, oe->load, err) < 0 || rootfs_verify(oe->root, oe->load, err) < 0)
-		return bb_wrap(err, "%s", oe->rt);
-	return 0;
-}
 
 static int oci_describe(const struct oci_env *oe, const struct bb_image *img, struct bb_envdesc *d,
                         struct bb_err *err)
 {
-	snprintf(d->kind, sizeof(d->kind), "oci");
-	snprintf(d->workload, sizeof(d->workload), "%s", oe->load);
-	d->pu = oe->pu;
-	d->has_namespaces = true;
-	d->namespaces = oe->ns;
-	d->cgroup.on = oe->use_cg;
-	if (oe->use_cg) {
-		snprintf(d->cgroup.mode, sizeof(d->cgroup.mode), "%s", cg_mode_name(oe->cg.mode));
-		d->cgroup.hybrid = oe->cg.hybrid;
-		d->cgroup.cpu_quota = oe->lim.cpu_quota;
-		d->cgroup.cpu_period_us = CG_CPU_PERIOD_US;
-		d->cgroup.mem_limit = oe->lim.mem_limit;
-		d->cgroup.pids_limit = oe->lim.pids_limit;
-	}
-	d->rootfs.on = true;
-	snprintf(d->rootfs.path, sizeof(d->rootfs.path), "%s", oe->root);
+	const struct engine_box box = { .kind = "oci",
+		                        .load = oe->load,
+		                        .root = oe->root,
+		                        .pu = oe->pu,
+		                        .ns = oe->ns,
+		                        .use_cg = oe->use_cg,
+		                        .cg = &oe->cg,
+		                        .lim = oe->lim };
+
+	engine_describe_box(d, &box);
 	snprintf(d->engine.runtime, sizeof(d->engine.runtime), "%s", oe->binary);
 	snprintf(d->engine.runtime_version, sizeof(d->engine.runtime_version), "%s", oe->version);
 	if (!(d->extra = json_pack(
@@ -446,10 +442,10 @@ static int oci_prepare_env(struct oci_env *oe, struct bb_env *env, struct bb_err
 	if (oe->use_cg && cg_layout_init(&oe->cg, err) < 0)
 		return bb_wrap(err, "%s", oe->rt);
 	snprintf(oe->cg_parent, sizeof(oe->cg_parent), "boxbench-%s-%d", oe->rt, (int)getpid());
-	if (oci_realpath(oe->rt, "workload", opts->load_path, oe->load, err) < 0 ||
-	    (opts->scratch_dir &&
-	     oci_realpath(oe->rt, "scratch directory", opts->scratch_dir, oe->scratch, err) < 0) ||
-	    oci_prepare_root(oe, opts, &img, err) < 0)
+	if (engine_realpath(oe->rt, "workload", opts->load_path, oe->load, err) < 0 ||
+	    (opts->scratch_dir && engine_realpath(oe->rt, "scratch directory", opts->scratch_dir,
+	                                          oe->scratch, err) < 0) ||
+	    engine_root(oe->rt, oe->load, opts, &img, oe->root, err) < 0)
 		return -1;
 	snprintf(oe->state, sizeof(oe->state), "/run/boxbench-%s-XXXXXX", oe->rt);
 	if (!mkdtemp(oe->state)) {

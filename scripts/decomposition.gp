@@ -6,6 +6,8 @@
 bb_term = ARG1; bb_out = ARG2; bb_data = ARG3; bb_title = ARG4; bb_caption = ARG5
 bb_ncols = ARG6 + 0; bb_unit = ARG7
 load ARG0[1:strlen(ARG0) - strlen("decomposition.gp")] . "common.gp"
+# one key entry per part: a column on the right, never over the title however many parts
+set key outside right top vertical noenhanced samplen 2 width 1
 set ylabel "launch request to ready (" . bb_unit . ")"
 set xlabel "container start, taken apart" offset 0,-0.6
 set style data histograms

@@ -486,11 +486,14 @@ static void decomposition(double native, double full, double nonet, double nomnt
                           double noroot)
 {
 	env("container", ct_full);
-	env("ct-nonet", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\"], \"cgroup\": {}, "
+	env("ct-nonet", "{\"variant_of\": \"container\", \"kind\": \"namespaces\", \"namespaces\": "
+	                "[\"mnt\"], \"cgroup\": {}, "
 	                "\"rootfs\": {}}");
-	env("ct-nomnt", "{\"kind\": \"namespaces\", \"namespaces\": [\"net\"], \"cgroup\": {}, "
+	env("ct-nomnt", "{\"variant_of\": \"container\", \"kind\": \"namespaces\", \"namespaces\": "
+	                "[\"net\"], \"cgroup\": {}, "
 	                "\"rootfs\": {}}");
-	env("ct-nocg", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\", \"net\"], "
+	env("ct-nocg", "{\"variant_of\": \"container\", \"kind\": \"namespaces\", \"namespaces\": "
+	               "[\"mnt\", \"net\"], "
 	               "\"cgroup\": null, \"rootfs\": {}}");
 	add("startup", "ready", "native", "ms", "", native);
 	add("startup", "ready", "container", "ms", "", full);
@@ -498,7 +501,8 @@ static void decomposition(double native, double full, double nonet, double nomnt
 	add("startup", "ready", "ct-nomnt", "ms", "", nomnt);
 	add("startup", "ready", "ct-nocg", "ms", "", nocg);
 	if (noroot > 0) {
-		env("ct-noroot", "{\"kind\": \"namespaces\", \"namespaces\": [\"mnt\", \"net\"], "
+		env("ct-noroot", "{\"variant_of\": \"container\", \"kind\": \"namespaces\", "
+		                 "\"namespaces\": [\"mnt\", \"net\"], "
 		                 "\"cgroup\": {}, \"rootfs\": null}");
 		add("startup", "ready", "ct-noroot", "ms", "", noroot);
 	}
@@ -536,6 +540,92 @@ static void test_c10_not_measured(void **state)
 	startup3(0.5, 1.2, 2000, "tcg");
 	assert_int_equal(eval(10)->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(out[9].reason, "no startup decomposition");
+}
+
+/* C10 with the stack ladder: boxes told apart by their typed engine fields only (the names
+ * here say nothing: "s1".."s3" are made up and added out of order). */
+
+static const char *const parts_json = "\"namespaces\": [\"mnt\", \"net\"], \"cgroup\": {}, "
+                                      "\"rootfs\": {}";
+
+static void engine_box(const char *name, const char *engine)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "{\"class\": \"container\", %s, \"engine\": %s}", parts_json,
+	         engine);
+	env(name, text);
+}
+
+static void ladder(double runc, double podman, double docker)
+{
+	/* declared daemon first, runtime last: the order must come from the fields */
+	engine_box("s3", "{\"name\": \"docker\", \"runtime\": \"/usr/sbin/runc\", "
+	                 "\"daemon\": \"a private daemon\"}");
+	engine_box("s2", "{\"name\": \"podman\", \"runtime\": \"/usr/sbin/runc\"}");
+	/* another runtime of the same depth, first: the engines add to the one they run */
+	engine_box("s0", "{\"runtime\": \"/usr/bin/crun\"}");
+	engine_box("s1", "{\"runtime\": \"/usr/sbin/runc\"}");
+	add("startup", "ready", "s0", "ms", "", runc * 0.9);
+	add("startup", "ready", "s3", "ms", "", docker);
+	add("startup", "ready", "s2", "ms", "", podman);
+	add("startup", "ready", "s1", "ms", "", runc);
+}
+
+static void test_c10_ladder_orders_by_depth_with_steps(void **state)
+{
+	(void)state;
+	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 1.5);
+	ladder(80, 400, 800);
+	eval(10);
+	const char *f = out[9].figures, *n = strstr(f, "stack ladder"), *c, *r, *p, *d;
+	assert_non_null(n);
+	assert_non_null(c = strstr(n, "; container"));
+	assert_non_null(r = strstr(n, "; s1"));
+	assert_non_null(p = strstr(n, "; s2"));
+	assert_non_null(d = strstr(n, "; s3"));
+	assert_true(strstr(n, "native") < c && c < r && r < p && p < d);
+	/* each step against the rung below, with its interval */
+	assert_contains(r, "over container");
+	assert_contains(p, "over s1");
+	assert_contains(d, "over s2");
+	assert_contains(d, "+400 ms [");
+	/* the primitives explain the container, but the wrapping costs far more: a caveat */
+	assert_int_equal(out[9].verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[9].reason, "s3 boxes the workload with the same namespaces");
+	assert_contains(out[9].reason, "mostly the engine");
+}
+
+static void test_c10_ladder_cheap_wrapping_keeps_holds(void **state)
+{
+	(void)state;
+	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 1.5);
+	ladder(1.8, 2.0, 2.2); /* the wrapping adds 0.6 ms, the primitives 1.1 ms */
+	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS);
+	assert_contains(out[9].figures, "stack ladder");
+}
+
+static void test_c10_ladder_without_decomposition(void **state)
+{
+	(void)state;
+	env("container", ct_full);
+	add("startup", "ready", "native", "ms", "", 0.5);
+	add("startup", "ready", "container", "ms", "", 1.6);
+	ladder(80, 400, 800);
+	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[9].reason, "not priced one by one");
+	assert_contains(out[9].figures, "s3");
+}
+
+static void test_c10_ladder_other_parts_is_caveat(void **state)
+{
+	(void)state;
+	decomposition(0.5, 1.6, 0.9, 1.5, 1.4, 1.5);
+	env("s1", "{\"class\": \"container\", \"namespaces\": [\"mnt\"], \"cgroup\": {}, "
+	          "\"rootfs\": {}, \"engine\": {\"runtime\": \"/usr/sbin/runc\"}}");
+	add("startup", "ready", "s1", "ms", "", 1.7);
+	assert_int_equal(eval(10)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[9].reason, "does not box the workload in the same");
 }
 
 /* The table as a whole */
@@ -599,6 +689,10 @@ int main(void)
 		T(test_c10_missing_part_is_caveat),
 		T(test_c10_large_rest_does_not_hold),
 		T(test_c10_not_measured),
+		T(test_c10_ladder_orders_by_depth_with_steps),
+		T(test_c10_ladder_cheap_wrapping_keeps_holds),
+		T(test_c10_ladder_without_decomposition),
+		T(test_c10_ladder_other_parts_is_caveat),
 		T(test_empty_result_ten_rows_not_measured),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

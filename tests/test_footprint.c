@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "footprint.h"
+#include "launcher.h"
 
 static char dir[64];
 
@@ -36,6 +37,14 @@ static int teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
+}
+
+static off_t fp_dir_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
 }
 
 static void path_in(char *buf, size_t len, const char *name)
@@ -425,6 +434,55 @@ static void test_opens(void **state)
 	fp_opens_stop(&w);
 }
 
+/* An engine's disk: the store counted once without the other live instances' state, this
+ * instance's state per instance (also inside the store), the runtime's binary with the engine. */
+static void test_engine_disk(void **state)
+{
+	char store[PATH_MAX], mine[PATH_MAX], other[PATH_MAX], p[PATH_MAX + 16], rt[PATH_MAX];
+	struct bb_members m, others[2];
+	struct bb_envdesc d;
+	struct fp_files s;
+	struct bb_err err = { 0 };
+	long long ap, al;
+
+	(void)state;
+	path_in(store, sizeof(store), "store");
+	path_in(rt, sizeof(rt), "runtime");
+	assert_int_equal(mkdir(store, 0755), 0);
+	snprintf(mine, sizeof(mine), "%s/c1", store);
+	snprintf(other, sizeof(other), "%s/c2", store);
+	assert_int_equal(mkdir(mine, 0755), 0);
+	assert_int_equal(mkdir(other, 0755), 0);
+	snprintf(p, sizeof(p), "%s/layer", store);
+	write_file(p, 100000);
+	snprintf(p, sizeof(p), "%s/rw", mine);
+	write_file(p, 3000);
+	snprintf(p, sizeof(p), "%s/rw", other);
+	write_file(p, 5000);
+	write_file(rt, 7000);
+	memset(&m, 0, sizeof(m));
+	memset(others, 0, sizeof(others));
+	snprintf(m.state[m.nstate++], PATH_MAX, "%s", mine);
+	snprintf(m.state[m.nstate++], PATH_MAX, "%s/absent-init", store); /* not made: skipped */
+	snprintf(others[0].state[others[0].nstate++], PATH_MAX, "%s", other);
+	envdesc_init(&d, "e");
+	snprintf(d.engine.store, sizeof(d.engine.store), "%s", store);
+	snprintf(d.engine.runtime, sizeof(d.engine.runtime), "%s", rt);
+	fp_files_init(&s);
+	assert_int_equal(fp_engine_disk(&d, &m, others, 2, &s, &err), 0);
+	assert_int_equal(fp_files_role(&s, "instance state", &ap, &al), 2); /* c1, c1/rw */
+	assert_int_equal(ap, 3000 + (long long)fp_dir_size(mine));
+	assert_int_equal(fp_files_role(&s, "image store", &ap, &al), 2); /* store, layer */
+	assert_int_equal(fp_files_role(&s, "engine", &ap, &al), 1);
+	assert_int_equal(ap, 7000);
+	assert_int_equal(fp_files_role(&s, "other", &ap, &al), 0);
+	struct fp_disk t;
+	fp_files_total(&s, &t);
+	assert_true(t.inst_apparent == 3000 + (long long)fp_dir_size(mine));
+	fp_files_free(&s);
+	envdesc_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_of_self),
 		cmocka_unit_test(test_density_fit),
 		cmocka_unit_test(test_opens),
+		cmocka_unit_test(test_engine_disk),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

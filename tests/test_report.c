@@ -206,16 +206,14 @@ static void test_footprint_data_and_quoting(void **state)
 	assert_int_equal(CAPTURE(buf, report_footprint_data(&r, "bytes", f, &axis)), 2);
 	/* a quote or backslash from the result never reaches gnuplot's quoted strings */
 	assert_string_equal(buf, "# boxbench footprint chart: MiB per instance, fp\n"
-	                         "# index 0: x, metric\n"
-	                         "0 \"pss\"\n"
-	                         "\n\n# index 1: x, median, ci_lo, ci_hi, text\n"
-	                         "\"container\"\n"
-	                         "-0.0900 2 2 2 \"2 MiB\"\n"
-	                         "\n\n# index 2: x, median, ci_lo, ci_hi, text\n"
-	                         "\"we_ird_env\"\n"
-	                         "0.0900 1 1 1 \"1 MiB\"\n");
-	assert_true(axis.ymin < 1 && axis.ymax > 2);
-	assert_string_equal(axis.colors, "1 2");
+	                         "# index 0: row, env, colour\n"
+	                         "0 \"container\" 1\n"
+	                         "1 \"we_ird_env\" 2\n"
+	                         "\n\n# index: pss: row, median, ci_lo, ci_hi, text, colour, "
+	                         "metric, xmin, xmax\n"
+	                         "0 2 2 2 \"2 MiB\" 1 \"pss\" 0.5 24\n"
+	                         "1 1 1 1 \"1 MiB\" 2 \"pss\" 0.5 24\n");
+	assert_string_equal(axis.colors, "1"); /* one panel */
 	free(buf);
 	results_free(&r);
 }

@@ -180,6 +180,39 @@ static void test_pickers(void **state)
 	assert_null(results_env_of(&res, BB_CLASS_CONTAINER, "debian"));
 }
 
+/* The stack ladder's depth comes from the typed class and engine fields, never the name; the
+ * sort keeps the given order among equals. */
+static void test_depth_and_ladder_sort(void **state)
+{
+	(void)state;
+	rb_env(&res, "docker", "{\"class\": \"vm\"}");
+	rb_env(&res, "e2",
+	       "{\"class\": \"container\", \"engine\": {\"name\": \"x\", "
+	       "\"runtime\": \"/r\", \"daemon\": \"d\"}}");
+	rb_env(&res, "e1",
+	       "{\"class\": \"container\", \"engine\": {\"name\": \"x\", "
+	       "\"runtime\": \"/r\"}}");
+	rb_env(&res, "rt-b", "{\"class\": \"container\", \"engine\": {\"runtime\": \"/r\"}}");
+	rb_env(&res, "rt-a", "{\"class\": \"container\", \"engine\": {\"runtime\": \"/c\"}}");
+	rb_env(&res, "runc", "{\"class\": \"container\"}");
+	rb_env(&res, "in", "{\"class\": \"nested\"}");
+	rb_env(&res, "p", "{\"class\": \"native\"}");
+	assert_int_equal(results_env_depth(results_env(&res, "p")), 0);
+	assert_int_equal(results_env_depth(results_env(&res, "runc")), 1);
+	assert_int_equal(results_env_depth(results_env(&res, "rt-a")), 2);
+	assert_int_equal(results_env_depth(results_env(&res, "e1")), 3);
+	assert_int_equal(results_env_depth(results_env(&res, "e2")), 4);
+	assert_int_equal(results_env_depth(results_env(&res, "docker")), 5);
+	assert_int_equal(results_env_depth(results_env(&res, "in")), 6);
+	assert_int_equal(results_env_depth(NULL), 7);
+
+	const char *names[] = { "docker", "e2", "e1", "rt-b", "rt-a", "runc", "in", "p", "zz" };
+	results_env_ladder_sort(&res, names, 9);
+	const char *want[] = { "p", "runc", "rt-b", "rt-a", "e1", "e2", "docker", "in", "zz" };
+	for (size_t i = 0; i < 9; i++)
+		assert_string_equal(names[i], want[i]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -193,6 +226,7 @@ int main(void)
 		T(test_jstr),
 		T(test_slowdown_inverts_throughput),
 		T(test_pickers),
+		T(test_depth_and_ladder_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -329,6 +329,27 @@ static void test_ratio_known(void **state)
 	check_close(hi, fmax(rhi, 2.0), 1e-12, "ratio hi vs naive bootstrap");
 }
 
+/* What one box adds to another: medians 20 and 10 -> +10; every resample difference lies in
+ * [18 - 12, 22 - 8] = [6, 14]; a box against itself adds 0. */
+static void test_diff_known(void **state)
+{
+	double a[] = { 22, 18, 20, 21, 19 }, b[] = { 12, 8, 10, 9, 11 };
+	double d, lo, hi, d2, lo2, hi2;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(stats_diff(a, N_OF(a), b, N_OF(b), 9, &d, &lo, &hi, &err), 0);
+	check_close(d, 10.0, 0, "diff");
+	assert_true(lo <= 10.0 && 10.0 <= hi && lo < hi);
+	assert_true(lo >= 6 && hi <= 14);
+	assert_int_equal(stats_diff(a, N_OF(a), b, N_OF(b), 9, &d2, &lo2, &hi2, &err), 0);
+	assert_true(d2 == d && lo2 == lo && hi2 == hi);
+	assert_int_equal(stats_diff(b, N_OF(b), a, N_OF(a), 9, &d, &lo, &hi, &err), 0);
+	check_close(d, -10.0, 0, "negative diff");
+	assert_true(hi <= -6 && lo >= -14);
+	assert_int_equal(stats_diff(a, 0, b, N_OF(b), 9, &d, &lo, &hi, &err), -1);
+}
+
 static void test_ratio_unequal_sizes(void **state)
 {
 	/* num: 0..6 shuffled, median x[3] = 3; den: sorted 1 1 1 3 3 3, median (1 + 3) / 2 = 2;
@@ -480,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_ratio_unequal_sizes),
 		cmocka_unit_test(test_ratio_small),
 		cmocka_unit_test(test_spearman),
+		cmocka_unit_test(test_diff_known),
 		cmocka_unit_test(test_summary_errors),
 		cmocka_unit_test(test_ratio_errors),
 		cmocka_unit_test(test_median),
