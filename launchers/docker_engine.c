@@ -230,11 +230,9 @@ static int dk_setup(struct dk_env *de, const struct bb_env_opts *opts, struct bb
 		return bb_fail(err, ENOENT,
 		               "docker: no dockerd in /usr/sbin, /usr/bin (Debian "
 		               "package docker.io)");
-	snprintf(de->dir, sizeof(de->dir), "/var/tmp/boxbench-docker-XXXXXX");
-	if (!mkdtemp(de->dir)) {
-		int e = errno;
+	if (sweep_mkdtemp("/var/tmp", ENGINE_DOCKER_PREFIX, de->dir, sizeof(de->dir), err) < 0) {
 		de->dir[0] = '\0';
-		return bb_fail(err, e, "docker: state directory in /var/tmp");
+		return bb_wrap(err, "docker: state directory");
 	}
 	if (de->private_daemon)
 		snprintf(de->host, sizeof(de->host), "unix://%s/docker.sock", de->dir);

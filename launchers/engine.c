@@ -294,3 +294,44 @@ void engine_describe_box(struct bb_envdesc *d, const struct engine_box *b)
 	d->rootfs.on = true;
 	snprintf(d->rootfs.path, sizeof(d->rootfs.path), "%s", b->root);
 }
+
+/* A stale engine directory: what still runs naming it dies first, what is mounted under it
+ * (an overlay a daemon left) is detached, then the tree goes. */
+int engine_sweep_remove(const struct bb_sweeper *sw, const char *path, struct bb_err *err)
+{
+	engine_kill_strays(path);
+	engine_unmount_under(path);
+	return sweep_dir_remove(sw, path, err);
+}
+
+const struct bb_sweeper sweeper_docker = {
+	.kind = "docker state directory",
+	.list = sweep_dir_list,
+	.remove = engine_sweep_remove,
+	.dir = "/var/tmp",
+	.prefix = ENGINE_DOCKER_PREFIX,
+};
+
+const struct bb_sweeper sweeper_podman = {
+	.kind = "podman state directory",
+	.list = sweep_dir_list,
+	.remove = engine_sweep_remove,
+	.dir = "/var/tmp",
+	.prefix = ENGINE_PODMAN_PREFIX,
+};
+
+const struct bb_sweeper sweeper_runc = {
+	.kind = "runc state directory",
+	.list = sweep_dir_list,
+	.remove = engine_sweep_remove,
+	.dir = "/run",
+	.prefix = "boxbench-runc-",
+};
+
+const struct bb_sweeper sweeper_crun = {
+	.kind = "crun state directory",
+	.list = sweep_dir_list,
+	.remove = engine_sweep_remove,
+	.dir = "/run",
+	.prefix = "boxbench-crun-",
+};

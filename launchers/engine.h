@@ -15,6 +15,17 @@
 #include "err.h"
 #include "image.h"
 #include "launcher.h"
+#include "sweep.h"
+
+/* The engines' private directories, named for their owner (sweep.h) so that what a killed
+ * harness leaves is swept: /var/tmp/boxbench-docker-<owner>-..., boxbench-podman-..., and the
+ * OCI runtimes' state in /run/boxbench-runc-..., boxbench-crun-.... */
+#define ENGINE_DOCKER_PREFIX "boxbench-docker-"
+#define ENGINE_PODMAN_PREFIX "boxbench-podman-"
+extern const struct bb_sweeper sweeper_docker, sweeper_podman, sweeper_runc, sweeper_crun;
+/* Their remove(): kill what still names the directory, detach the mounts under it (a daemon's
+ * overlays), then remove the tree. */
+int engine_sweep_remove(const struct bb_sweeper *sw, const char *path, struct bb_err *err);
 
 /* SIGKILL every process whose command line names dir (a containerd, a shim, a conmon). */
 void engine_kill_strays(const char *dir);

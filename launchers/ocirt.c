@@ -447,11 +447,11 @@ static int oci_prepare_env(struct oci_env *oe, struct bb_env *env, struct bb_err
 	                                          oe->scratch, err) < 0) ||
 	    engine_root(oe->rt, oe->load, opts, &img, oe->root, err) < 0)
 		return -1;
-	snprintf(oe->state, sizeof(oe->state), "/run/boxbench-%s-XXXXXX", oe->rt);
-	if (!mkdtemp(oe->state)) {
-		int e = errno;
+	char prefix[32];
+	snprintf(prefix, sizeof(prefix), "boxbench-%s-", oe->rt);
+	if (sweep_mkdtemp("/run", prefix, oe->state, sizeof(oe->state), err) < 0) {
 		oe->state[0] = '\0';
-		return bb_fail(err, e, "%s: state directory in /run", oe->rt);
+		return bb_wrap(err, "%s: state directory", oe->rt);
 	}
 	return oci_describe(oe, &img, &env->desc, err);
 }

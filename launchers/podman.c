@@ -350,11 +350,9 @@ static int pm_members(struct bb_env *env, const struct bb_instance *inst, struct
 /* The private directory and the global flags naming it. */
 static int pm_setup(struct pm_env *pe, struct bb_err *err)
 {
-	snprintf(pe->dir, sizeof(pe->dir), "/var/tmp/boxbench-podman-XXXXXX");
-	if (!mkdtemp(pe->dir)) {
-		int e = errno;
+	if (sweep_mkdtemp("/var/tmp", ENGINE_PODMAN_PREFIX, pe->dir, sizeof(pe->dir), err) < 0) {
 		pe->dir[0] = '\0';
-		return bb_fail(err, e, "podman: state directory in /var/tmp");
+		return bb_wrap(err, "podman: state directory");
 	}
 	snprintf(pe->g_root, sizeof(pe->g_root), "--root=%s/root", pe->dir);
 	snprintf(pe->g_runroot, sizeof(pe->g_runroot), "--runroot=%s/run", pe->dir);

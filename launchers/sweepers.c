@@ -1,4 +1,5 @@
 #include "cgroup.h"
+#include "engine.h"
 #include "sweep.h"
 
 /* Every kind of state a run leaves on the machine, for the sweep of stale state (sweep.h): a
@@ -7,5 +8,9 @@
 const struct bb_sweeper *const sweepers[] = {
 	&sweeper_cgroup,
 	&sweeper_scratch,
+	&sweeper_docker,
+	&sweeper_podman,
+	&sweeper_runc,
+	&sweeper_crun,
 	NULL,
 };
