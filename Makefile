@@ -33,7 +33,7 @@ BBFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iharness -Ilaunchers -Ibench \
 	   -DBB_VERSION='"$(VERSION)"' -DBB_GIT_COMMIT='"$(GIT_COMMIT)"'
 
 HARNESS_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard launchers/*.c)
-BENCH_SRC    := $(filter-out bench/main.c bench/init.c,$(wildcard bench/*.c))
+BENCH_SRC    := $(filter-out bench/main.c bench/init.c bench/box.c,$(wildcard bench/*.c))
 HARNESS_OBJ  := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 BENCH_OBJ    := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
 # The workload shares the harness's error helpers (bb_fail, bb_wrap).

@@ -14,6 +14,10 @@
  *                          runs from the image's tree. Disks are found by serial because the
  *                          order in which virtio-mmio devices become vda, vdb is not the order
  *                          of QEMU's command line.
+ *   bb.box=OPTS            run the workload in boxbench's namespace container inside the guest
+ *                          (container-in-vm): init mounts cgroup2, makes its root a mount
+ *                          pivot_root can leave, and runs /bin/boxbench-box OPTS ARGV...
+ *                          (bench/box.c documents OPTS).
  *
  * Why this encoding: the kernel splits its command line on white space, treats '"' as a
  * quoting toggle with no escape, and passes parameters without a '.' to init's argv/envp. A
@@ -29,6 +33,7 @@
 #define BB_KCMD_ARGV "bb.argv"
 #define BB_KCMD_DISK "bb.disk"
 #define BB_KCMD_ROOT "bb.root"
+#define BB_KCMD_BOX  "bb.box"
 /* virtio-blk serials (at most 20 bytes): the guest finds each disk by its serial */
 #define BB_DISK_SCRATCH "bbscratch"
 #define BB_DISK_ROOT    "bbroot"

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #define INIT_LOAD         "/bin/boxbench-load"
+#define INIT_BOX          "/bin/boxbench-box" /* container-in-vm (bench/box.c) */
 #define INIT_MODDIR       "/lib/modules"
 #define INIT_MODLIST      INIT_MODDIR "/boxbench.list" /* module file names, dependencies first */
 #define INIT_DISK_WAIT_MS 5000
@@ -246,15 +247,16 @@ static void init_switch_root(const char *dev)
 		init_fail("switch to the image's root: %s", strerror(errno));
 }
 
-/* The disks the launcher attached: drivers, device links, the image's root. */
-static void init_disks(const char *cmdline)
+/* The disks the launcher attached: drivers, device links, the image's root. Returns whether
+ * it switched to the image's root. */
+static bool init_disks(const char *cmdline)
 {
 	char scratch[32], root[32], dev[64];
 	bool has_scratch = cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1;
 	bool has_root = cmdline_param(cmdline, BB_KCMD_ROOT, root, sizeof(root)) == 1;
 
 	if (!has_scratch && !has_root)
-		return;
+		return false;
 	init_load_modules();
 	if (has_scratch)
 		init_wait_disk(scratch, dev, sizeof(dev));
@@ -263,13 +265,41 @@ static void init_disks(const char *cmdline)
 		init_switch_root(dev);
 		rec_info(init_suite, "guest_root", dev);
 	}
+	return has_root;
 }
 
-/* argv = { INIT_LOAD, suite, args..., NULL } from bb.argv. */
+/* container-in-vm: the guest's cgroup2 (cpu, memory, pids) for the container's limits, where
+ * the kernel has it (else boxbench-box runs the container without one and says why), and a
+ * root that pivot_root can leave: the initramfs's rootfs is the one mount that has no parent,
+ * so pivot_root refuses it (EINVAL). A recursive bind of it moved over / (switch_root's steps,
+ * as for an image's disk) is an ordinary mount; nothing is copied. */
+static void init_box(const char *cmdline, bool switched)
+{
+	char box[256];
+
+	if (cmdline_param(cmdline, BB_KCMD_BOX, box, sizeof(box)) == 0)
+		return;
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+	    0)
+		rec_info(init_suite, "guest_cgroup_mount", strerror(errno));
+	if (switched)
+		return;
+	if (mkdir(INIT_NEWROOT, 0755) < 0 && errno != EEXIST)
+		init_fail("mkdir " INIT_NEWROOT ": %s", strerror(errno));
+	if (mount("/", INIT_NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0 || chdir(INIT_NEWROOT) < 0 ||
+	    mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		init_fail("make the initramfs a mount for the container's pivot_root: %s",
+		          strerror(errno));
+}
+
+/* argv = { INIT_LOAD, suite, args..., NULL } from bb.argv; with bb.box=OPTS,
+ * { INIT_BOX, OPTS, suite, args..., NULL }. */
 static char **init_workload_argv(const char *cmdline)
 {
+	static char box[256];
 	char val[BB_KCMD_SIZE], **enc, **argv;
-	int argc;
+	int argc, k = 0;
+	int has_box = cmdline_param(cmdline, BB_KCMD_BOX, box, sizeof(box));
 
 	switch (cmdline_param(cmdline, BB_KCMD_ARGV, val, sizeof(val))) {
 	case 0:
@@ -284,11 +314,15 @@ static char **init_workload_argv(const char *cmdline)
 		init_fail("bad " BB_KCMD_ARGV "= value: %s",
 		          errno == EINVAL ? "malformed %XX escape" : strerror(errno));
 	snprintf(init_suite, sizeof(init_suite), "%s", enc[0]);
-	argv = calloc((size_t)argc + 2, sizeof(*argv));
+	if (has_box < 0)
+		init_fail(BB_KCMD_BOX "= value too long");
+	argv = calloc((size_t)argc + 3, sizeof(*argv));
 	if (!argv)
 		init_fail("out of memory");
-	argv[0] = INIT_LOAD;
-	memcpy(argv + 1, enc, (size_t)argc * sizeof(*argv));
+	argv[k++] = has_box ? INIT_BOX : INIT_LOAD;
+	if (has_box)
+		argv[k++] = box;
+	memcpy(argv + k, enc, (size_t)argc * sizeof(*argv));
 	return argv; /* enc's strings live as long as init: never freed */
 }
 
@@ -305,9 +339,9 @@ static pid_t init_spawn(char **argv)
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
 	setsid();
-	execve(INIT_LOAD, argv, envp);
+	execve(argv[0], argv, envp);
 	char msg[128];
-	snprintf(msg, sizeof(msg), "exec " INIT_LOAD ": %s", strerror(errno));
+	snprintf(msg, sizeof(msg), "exec %s: %s", argv[0], strerror(errno));
 	rec_error(init_suite, "init", msg);
 	_exit(127);
 }
@@ -465,7 +499,7 @@ static int init_main(void)
 	argv = init_workload_argv(cmdline);
 	init_console();
 	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
-	init_disks(cmdline);
+	init_box(cmdline, init_disks(cmdline));
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
 	int code = init_wait(init_spawn(argv));
 	rec_info_num(init_suite, "init_exit_status", code);

@@ -167,6 +167,7 @@ static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 	set_str(o, "kind", d->kind);
 	set_str(o, "variant_of", d->variant_of);
 	set_str(o, "removed", d->removed);
+	set_str(o, "nested_in", d->nested_in);
 	if (!d->rootfs.on) {
 		set_str(o, "image", d->image);
 		set_str(o, "image_source", d->image_source);
@@ -439,6 +440,7 @@ int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struc
 	rd_caps(&r, obj, d);
 	rd_str(&r, obj, "variant_of", d->variant_of, sizeof(d->variant_of));
 	rd_str(&r, obj, "removed", d->removed, sizeof(d->removed));
+	rd_str(&r, obj, "nested_in", d->nested_in, sizeof(d->nested_in));
 	rd_str(&r, obj, "image", d->image, sizeof(d->image));
 	rd_str(&r, obj, "image_source", d->image_source, sizeof(d->image_source));
 	rd_str(&r, obj, "workload", d->workload, sizeof(d->workload));

@@ -10,6 +10,7 @@
  *   kind         the mechanism: "process", "namespaces", "vm"
  *   available, reason
  *   variant_of, removed   a decomposition variant: the full box and what it leaves out
+ *   nested_in    a box inside a box: the environment whose guest it runs in ("vm")
  *   image, workload, pu
  *   namespaces   ["mnt", "pid", ...]
  *   cgroup       {mode, hybrid, cpu_quota, cpu_period_us, mem_limit, pids_limit} | null
@@ -86,8 +87,12 @@ struct bb_envdesc {
 	bool available;
 	char reason[512];
 	char kind[16];
-	char variant_of[ENVDESC_NAME];   /* "" unless a decomposition variant */
-	char removed[96];                /* what the variant leaves out: "net", "mnt+rootfs" */
+	char variant_of[ENVDESC_NAME]; /* "" unless a decomposition variant */
+	char removed[96];              /* what the variant leaves out: "net", "mnt+rootfs" */
+	/* A nested box: the environment it runs inside (container-in-vm: "vm", whose guest,
+	 * kernel and initramfs it boots), so that a rule can take the container's cost inside
+	 * that guest against the same guest without it; "" for every other box. */
+	char nested_in[ENVDESC_NAME];
 	char image[ENVDESC_NAME];        /* root image, "" when the box has none */
 	char image_source[ENVDESC_PATH]; /* where an image other than minimal came from */
 	char workload[ENVDESC_PATH]; /* the workload binary the box runs, "" = inside an image */

@@ -285,6 +285,53 @@ static void sec_claims(struct doc *d, const struct report *r)
 	doc_table_end(d);
 }
 
+/* A guest's start in phases (harness/run.c makes them), each on the clock it was read on. */
+static const struct {
+	const char *metric, *clock, *what;
+} boot_phases[] = {
+	{ "boot_to_kernel", "host - guest",
+	  "launch request -> the guest kernel's clock starts: VMM, firmware, boot loader" },
+	{ "boot_kernel", "guest (systemd)", "kernel and initramfs until the OS's init runs" },
+	{ "boot_init", "guest (systemd)", "init until the workload's service starts" },
+	{ "guest_boot", "guest", "kernel start -> the workload's launcher runs" },
+	{ "ready", "host", "launch request -> the workload's ready record arrives" },
+};
+
+/* Every VM booted by firmware (vm-full): its phases, medians with their CIs. */
+static void boot_phase_table(struct doc *d, const struct bb_result *res, const struct bb_envdesc *e)
+{
+	const char *const heads[] = { "phase", "clock", "median", "95% CI of median", "what" };
+	char med[48], lo[48], hi[48], ci[112];
+
+	doc_para(d, "",
+	         "Boot phases of `%s` (booted by firmware and a boot loader): the guest's "
+	         "own clock where it says guest, the harness's where it says host.",
+	         e->name);
+	doc_table(d, "series", heads, NULL, 5);
+	for (size_t i = 0; i < sizeof(boot_phases) / sizeof(boot_phases[0]); i++) {
+		const struct bb_series *s =
+		    results_find_summary(res, "startup", boot_phases[i].metric, e->name);
+		const char *cells[5] = { boot_phases[i].metric, boot_phases[i].clock, med, ci,
+			                 boot_phases[i].what };
+		if (!s)
+			continue;
+		fmt_value(med, sizeof(med), s->summary.median, s->unit);
+		fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
+		fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
+		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+		doc_row(d, e->emulated ? "emulated" : "", cells, 5);
+	}
+	doc_table_end(d);
+}
+
+static void boot_phases_all(struct doc *d, const struct bb_result *res)
+{
+	for (size_t i = 0; i < res->nenvs; i++)
+		if (!strcmp(res->envs[i].boot, ENVDESC_BOOT_FIRMWARE) &&
+		    results_find_summary(res, "startup", "ready", res->envs[i].name))
+			boot_phase_table(d, res, &res->envs[i]);
+}
+
 static void sec_startup(struct doc *d, const struct report *r)
 {
 	const struct chart *c = report_chart_of(r, "startup");
@@ -297,6 +344,7 @@ static void sec_startup(struct doc *d, const struct report *r)
 	if (c)
 		report_figure(d, r, c);
 	series_table(d, r->res, "startup");
+	boot_phases_all(d, r->res);
 	facts_table(d, r->res, "startup");
 }
 

@@ -134,9 +134,11 @@ long guest_cmdline(const struct guest *g, const char *suite, char *const *args, 
 		               "kernel command line: the workload's arguments encode to over %zu "
 		               "bytes, more than the guest's limit of %d",
 		               sizeof(enc), GUEST_CMDLINE_MAX);
-	char disks[64];
-	snprintf(disks, sizeof(disks), "%s%s", g->disk ? " " BB_KCMD_DISK "=" BB_DISK_SCRATCH : "",
-	         g->root_disk ? " " BB_KCMD_ROOT "=" BB_DISK_ROOT : "");
+	char disks[320];
+	snprintf(disks, sizeof(disks), "%s%s%s%.256s",
+	         g->disk ? " " BB_KCMD_DISK "=" BB_DISK_SCRATCH : "",
+	         g->root_disk ? " " BB_KCMD_ROOT "=" BB_DISK_ROOT : "",
+	         g->box ? " " BB_KCMD_BOX "=" : "", g->box ? g->box : "");
 	total = (size_t)base + strlen(disks) + 1 + (size_t)e;
 	if (total > GUEST_CMDLINE_MAX || total >= len)
 		return bb_fail(err, 0,

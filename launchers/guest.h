@@ -38,6 +38,9 @@ struct guest {
 	const char *root_disk; /* an image's ext4 root, attached read-only; NULL = none */
 	/* a firmware-booted guest's command line as a raw file (vmm.h), read-only; NULL = none */
 	const char *args_disk;
+	/* run the workload in a container inside the guest (bb.box=BOX, bench/box.c's options);
+	 * NULL = the workload is init's child, as in `vm` */
+	const char *box;
 	const struct guest_console *console; /* the VMM's */
 	/* An emulated CPU's TSC rate in kHz (the host's, under TCG), handed to the kernel; 0 = the
 	 * kernel calibrates, as it does under hardware virtualisation. */
@@ -64,9 +67,9 @@ long guest_encode_argv(const char *suite, char *const *args, char *buf, size_t l
  * options. Returns its length, or -1 with err set. */
 long guest_cmdline_base(const struct guest *g, char *buf, size_t len, struct bb_err *err);
 
-/* The full kernel command line: base, bb.disk when g->disk, bb.root when g->root_disk, then
- * bb.argv. Fails with "kernel command line of N bytes exceeds the guest's limit of 2047"
- * rather than let the kernel cut the workload's arguments. buf should hold
+/* The full kernel command line: base, bb.disk when g->disk, bb.root when g->root_disk, bb.box
+ * when g->box, then bb.argv. Fails with "kernel command line of N bytes exceeds the guest's limit
+ * of 2047" rather than let the kernel cut the workload's arguments. buf should hold
  * GUEST_CMDLINE_MAX + 1 bytes. */
 long guest_cmdline(const struct guest *g, const char *suite, char *const *args, char *buf,
                    size_t len, struct bb_err *err);

@@ -10,6 +10,7 @@ extern const struct launcher launcher_docker;
 extern const struct launcher launcher_runc;
 extern const struct launcher launcher_vm;
 extern const struct launcher launcher_vm_full;
+extern const struct launcher launcher_container_in_vm;
 
 /* The environment table: adding an environment is adding its file and one line here. */
 /* clang-format off */
@@ -22,6 +23,7 @@ const struct launcher *const launchers[] = {
 	&launcher_docker,
 	&launcher_vm,
 	&launcher_vm_full,
+	&launcher_container_in_vm,
 	NULL,
 };
 /* clang-format on */

@@ -46,7 +46,7 @@ struct vm_inst {
 };
 
 /* The microVM's guest: the build tree's kernel and initramfs, and the --image root disk. */
-static int vm_find_direct(const struct bb_env_opts *opts, struct vm_env *v, struct bb_err *err)
+int vm_find_direct(const struct bb_env_opts *opts, struct vm_env *v, struct bb_err *err)
 {
 	if (guest_files_find(&v->files, opts->build_dir, opts->vm_kernel, opts->vm_initrd, err) < 0)
 		return bb_wrap(err, "make guest builds it");
@@ -169,6 +169,7 @@ static void vm_guest_init(struct vm_env *v, const struct bb_env_opts *opts)
 		.kernel = v->files.kernel[0] ? v->files.kernel : NULL,
 		.initrd = v->files.initrd[0] ? v->files.initrd : NULL,
 		.args_disk = v->args[0] ? v->args : NULL,
+		.box = v->box[0] ? v->box : NULL,
 		.accel = v->accel->name,
 		.mem_mib = opts->vm_mem_mib ? opts->vm_mem_mib : GUEST_DEFAULT_MEM_MIB,
 		.vcpus = opts->vm_vcpus ? opts->vm_vcpus : GUEST_DEFAULT_VCPUS,
@@ -205,6 +206,8 @@ static int vm_setup(const struct vm_flavour *fl, struct bb_env *env, struct vm_e
 	if (vm_find(fl, opts, v, err) < 0 || vm_choose_accel(opts, v, err) < 0 ||
 	    (v->vmm->firmware && vm_args_create(v, err) < 0))
 		return -1;
+	if (fl->box)
+		fl->box(opts, v->box, sizeof(v->box));
 	vm_guest_init(v, opts);
 	if (guest_cmdline_base(&v->guest, base, len, err) < 0)
 		return -1;

@@ -22,6 +22,9 @@ struct vm_flavour {
 	int (*find)(const struct bb_env_opts *opts, struct vm_env *v, struct bb_err *err);
 	/* Its own per-sample timeout (env->timeout_s), 0 = the run's. */
 	double (*timeout)(const struct bb_env_opts *opts);
+	/* A box inside the guest (guest.h's box: bb.box's value) from the options, written into
+	 * buf; NULL = none. */
+	void (*box)(const struct bb_env_opts *opts, char *buf, size_t len);
 };
 
 struct vm_env {
@@ -33,6 +36,7 @@ struct vm_env {
 	char disk[PATH_MAX];      /* "" until a suite needs storage */
 	char args[PATH_MAX];      /* the config disk of a firmware-booted guest, "" = none */
 	char root_disk[PATH_MAX]; /* a full-OS guest's disk, "" = none (or the image's) */
+	char box[256];            /* the guest's box (vm_flavour.box), "" = none */
 	struct guest_files files;
 	const char *kvm_kind; /* the probe's verdict, NULL when --vm-accel chose */
 	double kvm_ratio;
@@ -40,6 +44,9 @@ struct vm_env {
 	struct guest guest;
 };
 
+/* The microVM's guest files (vm's flavour): the build tree's kernel and initramfs, and the
+ * --image root disk. */
+int vm_find_direct(const struct bb_env_opts *opts, struct vm_env *v, struct bb_err *err);
 void vm_probe_with(const struct vm_flavour *fl, const struct bb_env_opts *opts,
                    struct bb_probe *out);
 int vm_prepare_with(const struct vm_flavour *fl, struct bb_env *env, struct bb_err *err);

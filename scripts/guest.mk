@@ -12,7 +12,16 @@ GUEST_DIR    := $(BUILD)/guest
 GUEST_KERNEL := $(GUEST_DIR)/vmlinux
 GUEST_INITRD := $(GUEST_DIR)/initramfs.cpio
 
-GUEST_ALL += $(BUILD)/boxbench-init $(GUEST_KERNEL) $(GUEST_INITRD)
+GUEST_ALL += $(BUILD)/boxbench-init $(BUILD)/boxbench-box $(GUEST_KERNEL) $(GUEST_INITRD)
+
+# container-in-vm's helper (bench/box.c): the host's container launcher itself, linked
+# statically with the modules it needs, run by the guest's init.
+BOX_OBJ := $(addprefix $(BUILD)/obj-static/,bench/box.o bench/record.o harness/err.o \
+	   $(addprefix launchers/,container.o cgroup.o ns.o rootfs.o proc.o image.o))
+
+$(BUILD)/boxbench-box: $(BOX_OBJ)
+	@echo "  LD      $@ (static)"
+	$(Q)$(CC) $(BBFLAGS) $(CFLAGS) -static $^ -ljansson -lpthread -lm -o $@
 
 guest: $(GUEST_KERNEL) $(GUEST_INITRD)
 
@@ -21,10 +30,10 @@ $(GUEST_KERNEL): scripts/guest-kernel.sh | $(DEPS_STAMP)
 	$(Q)scripts/guest-kernel.sh $(GUEST_DIR)
 
 $(GUEST_INITRD): scripts/mkinitramfs.sh $(BUILD)/boxbench-init $(BUILD)/boxbench-load \
-		 $(GUEST_KERNEL)
+		 $(BUILD)/boxbench-box $(GUEST_KERNEL)
 	@echo "  CPIO    $@"
 	$(Q)scripts/mkinitramfs.sh $@ $(BUILD)/boxbench-init $(BUILD)/boxbench-load \
-		$(GUEST_DIR)/modules
+		$(GUEST_DIR)/modules none $(BUILD)/boxbench-box
 
 # An installed boxbench looks for the guest where it finds boxbench-load (its libexec dir).
 .PHONY: install-guest

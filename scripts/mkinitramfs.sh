@@ -2,21 +2,25 @@
 # Build the guest's initramfs: a newc cpio with
 #   /init                        boxbench-init (static PID 1)
 #   /bin/boxbench-load           the workload (the same static binary the other boxes run)
+#   /bin/boxbench-box            container-in-vm's helper: the container launcher, static
+#                                (when BOX is given; the same initramfs serves vm, so the two
+#                                boxes boot the same guest)
 #   /lib/modules/*.ko            virtio-mmio + virtio-blk and their dependencies, uncompressed
 #                                (finit_module takes plain ELF), for the io suite's disk
 #   /lib/modules/boxbench.list   their file names, dependencies first: init loads them in order
 # /dev/console comes from the kernel's built-in initramfs, so no device node (and no root
 # privilege) is needed here.
-# Usage: scripts/mkinitramfs.sh OUT INIT LOAD MODULES_DIR [none|gzip]
+# Usage: scripts/mkinitramfs.sh OUT INIT LOAD MODULES_DIR [none|gzip] [BOX]
 # (MODULES_DIR: the kernel's lib/modules/VERSION with modules.dep). The archive is left
 # uncompressed by default: it boots faster under TCG than a gzip one (see launchers/vm.c).
 set -eu
 
-out=${1:?usage: mkinitramfs.sh OUT INIT LOAD MODULES_DIR [none|gzip]}
+out=${1:?usage: mkinitramfs.sh OUT INIT LOAD MODULES_DIR [none|gzip] [BOX]}
 init=${2:?init}
 load=${3:?load}
 moddir=${4:?modules dir}
 compress=${5:-none}
+box=${6:-}
 PATH=$PATH:/usr/sbin:/sbin
 
 # What the guest needs beyond the kernel image; whatever of it the kernel has built in is
@@ -39,6 +43,10 @@ mkdir -p "$root/bin" "$root/lib/modules" "$root/dev" "$root/proc" "$root/sys" "$
 cp "$init" "$root/init"
 cp "$load" "$root/bin/boxbench-load"
 chmod 755 "$root/init" "$root/bin/boxbench-load"
+if [ -n "$box" ]; then
+	cp "$box" "$root/bin/boxbench-box"
+	chmod 755 "$root/bin/boxbench-box"
+fi
 
 : >"$tmp/paths"
 for m in $ROOT_MODULES; do

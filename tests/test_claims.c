@@ -145,6 +145,46 @@ static void test_c5_close_vm_does_not_hold(void **state)
 	assert_contains(out[4].reason, "even emulated");
 }
 
+/* The minutes are judged on the full-OS VM (booted by firmware), the microVM said apart. */
+static void c5_full(const char *accel, double micro, double full)
+{
+	env("vm-full", "{\"class\": \"vm\", \"boot\": \"firmware\"}");
+	env("vm", "{\"class\": \"vm\", \"boot\": \"direct\"}");
+	startup3(0.5, 1.2, micro, accel);
+	add("startup", "ready", "vm-full", "ms", accel, full);
+}
+
+static void test_c5_full_os_minutes_holds(void **state)
+{
+	(void)state;
+	c5_full("kvm", 250, 90000);
+	assert_int_equal(eval(5)->verdict, CLAIM_HOLDS);
+	assert_contains(out[4].figures, "vm-full/container");
+	assert_contains(out[4].figures, "vm/container");
+	assert_contains(out[4].reason, "the full-OS VM (firmware, boot loader, its distribution's "
+	                               "init) is ready in 90.0 s: minutes");
+	assert_contains(out[4].reason, "separately, the microVM (direct kernel boot");
+}
+
+static void test_c5_full_os_seconds_is_caveat(void **state)
+{
+	(void)state;
+	c5_full("kvm", 250, 9000);
+	assert_int_equal(eval(5)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[4].reason, "full-OS VM (firmware, boot loader, its distribution's "
+	                               "init) is ready in 9.00 s, not minutes");
+}
+
+/* A minute under TCG says nothing of a hardware guest: never "holds". */
+static void test_c5_full_os_emulated_is_caveat(void **state)
+{
+	(void)state;
+	c5_full("tcg", 2100, 65000);
+	assert_int_equal(eval(5)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[4].reason, "EMULATED");
+	assert_contains(out[4].reason, ": minutes");
+}
+
 static void test_c5_not_measured_names_reason(void **state)
 {
 	(void)state;
@@ -370,13 +410,86 @@ static void test_c6_image_pair_narrows_disk_gap(void **state)
 
 /* C1 */
 
+/* The four boxes of C1: native, container, vm and the container inside vm's guest (nested);
+ * one syscall metric: the container's cost on the host (ct) and inside the guest (in, the
+ * guest box itself at vm). */
+static void c1_boxes(const char *accel, double native, double ct, double vm, double in)
+{
+	env("nested", "{\"class\": \"nested\", \"nested_in\": \"vm\"}");
+	add("startup", "ready", "native", "ms", "", 0.5);
+	add("startup", "ready", "container", "ms", "", 1.2);
+	add("startup", "ready", "vm", "ms", accel, 900);
+	add("startup", "ready", "nested", "ms", accel, 960);
+	add("startup", "container_start", "nested", "ms", accel, 50);
+	add("syscall", "null", "native", "ns", "", native);
+	add("syscall", "null", "container", "ns", "", ct);
+	add("syscall", "null", "vm", "ns", accel, vm);
+	add("syscall", "null", "nested", "ns", accel, in);
+}
+
 static void test_c1_nested_holds(void **state)
+{
+	(void)state;
+	c1_boxes("kvm", 100, 101, 120, 121);
+	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS);
+	assert_contains(out[0].figures, "nested 960 ms");
+	assert_contains(out[0].figures, "highest: null, nested/vm 1.01x");
+	assert_contains(out[0].figures, "inside the guest (guest clock) 50.0 ms, on the host "
+	                                "0.700 ms");
+	assert_contains(out[0].reason, "within 10%");
+}
+
+/* Twice the host's overhead inside the guest, well beyond the noise. */
+static void test_c1_costlier_in_vm_does_not_hold(void **state)
+{
+	(void)state;
+	c1_boxes("kvm", 100, 101, 120, 180);
+	assert_int_equal(eval(1)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[0].reason, "1 of 1 metrics");
+}
+
+/* A nesting factor of 1.10, the threshold itself: the interval straddles it. */
+static void test_c1_straddling_is_inconclusive(void **state)
+{
+	(void)state;
+	c1_boxes("kvm", 100, 100, 100, 110);
+	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[0].reason, "inconclusive");
+	assert_contains(out[0].reason, "straddles 1.10");
+}
+
+/* Under TCG the ratio inside one guest still counts, never a guest against native. */
+static void test_c1_emulated_says_what_counts(void **state)
+{
+	(void)state;
+	c1_boxes("tcg", 100, 101, 3000, 3010);
+	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[0].reason, "EMULATED");
+	assert_contains(out[0].reason, "Still meaningful: the ratio inside one guest");
+	assert_contains(out[0].reason, "Not meaningful");
+}
+
+/* Started, but no steady-state suite in all four: it works, the cost is unknown. */
+static void test_c1_startup_only_is_inconclusive(void **state)
+{
+	(void)state;
+	env("nested", "{\"class\": \"nested\", \"nested_in\": \"vm\"}");
+	add("startup", "ready", "container", "ms", "", 1.2);
+	add("startup", "ready", "vm", "ms", "kvm", 900);
+	add("startup", "ready", "nested", "ms", "kvm", 960);
+	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(out[0].reason, "inconclusive: the container runs inside the VM");
+}
+
+/* The VM it runs in is not in the result: nothing to take the nesting against. */
+static void test_c1_without_its_vm_not_measured(void **state)
 {
 	(void)state;
 	add("startup", "ready", "container", "ms", "", 1.2);
 	add("startup", "ready", "vm-container", "ms", "kvm", 1.4);
-	assert_int_equal(eval(1)->verdict, CLAIM_HOLDS);
+	assert_int_equal(eval(1)->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(out[0].figures, "vm-container 1.40 ms");
+	assert_contains(out[0].reason, "the result does not say which");
 }
 
 static void test_c1_nested_failed_does_not_hold(void **state)
@@ -657,6 +770,9 @@ int main(void)
 		T(test_c5_slow_container_does_not_hold),
 		T(test_c5_close_vm_does_not_hold),
 		T(test_c5_not_measured_names_reason),
+		T(test_c5_full_os_minutes_holds),
+		T(test_c5_full_os_seconds_is_caveat),
+		T(test_c5_full_os_emulated_is_caveat),
 		T(test_c7_holds),
 		T(test_c7_slow_cpu_does_not_hold),
 		T(test_c7_slow_syscall_is_caveat),
@@ -676,6 +792,11 @@ int main(void)
 		T(test_c6_higher_is_better_count),
 		T(test_c6_image_pair_narrows_disk_gap),
 		T(test_c1_nested_holds),
+		T(test_c1_costlier_in_vm_does_not_hold),
+		T(test_c1_straddling_is_inconclusive),
+		T(test_c1_emulated_says_what_counts),
+		T(test_c1_startup_only_is_inconclusive),
+		T(test_c1_without_its_vm_not_measured),
 		T(test_c1_nested_failed_does_not_hold),
 		T(test_c1_not_measured),
 		T(test_c2_holds),

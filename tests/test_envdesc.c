@@ -110,6 +110,41 @@ static void test_engine_round_trip(void **state)
 	json_decref(j);
 }
 
+/* A container inside a guest: both halves are described, and the VM it runs in is named. */
+static void test_nested_round_trip(void **state)
+{
+	struct bb_envdesc d, back;
+	struct bb_err err = { 0 };
+	json_t *j;
+
+	(void)state;
+	fill_container(&d);
+	d.class = BB_CLASS_NESTED;
+	snprintf(d.nested_in, sizeof(d.nested_in), "vm");
+	snprintf(d.vmm, sizeof(d.vmm), "qemu-system-x86_64");
+	snprintf(d.boot, sizeof(d.boot), ENVDESC_BOOT_DIRECT);
+	d.emulated = true;
+	j = envdesc_to_json(&d);
+	assert_string_equal(json_string_value(json_object_get(j, "class")), "nested");
+	assert_string_equal(json_string_value(json_object_get(j, "nested_in")), "vm");
+	assert_int_equal(envdesc_from_json("container-in-vm", j, &back, &err), 0);
+	assert_int_equal(back.class, BB_CLASS_NESTED);
+	assert_string_equal(back.nested_in, "vm");
+	assert_true(back.emulated);
+	assert_true(back.cgroup.on);
+	envdesc_free(&back);
+	/* not nested: no key; a wrong type names it */
+	d.nested_in[0] = '\0';
+	json_decref(j);
+	j = envdesc_to_json(&d);
+	assert_null(json_object_get(j, "nested_in"));
+	json_object_set_new(j, "nested_in", json_integer(1));
+	assert_int_equal(envdesc_from_json("x", j, &back, &err), -1);
+	assert_non_null(strstr(err.msg, "nested_in"));
+	envdesc_free(&d);
+	json_decref(j);
+}
+
 static void test_vm_and_unavailable(void **state)
 {
 	struct bb_envdesc d, back;
@@ -219,9 +254,9 @@ static void test_wrong_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),         cmocka_unit_test(test_engine_round_trip),
-		cmocka_unit_test(test_vm_and_unavailable), cmocka_unit_test(test_older_results),
-		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_engine_round_trip),
+		cmocka_unit_test(test_nested_round_trip), cmocka_unit_test(test_vm_and_unavailable),
+		cmocka_unit_test(test_older_results),     cmocka_unit_test(test_wrong_types),
 	};
 	return cmocka_run_group_tests_name("envdesc", tests, NULL, NULL);
 }

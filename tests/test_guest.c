@@ -137,6 +137,12 @@ static void test_cmdline_exact(void **state)
 	g.disk = NULL;
 	assert_true(guest_cmdline(&g, "startup", NULL, line, sizeof(line), &err) > 0);
 	assert_string_equal(line, BASE " bb.root=bbroot bb.argv=startup");
+	/* a container inside the guest (container-in-vm): its options before the workload */
+	g.root_disk = NULL;
+	g.box = "ns=63,cgroup=1,cpu=1,mem=536870912,pids=256";
+	assert_true(guest_cmdline(&g, "startup", NULL, line, sizeof(line), &err) > 0);
+	assert_string_equal(line, BASE " bb.box=ns=63,cgroup=1,cpu=1,mem=536870912,pids=256 "
+	                               "bb.argv=startup");
 }
 
 /* The console is the VMM's: its device and parameters, or none at all. */

@@ -324,6 +324,45 @@ static void test_footprint_count_wording(void **state)
 	free(md);
 }
 
+/* A VM booted by firmware gets its boot phases as a table of their own, each phase's clock
+ * said; a phase the result does not have is left out. */
+static void test_boot_phase_table(void **state)
+{
+	struct report_opts o = { .gnuplot = "/nonexistent/gnuplot", .dir = dir };
+	const char *phases[] = { "ready", "boot_to_kernel", "boot_kernel", "boot_init" };
+	const double ms[] = { 60000, 3000, 20000, 30000 };
+	struct report_outcome out;
+	struct bb_err err = { 0 };
+	struct bb_envdesc d;
+	char path[256], *md;
+
+	(void)state;
+	envdesc_init(&d, "vm-full");
+	d.class = BB_CLASS_VM;
+	d.available = true;
+	snprintf(d.boot, sizeof(d.boot), ENVDESC_BOOT_FIRMWARE);
+	assert_int_equal(results_add_env(&res, &d, &err), 0);
+	envdesc_free(&d);
+	for (size_t i = 0; i < 4; i++) {
+		struct bb_series *s = results_series(&res, "startup", phases[i], "vm-full", true);
+		strcpy(s->unit, "ms");
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(series_add_sample(s, ms[i] + k, &err), 0);
+	}
+	assert_int_equal(results_summarize(&res, 1, &err), 0);
+	assert_int_equal(report_write(&res, &o, &out, &err), 0);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	assert_non_null(strstr(md, "Boot phases of `vm-full`"));
+	assert_non_null(strstr(md, "| boot_to_kernel | host - guest | 3.00 s |"));
+	assert_non_null(strstr(md, "| boot_kernel | guest (systemd) | 20.0 s |"));
+	assert_non_null(strstr(md, "| boot_init | guest (systemd) | 30.0 s |"));
+	assert_non_null(strstr(md, "| ready | host | 60.0 s |"));
+	assert_null(strstr(md, "| guest_boot | guest |"));
+	assert_null(strstr(md, "Boot phases of `vm`")); /* the fixture's microVM: no table */
+	free(md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +380,7 @@ int main(void)
 		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(test_footprint_count_wording, setup_dir,
 		                                teardown_dir),
+		cmocka_unit_test_setup_teardown(test_boot_phase_table, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
