@@ -147,7 +147,7 @@ static int doctor_stale(bool clean)
 	struct sweep_counts c;
 	struct bb_err err = { 0 };
 
-	if (sweep_run(NULL, clean, stderr, "doctor", &c, &err) < 0)
+	if (sweep_run(sweepers, clean, stderr, "doctor", &c, &err) < 0)
 		return cli_error("doctor", BB_EXIT_FAIL, "stale state not removed: %s", err.msg);
 	if (c.stale == 0)
 		fprintf(stderr, "boxbench: doctor: no stale state (%zu piece(s) of live runs)\n",

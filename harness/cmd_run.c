@@ -747,7 +747,7 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 
 	*code = BB_EXIT_USAGE;
 	/* What killed runs left behind (a failure to remove it is said, not fatal). */
-	sweep_run(NULL, true, stderr, "run", &swept, &(struct bb_err){ 0 });
+	sweep_run(sweepers, true, stderr, "run", &swept, &(struct bb_err){ 0 });
 	if (host_probe((int)cli->pu, host, err) < 0)
 		return -1;
 	cli->opts.pu = host->topo.pinned_pu;

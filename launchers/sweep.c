@@ -157,8 +157,8 @@ int sweep_run(const struct bb_sweeper *const *table, bool remove, FILE *out, con
 	};
 
 	memset(c, 0, sizeof(*c));
-	for (size_t i = 0; (table ? table : sweepers)[i]; i++) {
-		p.sw = (table ? table : sweepers)[i];
+	for (size_t i = 0; table[i]; i++) {
+		p.sw = table[i];
 		p.sw->list(p.sw, sweep_one, &p);
 	}
 	fflush(out);

@@ -61,7 +61,7 @@ struct sweep_counts {
 	size_t removed; /* of the stale ones, removed */
 };
 
-/* List the stale state of every sweeper of table (sweepers when NULL) on out, one line each,
+/* List the stale state of every sweeper of table (`sweepers` for all) on out, one line each,
  * and remove it when remove is set. Returns 0, or -1 when something stale could not be removed
  * (the first reason in err; the others are on out). */
 int sweep_run(const struct bb_sweeper *const *table, bool remove, FILE *out, const char *who,

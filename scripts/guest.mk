@@ -17,7 +17,7 @@ GUEST_ALL += $(BUILD)/boxbench-init $(BUILD)/boxbench-box $(GUEST_KERNEL) $(GUES
 # container-in-vm's helper (bench/box.c): the host's container launcher itself, linked
 # statically with the modules it needs, run by the guest's init.
 BOX_OBJ := $(addprefix $(BUILD)/obj-static/,bench/box.o bench/record.o harness/err.o \
-	   $(addprefix launchers/,container.o cgroup.o ns.o rootfs.o proc.o image.o))
+	   $(addprefix launchers/,container.o cgroup.o ns.o rootfs.o proc.o image.o sweep.o))
 
 $(BUILD)/boxbench-box: $(BOX_OBJ)
 	@echo "  LD      $@ (static)"

@@ -37,8 +37,10 @@ static void test_bash_completes(void **state)
 	assert_string_equal(r->out, "compare\n"); /* the hidden completion command is not */
 	complete("boxbench run --vm-a", r);
 	assert_string_equal(r->out, "--vm-accel\n");
-	complete("boxbench run --envs native,cont", r);
-	assert_string_equal(r->out, "native,container\n");
+	complete("boxbench run --envs native,crun,do", r);
+	assert_string_equal(r->out, "native,crun,docker\n");
+	complete("boxbench run --envs native,cont", r); /* every launcher of the table */
+	assert_string_equal(r->out, "native,container\nnative,container-in-vm\n");
 	complete("boxbench export x.json --format hyp", r);
 	assert_string_equal(r->out, "hyperfine\n");
 	complete("boxbench compare --js", r);
