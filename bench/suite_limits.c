@@ -8,8 +8,16 @@
  *   a whole number of CFS periods after one period of warm-up, against the quota;
  * - mem: allocate and touch in 4 MiB steps up to twice the limit: refused or killed by the OOM
  *   killer near the limit = enforced (MAP_POPULATE: the kernel faults each step in itself, far
- *   cheaper than one fault per page under an emulator, and charged the same way);
+ *   cheaper than one fault per page under an emulator, and charged the same way). "Near" is a
+ *   window on both sides: from what the box had left under the limit (the limit less its usage
+ *   before the test, memory.current / memory.usage_in_bytes) down 10% and one step, up to the
+ *   limit + 10% and one step. Stopped well below it, something else stopped the child (the
+ *   host's memory, another limit): that is "not tested", never "enforced";
  * - pids: fork until fork fails: EAGAIN within the limit = enforced.
+ * In a guest the "limits" are the machine itself (its CPUs, its RAM): no thread can get more
+ * CPUs than the guest has and nothing can touch more memory than it has, so those checks cannot
+ * fail; they are reported as "not applicable" with what they showed (how much of its vCPUs the
+ * guest obtained, where an allocation stopped), never as "enforced".
  * Only limits set for this box are pushed against: a limit seen on the harness's own cgroup
  * (natively) is reported, not tested. The children die with the suite (PR_SET_PDEATHSIG), the
  * memory child offers itself to the OOM killer first (oom_score_adj 1000), allocation stops at
@@ -65,10 +73,11 @@ struct lim_ctx {
 	double opt_cpu; /* options, <= 0 = not given */
 	long long opt_mem, opt_pids;
 	bool quick, machine;
-	long cpus;                     /* online CPUs */
-	long long mem_total;           /* MemTotal, bytes */
-	long long period_us;           /* CFS period of the quota */
-	long long pids_current;        /* tasks in the pids cgroup before the test, -1 unknown */
+	long cpus;              /* online CPUs */
+	long long mem_total;    /* MemTotal, bytes */
+	long long mem_used;     /* the box's memory usage before the test, bytes; -1 unknown */
+	long long period_us;    /* CFS period of the quota */
+	long long pids_current; /* tasks in the pids cgroup before the test, -1 unknown */
 	char *proc_cgroup, *mountinfo; /* NULL: unreadable */
 };
 
@@ -208,6 +217,10 @@ static void lim_see_one(struct lim_ctx *x, struct lim_ctl *c, const char *ctrl, 
 		return;
 	}
 	lim_seen(c, (double)v);
+	if (c == &x->mem &&
+	    lim_cg_file(&(struct lim_ctl){ 0 }, dir,
+	                ver == 1 ? "memory.usage_in_bytes" : "memory.current", t, sizeof(t)) > 0)
+		x->mem_used = strtoll(t, NULL, 10);
 	if (c == &x->pids &&
 	    lim_cg_file(&(struct lim_ctl){ 0 }, dir, "pids.current", t, sizeof(t)) > 0)
 		x->pids_current = strtoll(t, NULL, 10);
@@ -234,13 +247,16 @@ static void lim_pick(struct lim_ctl *c, double opt, const char *optname, double 
 static void lim_see(struct lim_ctx *x)
 {
 	char *mi = iso_slurp("/proc/meminfo", 1 << 20);
-	long long total = 0;
+	long long total = 0, avail = 0;
 
 	x->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	x->machine = lim_in_guest();
+	x->mem_used = -1;
 	if (mi && iso_meminfo_bytes(mi, "MemTotal", &total) == 0)
 		x->mem_total = total;
+	if (x->machine && mi && iso_meminfo_bytes(mi, "MemAvailable", &avail) == 0)
+		x->mem_used = total - avail; /* a guest's "limit" is its RAM: the rest is in use */
 	free(mi);
-	x->machine = lim_in_guest();
 	x->period_us = 100000;
 	x->pids_current = -1;
 	x->proc_cgroup = iso_slurp("/proc/self/cgroup", 1 << 20);
@@ -416,6 +432,18 @@ static void lim_cpu(const struct lim_ctx *x)
 		         r.threads, r.share, r.wall_s);
 		return;
 	}
+	if (x->machine) {
+		lim_fact(
+		    "cpu_enforced",
+		    "not applicable: a guest's CPU limit is its %ld vCPU%s, which no thread can "
+		    "exceed; %d busy threads obtained %.3f of them",
+		    x->cpus, x->cpus == 1 ? "" : "s", r.threads, r.share);
+		lim_fact("cpu_detail",
+		         "%d busy threads obtained %.3f CPUs over %.2f s in a guest of %ld "
+		         "vCPUs",
+		         r.threads, r.share, r.wall_s, x->cpus);
+		return;
+	}
 	if (c->limit >= 0.95 * r.threads) {
 		lim_fact("cpu_enforced", "not tested: a limit of %.3g CPUs cannot bind %d threads",
 		         c->limit, r.threads);
@@ -490,26 +518,64 @@ static int lim_mem_cap(const struct lim_ctx *x, long long *cap, char *why, size_
 	return 0;
 }
 
+/* Where a limit must stop the child: what the box had left under it, less the tolerance. */
+static double lim_mem_floor(const struct lim_ctx *x)
+{
+	double left = x->mem.limit - (x->mem_used > 0 ? (double)x->mem_used : 0);
+
+	return left * (1 - LIM_MEM_TOL) - LIM_CHUNK;
+}
+
+/* "yes" when stopped inside the window, "not tested: ..." below it, "no" above it; a guest's
+ * RAM is no limit that could fail: "not applicable". */
+static void lim_mem_stopped(const struct lim_ctx *x, double got, const char *how)
+{
+	double lim = x->mem.limit;
+
+	if (x->machine)
+		lim_fact("mem_enforced",
+		         "not applicable: a guest's memory is its RAM (MemTotal %.0f MiB), which "
+		         "nothing in it can exceed; the allocation stopped (%s) at %.0f MiB",
+		         lim / LIM_MIB, how, got / LIM_MIB);
+	else if (got > lim * (1 + LIM_MEM_TOL) + LIM_CHUNK)
+		lim_fact("mem_enforced", "no");
+	else if (got < lim_mem_floor(x))
+		lim_fact(
+		    "mem_enforced",
+		    "not tested: %s after %.0f MiB, well below the limit of %.0f MiB (%.0f MiB "
+		    "in use before): something other than the limit stopped it",
+		    how, got / LIM_MIB, lim / LIM_MIB,
+		    x->mem_used > 0 ? (double)x->mem_used / LIM_MIB : 0.0);
+	else
+		lim_fact("mem_enforced", "yes");
+}
+
 static void lim_mem_verdict(const struct lim_ctx *x, const struct lim_mem_res *r, int st)
 {
 	double lim = x->mem.limit, got = (double)r->touched;
-	bool near = got <= lim * (1 + LIM_MEM_TOL) + LIM_CHUNK;
 	const char *how = x->mem.origin;
+	char stop[96];
 
 	measure_emit(LIM_SUITE, "mem_reached", got / LIM_MIB, 1);
 	if (WIFSIGNALED(st)) {
-		lim_fact("mem_enforced", near ? "yes" : "no");
+		snprintf(stop, sizeof(stop), "killed by signal %d", WTERMSIG(st));
+		lim_mem_stopped(x, got, stop);
 		lim_fact("mem_detail",
 		         "killed by signal %d (the OOM killer) after %.0f MiB touched; limit %.0f "
 		         "MiB (%s)",
 		         WTERMSIG(st), got / LIM_MIB, lim / LIM_MIB, how);
 	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 3) {
-		lim_fact("mem_enforced", near ? "yes" : "no");
+		snprintf(stop, sizeof(stop), "allocation refused (%s)", strerror(r->err));
+		lim_mem_stopped(x, got, stop);
 		lim_fact("mem_detail",
 		         "allocation refused (%s) after %.0f MiB touched; limit %.0f MiB (%s)",
 		         strerror(r->err), got / LIM_MIB, lim / LIM_MIB, how);
 	} else if (r->rss >= 0 && (double)r->rss <= lim * (1 + LIM_MEM_TOL) + LIM_CHUNK) {
-		lim_fact("mem_enforced", "yes");
+		snprintf(stop, sizeof(stop), "not: the rest swapped out");
+		if (x->machine)
+			lim_mem_stopped(x, (double)r->rss, stop);
+		else
+			lim_fact("mem_enforced", "yes");
 		lim_fact("mem_detail",
 		         "%.0f MiB touched but only %.0f MiB resident (the rest swapped out); "
 		         "limit %.0f MiB (%s)",

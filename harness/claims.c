@@ -30,7 +30,10 @@
 #define MAX_ENVS 32
 
 struct slow {
-	bool ok;
+	bool ok;      /* a ratio at all: a point only, without an interval, when !ci */
+	bool ci;      /* a 95% CI (both sides had at least BB_CI_MIN_N samples) */
+	size_t trunc; /* samples cut short at the workload's time budget, here and in native */
+	size_t n;
 	double v, lo, hi; /* env / native in "time" direction: > 1 is worse */
 };
 
@@ -46,6 +49,8 @@ const char *claim_verdict_name(enum claim_verdict v)
 		return "holds with caveat";
 	case CLAIM_DOES_NOT_HOLD:
 		return "does not hold";
+	case CLAIM_INCONCLUSIVE:
+		return "inconclusive";
 	case CLAIM_NOT_MEASURED:
 		break;
 	}
@@ -70,12 +75,90 @@ static void env_absence(const struct bb_result *res, enum bb_class cls, char *bu
 
 /* Series */
 
-static struct slow slowdown(const struct bb_series *s)
+/* The series' slowdown to native, with what keeps it out of a verdict: no interval, or samples
+ * truncated on either side of the ratio. */
+static struct slow slowdown(const struct bb_result *res, const struct bb_series *s)
 {
 	struct slow r = { 0 };
+	const struct bb_series *ref;
 
-	r.ok = results_slowdown(s, &r.v, &r.lo, &r.hi);
+	if (!s)
+		return r;
+	r.ok = series_slowdown_or_point(s, &r.v, &r.lo, &r.hi, &r.ci);
+	r.n = s->n;
+	ref = results_find_summary(res, s->suite, s->metric, results_reference(res));
+	r.trunc = s->truncated + (ref && ref != s ? ref->truncated : 0);
 	return r;
+}
+
+/* Can it settle a verdict? Only an interval of samples that were not cut short. */
+static bool slow_settles(struct slow s)
+{
+	return s.ok && s.ci && !s.trunc;
+}
+
+/* Where the whole CI lies against threshold t: 1 above (lo > t), -1 at or below (hi <= t), 0
+ * across it or unsettled. A point estimate is never compared with t: a verdict taken on one
+ * flips between two runs whenever the true value is near t; a verdict taken on the side of the
+ * whole CI flips only between a side and "inconclusive", and rarely (a 95% interval). */
+static int slow_side(struct slow s, double t)
+{
+	if (!slow_settles(s))
+		return 0;
+	return s.lo > t ? 1 : s.hi <= t ? -1 : 0;
+}
+
+/* The ratios of one claim against one threshold: how many lie wholly above, wholly at or
+ * below, or across it (unsettled ones included), and the first across for the reason. */
+struct tally {
+	double thr;
+	size_t above, below, across;
+	char metric[64];
+	struct slow first;
+};
+
+static void tally_add(struct tally *t, const char *metric, struct slow s)
+{
+	int side = slow_side(s, t->thr);
+
+	if (!s.ok)
+		return;
+	t->above += side > 0;
+	t->below += side < 0;
+	if (side || t->across++)
+		return;
+	snprintf(t->metric, sizeof(t->metric), "%s", metric);
+	t->first = s;
+}
+
+/* "page_fault 1.04x [95% CI 0.98x, 1.12x] (n = 12) is across the 1.05x threshold", or why a
+ * ratio cannot settle it (no CI, truncated samples); the verdict becomes inconclusive. */
+static void reason_unsettled(struct claim_eval *c, const struct tally *t)
+{
+	char v[32], lo[32], hi[32], th[32];
+	const struct slow *s = &t->first;
+
+	fmt_ratio(v, sizeof(v), s->v);
+	fmt_ratio(th, sizeof(th), t->thr);
+	c->verdict = CLAIM_INCONCLUSIVE;
+	if (s->trunc) {
+		REASON(c,
+		       "%s has %zu sample%s cut short at the workload's time budget "
+		       "(kept out of verdicts)",
+		       t->metric, s->trunc, s->trunc == 1 ? "" : "s");
+		return;
+	}
+	if (!s->ci) {
+		REASON(c,
+		       "%s %s has no CI (n = %zu < %d), so it cannot settle the %s "
+		       "threshold",
+		       t->metric, v, s->n, BB_CI_MIN_N, th);
+		return;
+	}
+	fmt_ratio(lo, sizeof(lo), s->lo);
+	fmt_ratio(hi, sizeof(hi), s->hi);
+	REASON(c, "%s %s [95%% CI %s, %s] (n = %zu) is across the %s threshold", t->metric, v, lo,
+	       hi, s->n, th);
 }
 
 /* " (EMULATED: tcg)" after the figures of an emulated environment. */
@@ -96,7 +179,12 @@ static void fig_median(struct claim_eval *c, const struct bb_result *res, const 
 	fmt_value(m, sizeof(m), s->summary.median, s->unit);
 	fmt_value(lo, sizeof(lo), s->summary.ci_lo, s->unit);
 	fmt_value(hi, sizeof(hi), s->summary.ci_hi, s->unit);
-	FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
+	if (s->summary.has_ci && stats_has_ci(s->summary.ci_lo, s->summary.ci_hi))
+		FIG(c, "%s%s %s [95%% CI %s, %s]", c->figures[0] ? "; " : "", label, m, lo, hi);
+	else
+		FIG(c, "%s%s %s (no CI: n < %d)", c->figures[0] ? "; " : "", label, m, BB_CI_MIN_N);
+	if (s->truncated)
+		FIG(c, " (%zu truncated)", s->truncated);
 	fig_emulated(c, res, s->env);
 }
 
@@ -110,7 +198,12 @@ static void fig_slow(struct claim_eval *c, const char *metric, struct slow s)
 	fmt_ratio(v, sizeof(v), s.v);
 	fmt_ratio(lo, sizeof(lo), s.lo);
 	fmt_ratio(hi, sizeof(hi), s.hi);
-	FIG(c, "%s %s [%s, %s]", metric, v, lo, hi);
+	if (s.ci)
+		FIG(c, "%s %s [%s, %s]", metric, v, lo, hi);
+	else
+		FIG(c, "%s %s (no CI: n < %d)", metric, v, BB_CI_MIN_N);
+	if (s.trunc)
+		FIG(c, " (%zu truncated)", s.trunc);
 }
 
 static void not_measured(struct claim_eval *c, const char *fmt, ...)
@@ -320,9 +413,9 @@ static void claim_c5(const struct bb_result *res, struct claim_eval *c)
 }
 
 /* Figures "label: m1 1.02x [..], m2 ..." for the metrics of a suite (all when metrics is NULL);
- * returns how many there were and the worst low end / highest point of the slowdowns. */
+ * returns how many there were, and tallies them against t's threshold (t may be NULL). */
 static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const char *env,
-                        const char *suite, const char *const *metrics, double *worst_lo)
+                        const char *suite, const char *const *metrics, struct tally *t)
 {
 	size_t n = 0;
 
@@ -331,7 +424,7 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 		bool want = !metrics;
 		for (size_t k = 0; metrics && metrics[k]; k++)
 			want |= !strcmp(metrics[k], s->metric);
-		struct slow sl = slowdown(s);
+		struct slow sl = slowdown(res, s);
 		if (strcmp(s->suite, suite) || strcmp(s->env, env) || !want || !sl.ok)
 			continue;
 		if (!n)
@@ -339,8 +432,8 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 		else
 			FIG(c, ", ");
 		fig_slow(c, s->metric, sl);
-		if (worst_lo && (!n || sl.lo > *worst_lo))
-			*worst_lo = sl.lo;
+		if (t)
+			tally_add(t, s->metric, sl);
 		n++;
 	}
 	if (n)
@@ -351,18 +444,30 @@ static size_t fig_suite(struct claim_eval *c, const struct bb_result *res, const
 static struct slow metric_slow(const struct bb_result *res, const char *suite, const char *metric,
                                const char *env)
 {
-	return slowdown(results_find_summary(res, suite, metric, env));
+	return slowdown(res, results_find_summary(res, suite, metric, env));
 }
 
-static bool cpu_near_native(const struct bb_result *res, const char *vm)
+/* The null syscall against C7_SYSCALL_MAX, once CPU-bound work is settled near native. */
+static void c7_syscall(struct claim_eval *c, struct slow null_s)
 {
-	for (size_t i = 0; i < res->nseries; i++) {
-		struct slow sl = slowdown(&res->series[i]);
-		if (!strcmp(res->series[i].suite, "cpu") && !strcmp(res->series[i].env, vm) &&
-		    sl.ok && sl.v > C7_CPU_NEAR)
-			return false;
+	struct tally t = { .thr = C7_SYSCALL_MAX };
+	int side = slow_side(null_s, C7_SYSCALL_MAX);
+
+	if (side > 0) {
+		c->verdict = CLAIM_HOLDS_CAVEAT;
+		REASON(c, "CPU-bound work runs within 10%% of native, but a null syscall costs "
+		          "more than 1.5x native (it should not exit)");
+	} else if (side < 0 || !null_s.ok) {
+		c->verdict = CLAIM_HOLDS;
+		REASON(c, "CPU-bound work runs within 10%% of native%s",
+		       null_s.ok ? " and a syscall stays in the guest" : "");
+	} else {
+		tally_add(&t, "null", null_s);
+		REASON(c, "CPU-bound work runs within 10%% of native, but whether a syscall stays "
+		          "in the guest is not settled: ");
+		reason_unsettled(c, &t);
+		c->verdict = CLAIM_HOLDS_CAVEAT;
 	}
-	return true;
 }
 
 static void claim_c7(const struct bb_result *res, struct claim_eval *c)
@@ -370,7 +475,7 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "cpu")
 	                     ?: results_env_pick_vs(res, BB_CLASS_VM, "syscall");
 	const char *sys[] = { "null", "cpuid", NULL };
-	double cpu_lo = 0;
+	struct tally cpu = { .thr = C7_CPU_NEAR };
 	size_t ncpu;
 	struct slow null_s, cpuid_s;
 	char why[320];
@@ -384,7 +489,7 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 		             why);
 		return;
 	}
-	ncpu = fig_suite(c, res, vm, "cpu", NULL, &cpu_lo);
+	ncpu = fig_suite(c, res, vm, "cpu", NULL, &cpu);
 	fig_suite(c, res, vm, "syscall", sys, NULL);
 	null_s = metric_slow(res, "syscall", "null", vm);
 	cpuid_s = metric_slow(res, "syscall", "cpuid", vm);
@@ -400,21 +505,19 @@ static void claim_c7(const struct bb_result *res, struct claim_eval *c)
 		                "`boxbench run --envs native,vm --suites cpu,syscall`");
 		return;
 	}
-	if (cpu_lo > C7_CPU_NEAR) {
+	if (cpu.above) {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
-		REASON(c, "CPU-bound work in the VM is more than 10%% slower than native");
-	} else if (!cpu_near_native(res, vm) || (null_s.ok && null_s.v > C7_SYSCALL_MAX)) {
-		c->verdict = CLAIM_HOLDS_CAVEAT;
-		REASON(c, "CPU-bound work runs near native speed, but %s",
-		       null_s.ok && null_s.v > C7_SYSCALL_MAX
-		           ? "a null syscall costs more than 1.5x native (it should not exit)"
-		           : "not every CPU figure is within 10% of native");
+		REASON(c,
+		       "CPU-bound work in the VM is more than 10%% slower than native (the whole "
+		       "95%% CI)");
+	} else if (cpu.across) {
+		reason_unsettled(c, &cpu);
+		REASON(c, "; whether CPU-bound work in the VM stays within 10%% of native is not "
+		          "settled");
 	} else {
-		c->verdict = CLAIM_HOLDS;
-		REASON(c, "CPU-bound work runs within 10%% of native%s",
-		       null_s.ok ? " and a syscall stays in the guest" : "");
+		c7_syscall(c, null_s);
 	}
-	if (cpuid_s.ok && cpuid_s.v >= 2)
+	if (slow_side(cpuid_s, 2) > 0)
 		REASON(c, "; cpuid, which always exits to the hypervisor, costs %.0fx native",
 		       cpuid_s.v);
 	if (json_is_string(json_object_get(res->host, "hypervisor")))
@@ -427,26 +530,34 @@ static void c8_verdict(const struct bb_result *res, struct claim_eval *c, struct
 {
 	const char *paging =
 	    json_string_value(json_object_get(json_object_get(res->host, "kvm"), "paging"));
-	bool visible = (pf.ok && pf.lo > C8_VISIBLE) || (chase.ok && chase.lo > C8_VISIBLE);
+	struct tally t = { .thr = C8_VISIBLE };
 
-	if (pf.ok && pf.lo >= C8_PF_HEAVY && paging && !strcmp(paging, "shadow")) {
+	tally_add(&t, "page_fault", pf);
+	tally_add(&t, "chase", chase);
+	if (slow_side(pf, C8_PF_HEAVY) > 0 && paging && !strcmp(paging, "shadow")) {
 		c->verdict = CLAIM_HOLDS;
 		REASON(c,
 		       "the host's KVM uses shadow page tables and a page fault in the guest "
 		       "costs %.1fx native",
 		       pf.v);
-	} else if (visible) {
+	} else if (t.above) {
 		c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c,
 		       "the second translation layer shows (%s), but modern CPUs do it in "
 		       "hardware (EPT/NPT) rather than with the shadow page tables the article "
 		       "describes",
-		       pf.ok && pf.lo >= C8_PF_HEAVY ? "page faults cost at least twice native"
-		                                     : "a small cost beyond noise");
+		       slow_side(pf, C8_PF_HEAVY) > 0 ? "page faults cost at least twice native"
+		                                      : "a small cost beyond noise");
+	} else if (t.across) {
+		reason_unsettled(c, &t);
+		REASON(c, "; whether memory virtualisation costs anything beyond 5%% is not "
+		          "settled");
 	} else {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
-		REASON(c, "no measurable memory-virtualisation cost: page faults and TLB-heavy "
-		          "accesses run at native cost, which shadow page tables would not allow");
+		REASON(c,
+		       "no measurable memory-virtualisation cost: page faults and TLB-heavy "
+		       "accesses run at native cost (the whole 95%% CI within 5%%), which shadow "
+		       "page tables would not allow");
 	}
 	if (paging)
 		REASON(c, "; host paging recorded as \"%s\"", paging);
@@ -493,13 +604,41 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 	c8_verdict(res, c, pf, chase);
 }
 
+static void c9_verdict(const struct bb_result *res, struct claim_eval *c, const char *vm,
+                       const struct tally *t)
+{
+	bool cache = false;
+
+	if (t->above) {
+		c->verdict = CLAIM_HOLDS;
+		REASON(c, "I/O in the VM passes through the VMM's emulated device and costs more "
+		          "than native (the whole 95%% CI above 1.10x)");
+		return;
+	}
+	if (t->across) {
+		reason_unsettled(c, t);
+		REASON(c, "; whether I/O in the VM costs more than native is not settled");
+		return;
+	}
+	c->verdict = CLAIM_DOES_NOT_HOLD;
+	REASON(c, "no I/O overhead measured in the VM (every 95%% CI at or below 1.10x)");
+	for (size_t i = 0; i < res->nseries; i++) {
+		struct slow sl = slowdown(res, &res->series[i]);
+		cache |= !strcmp(res->series[i].suite, "io") && !strcmp(res->series[i].env, vm) &&
+		         slow_side(sl, 1 / C9_VISIBLE) < 0;
+	}
+	if (cache)
+		REASON(c,
+		       "; the VM is faster than native on some I/O, which points at the VMM's "
+		       "disk cache mode (an fsync it does not pass to the host disk is cheaper)");
+}
+
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
 	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "io");
 	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "io");
 	const char *storage;
-	double worst = 0, best = INFINITY;
-	bool emu;
+	struct tally t = { .thr = C9_VISIBLE };
 	char why[320];
 
 	if (ct)
@@ -512,32 +651,18 @@ static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 		             why);
 		return;
 	}
-	fig_suite(c, res, vm, "io", NULL, &worst);
-	for (size_t i = 0; i < res->nseries; i++) {
-		struct slow sl = slowdown(&res->series[i]);
-		if (sl.ok && !strcmp(res->series[i].suite, "io") && !strcmp(res->series[i].env, vm))
-			best = fmin(best, sl.hi);
-	}
+	fig_suite(c, res, vm, "io", NULL, &t);
 	storage = json_string_value(isolation_fact(res, "io", vm, "storage"));
 	if (storage)
 		FIG(c, "; %s storage: %s", vm, storage);
-	emu = results_env_emulated(res, vm);
-	if (worst > C9_VISIBLE) {
-		c->verdict = emu ? CLAIM_HOLDS_CAVEAT : CLAIM_HOLDS;
-		REASON(c, "I/O in the VM passes through the VMM's emulated device and costs more "
-		          "than native");
-		if (emu)
-			REASON(c,
-			       "; EMULATED: under TCG part of that cost is CPU emulation, not the "
-			       "device path");
+	if (results_env_emulated(res, vm)) {
+		not_measured(c, "EMULATED: under TCG the guest's every instruction, its block "
+		                "driver included, is translated by QEMU, so the I/O cost measured "
+		                "here is mostly CPU emulation, not the device path of a hardware "
+		                "VM; settle it on a host with hardware KVM");
 		return;
 	}
-	c->verdict = CLAIM_DOES_NOT_HOLD;
-	REASON(c, "no I/O overhead measured in the VM%s", emu ? " (even emulated, TCG)" : "");
-	if (best < 1 / C9_VISIBLE)
-		REASON(c,
-		       "; the VM is faster than native on some I/O, which points at the VMM's "
-		       "disk cache mode (an fsync it does not pass to the host disk is cheaper)");
+	c9_verdict(res, c, vm, &t);
 }
 
 /* VM / container cost ratios of the footprint metrics both have (only that one metric when

@@ -3,6 +3,12 @@
  * environment that settles a claim is absent, the verdict is "not measured here" and the reason
  * names what would settle it. Emulated (TCG) VM figures never count as hardware costs.
  *
+ * A statistical rule holds or does not hold only when the whole 95% CI of each figure it reads
+ * lies on one side of its threshold (never on a point estimate, which would flip between two
+ * runs of the same build whenever the truth is near the threshold); a CI across the threshold,
+ * a figure without a CI (n < 5) or one with samples truncated at the workload's time budget
+ * (series.truncated, here or in native) gives "inconclusive", and the reason says which.
+ *
  * Which box plays which part comes from the environments' typed descriptions (envdesc.h): their
  * class (native, container, vm, nested), whether they are a decomposition variant, their image
  * and how a guest boots; among boxes of a class the most typical one is taken (results_env_best),
@@ -34,6 +40,9 @@ enum claim_verdict {
 	CLAIM_HOLDS,
 	CLAIM_HOLDS_CAVEAT,
 	CLAIM_DOES_NOT_HOLD,
+	/* measured, but the 95% CI of a figure the rule reads lies across its threshold, or a
+	 * figure has no CI (n < 5) or truncated samples: the reason names it, with n and the CI */
+	CLAIM_INCONCLUSIVE,
 };
 
 struct claim_eval {

@@ -45,9 +45,10 @@ static const char cmp_usage[] =
     "  --markdown       a Markdown table (for a CI job summary or a PR comment)\n"
     "  --json           the table as JSON: per series the verdict, both one-sided p-values,\n"
     "                   the change with its 95% CI; host differences; the exit code's reason\n"
-    "A series regressed when NEW is significantly worse (p < alpha) AND its median moved by\n"
-    "more than the threshold in the bad direction. Exit 1 on any regression, 0 otherwise,\n"
-    "2 on bad input.\n";
+    "A series regressed when NEW is significantly worse (one-sided Mann-Whitney p < alpha,\n"
+    "Holm-corrected for the number of series compared) AND the whole 95% CI of its median's\n"
+    "change lies beyond the threshold in the bad direction (the threshold is the allowance for\n"
+    "run-to-run noise). Exit 1 on any regression, 0 otherwise, 2 on bad input.\n";
 
 /* 0 with the options (o->help: print the usage and stop), or -1 with the usage error. */
 static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *err)
@@ -169,6 +170,34 @@ static void cmp_row_test(struct cmp_row *r, const struct compare_rule *rule, uns
 		         strncmp(err.msg, "compare: ", 9) ? err.msg : err.msg + 9);
 }
 
+/* Holm over every series compared, then the counts. */
+static int cmp_correct(struct cmp_table *t, const struct compare_rule *rule)
+{
+	struct compare_stat **st = calloc(t->nrows ? t->nrows : 1, sizeof(*st));
+	enum bb_better *better = calloc(t->nrows ? t->nrows : 1, sizeof(*better));
+	struct bb_err err = { 0 };
+	int rc = -1;
+
+	if (!st || !better)
+		goto out;
+	for (size_t i = 0; i < t->nrows; i++) {
+		st[i] = &t->rows[i].st;
+		better[i] = t->rows[i].new_->better;
+	}
+	if (compare_correct(st, better, t->nrows, rule, &err) < 0)
+		goto out;
+	for (size_t i = 0; i < t->nrows; i++) {
+		t->regressions += st[i]->verdict == COMPARE_REGRESSION;
+		t->improvements += st[i]->verdict == COMPARE_IMPROVEMENT;
+		t->untested += st[i]->verdict == COMPARE_UNTESTED;
+	}
+	rc = 0;
+out:
+	free(st);
+	free(better);
+	return rc;
+}
+
 static int cmp_build(const struct bb_result *a, const struct bb_result *b,
                      const struct compare_rule *rule, struct cmp_table *t)
 {
@@ -189,12 +218,9 @@ static int cmp_build(const struct bb_result *a, const struct bb_result *b,
 		r->base = sa;
 		r->new_ = sb;
 		cmp_row_test(r, rule, seed);
-		t->regressions += r->st.verdict == COMPARE_REGRESSION;
-		t->improvements += r->st.verdict == COMPARE_IMPROVEMENT;
-		t->untested += r->st.verdict == COMPARE_UNTESTED;
 	}
 	t->only_new = b->nseries - t->nrows;
-	return 0;
+	return cmp_correct(t, rule);
 }
 
 static const char *fmt_pct(double x, char *buf, size_t len)
@@ -218,12 +244,13 @@ static const char *fmt_change(const struct compare_stat *st, char *buf, size_t l
 	return buf;
 }
 
-/* The one-sided p of the direction the median moved in (the one a verdict would use). */
+/* The one-sided p of the direction the median moved in (the one a verdict would use), after
+ * Holm's correction for the series compared together. */
 static const char *fmt_p(const struct compare_stat *st, enum bb_better better, char *buf,
                          size_t len)
 {
 	double bad = better == BB_LOWER ? st->change : -st->change;
-	double p = bad >= 0 ? st->p_worse : st->p_better;
+	double p = bad >= 0 ? st->p_worse_adj : st->p_better_adj;
 
 	if (st->verdict == COMPARE_UNTESTED)
 		snprintf(buf, len, "-");
@@ -263,11 +290,12 @@ static void cmp_print_text(const struct cmp_table *t, const struct cmp_opts *o, 
 	char name[140], ch[80], p[16], notes[256], mb[32], mn[32];
 
 	fprintf(f,
-	        "rule: regression = one-sided Mann-Whitney p < %g and median worse by more "
+	        "rule: regression = one-sided Mann-Whitney p < %g, Holm-corrected over the %zu "
+	        "series compared, and the whole 95%% CI of the median's change worse by more "
 	        "than %g%%\n\n",
-	        o->rule.alpha, 100 * o->rule.threshold);
+	        o->rule.alpha, t->nrows - t->untested, 100 * o->rule.threshold);
 	fprintf(f, "%-26s %-10s %-5s %11s %11s  %-30s %7s  %s\n", "series", "env", "unit",
-	        "base median", "new median", "change [95% CI]", "p", "verdict");
+	        "base median", "new median", "change [95% CI]", "p (Holm)", "verdict");
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct cmp_row *r = &t->rows[i];
 		snprintf(name, sizeof(name), "%s/%s", r->base->suite, r->base->metric);
@@ -353,8 +381,8 @@ static void cmp_print_markdown(struct doc *d, const struct cmp_table *t, const s
 {
 	static const char *const heads[] = { "series",      "env",        "unit",
 		                             "base median", "new median", "change [95% CI]",
-		                             "p",           "verdict" };
-	char text[256];
+		                             "p (Holm)",    "verdict" };
+	char text[320];
 
 	snprintf(text, sizeof(text), "boxbench compare: %zu regression%s, %zu improvement%s",
 	         t->regressions, t->regressions == 1 ? "" : "s", t->improvements,
@@ -370,9 +398,10 @@ static void cmp_print_markdown(struct doc *d, const struct cmp_table *t, const s
 	doc_puts(d, " (");
 	doc_literal(d, b->started_at);
 	snprintf(text, sizeof(text),
-	         "). A regression is a one-sided Mann-Whitney p < %g and a median worse by more "
+	         "). A regression is a one-sided Mann-Whitney p < %g, Holm-corrected over the %zu "
+	         "series compared, and the whole 95%% CI of the median's change worse by more "
 	         "than %g%%.",
-	         o->rule.alpha, 100 * o->rule.threshold);
+	         o->rule.alpha, t->nrows - t->untested, 100 * o->rule.threshold);
 	doc_inline(d, text, false);
 	doc_para_end(d);
 	cmp_md_warnings(d, a, b, diffs, ndiffs);

@@ -141,21 +141,86 @@ int compare_mann_whitney(const double *base, size_t nb, const double *new_, size
 	return 0;
 }
 
-enum compare_verdict compare_decide(double change, const struct compare_mw *mw,
-                                    enum bb_better better, const struct compare_rule *rule)
+enum compare_verdict compare_decide(const struct compare_stat *st, enum bb_better better,
+                                    const struct compare_rule *rule)
 {
-	/* Oriented so that positive is worse. */
-	double bad = better == BB_LOWER ? change : -change;
-	double p_worse = better == BB_LOWER ? mw->p_greater : mw->p_less;
-	double p_better = better == BB_LOWER ? mw->p_less : mw->p_greater;
+	/* Oriented so that positive is worse: the CI's end nearest no change in each direction. */
+	double worse_lo = better == BB_LOWER ? st->change_lo : -st->change_hi;
+	double better_lo = better == BB_LOWER ? -st->change_hi : st->change_lo;
 
-	if (isnan(change))
+	if (isnan(st->change))
 		return COMPARE_UNTESTED;
-	if (p_worse < rule->alpha && bad > rule->threshold)
+	if (!stats_has_ci(st->change_lo, st->change_hi))
+		return COMPARE_SAME;
+	if (st->p_worse_adj < rule->alpha && worse_lo > rule->threshold)
 		return COMPARE_REGRESSION;
-	if (p_better < rule->alpha && -bad > rule->threshold)
+	if (st->p_better_adj < rule->alpha && better_lo > rule->threshold)
 		return COMPARE_IMPROVEMENT;
 	return COMPARE_SAME;
+}
+
+struct holm_item {
+	double p;
+	size_t i;
+};
+
+static int holm_cmp(const void *a, const void *b)
+{
+	double x = ((const struct holm_item *)a)->p, y = ((const struct holm_item *)b)->p;
+
+	return (x > y) - (x < y);
+}
+
+int compare_holm(const double *p, size_t n, double *adj, struct bb_err *err)
+{
+	_cleanup_free_ struct holm_item *it = NULL;
+	double run = 0;
+
+	if (!n)
+		return 0;
+	it = calloc(n, sizeof(*it));
+	if (!it)
+		return bb_fail(err, ENOMEM, "compare: Holm over %zu tests", n);
+	for (size_t i = 0; i < n; i++)
+		it[i] = (struct holm_item){ p[i], i };
+	qsort(it, n, sizeof(*it), holm_cmp);
+	for (size_t j = 0; j < n; j++) {
+		double a = fmin(1, (double)(n - j) * it[j].p);
+		run = fmax(run, a); /* step-down: never below an earlier (smaller) one's */
+		adj[it[j].i] = run;
+	}
+	return 0;
+}
+
+/* One family: the tested stats' p_worse (worse) or p_better, adjusted in place. */
+static int correct_family(struct compare_stat *const *st, size_t n, bool worse, struct bb_err *err)
+{
+	_cleanup_free_ double *p = calloc(n ? n : 1, sizeof(*p));
+	size_t m = 0;
+
+	if (!p)
+		return bb_fail(err, ENOMEM, "compare: %zu tests", n);
+	for (size_t i = 0; i < n; i++)
+		if (st[i]->verdict != COMPARE_UNTESTED)
+			p[m++] = worse ? st[i]->p_worse : st[i]->p_better;
+	if (compare_holm(p, m, p, err) < 0)
+		return -1;
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (st[i]->verdict != COMPARE_UNTESTED)
+			*(worse ? &st[i]->p_worse_adj : &st[i]->p_better_adj) = p[m++];
+	return 0;
+}
+
+int compare_correct(struct compare_stat *const *st, const enum bb_better *better, size_t n,
+                    const struct compare_rule *rule, struct bb_err *err)
+{
+	if (correct_family(st, n, true, err) < 0 || correct_family(st, n, false, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (st[i]->verdict != COMPARE_UNTESTED)
+			st[i]->verdict = compare_decide(st[i], better[i], rule);
+	return 0;
 }
 
 int compare_samples(const double *base, size_t nb, const double *new_, size_t nn,
@@ -175,6 +240,8 @@ int compare_samples(const double *base, size_t nb, const double *new_, size_t nn
 	out->median_new = stats_median(new_, nn);
 	out->p_worse = better == BB_LOWER ? out->mw.p_greater : out->mw.p_less;
 	out->p_better = better == BB_LOWER ? out->mw.p_less : out->mw.p_greater;
+	out->p_worse_adj = out->p_worse;
+	out->p_better_adj = out->p_better;
 	if (out->median_base == 0)
 		return bb_fail(err, 0, "compare: base median is 0, a relative change is undefined");
 	if (stats_ratio(new_, nn, base, nb, seed, &ratio, &lo, &hi, err) < 0)
@@ -182,7 +249,7 @@ int compare_samples(const double *base, size_t nb, const double *new_, size_t nn
 	out->change = ratio - 1;
 	out->change_lo = lo - 1;
 	out->change_hi = hi - 1;
-	out->verdict = compare_decide(out->change, &out->mw, better, rule);
+	out->verdict = compare_decide(out, better, rule);
 	return 0;
 }
 

@@ -4,13 +4,26 @@
  *
  * The rule. A series is a REGRESSION when both
  *   - the one-sided Mann-Whitney p-value for "NEW is worse than BASE" (worse = larger when
- *     better is lower, smaller when better is higher) is below alpha (default 0.01), and
- *   - the median moved by more than the threshold (default 5%) of the base median in that
- *     bad direction;
+ *     better is lower, smaller when better is higher), corrected for the number of series
+ *     tested at once (Holm), is below alpha (default 0.01), and
+ *   - the whole bootstrap 95% CI of the median's relative change lies beyond the threshold
+ *     (default 5% of the base median) in that bad direction;
  * and an IMPROVEMENT under the mirror conditions. The test is one-sided because the gate asks a
- * directional question that `better` fixes before any data is seen: each verdict (regression,
- * improvement) is wrong under no change with probability at most alpha. The significance test
- * guards against noise, the threshold against changes too small to matter.
+ * directional question that `better` fixes before any data is seen.
+ *
+ * Many series at once. `compare` tests about a hundred series; at alpha = 0.01 each, one would
+ * be flagged by chance in a third of clean comparisons. Holm's step-down correction bounds the
+ * probability of ANY false regression among the m series (the family-wise error) by alpha,
+ * which is what a gate that fails a build on any regression needs; Benjamini-Hochberg bounds
+ * only the expected share of false ones among those flagged, so a gate built on it would still
+ * fail clean builds. Regressions and improvements are two families, each corrected apart.
+ *
+ * Run-to-run noise. BASE and NEW are two runs: between them the machine's state changes (other
+ * load, memory placement, frequency), so even the same build's medians differ by a few percent
+ * with tiny within-run p-values. The threshold is that allowance, and the rule asks the whole
+ * CI of the change to clear it, not the point estimate: a point estimate near the threshold
+ * falls on either side in two comparisons of the same pair of builds, the whole CI rarely. A
+ * change without a CI (a side with fewer than BB_CI_MIN_N samples) is never flagged.
  *
  * Why one-sided, and why at least COMPARE_MIN_REPS samples per side: a rank test on 5 + 5
  * samples has only C(10,5) = 252 orderings, so its smallest one-sided p is 1/252 = 0.004 and the
@@ -20,6 +33,9 @@
  * better with 5 per side, since every one of them rejects on at most 2 of the 252 orderings.
  * With 6 per side the one-sided rule flags a 10% shift in about 97% of trials, so 6 is the
  * fewest samples that meet the validated goals (tests/test_compare.c). */
+/* Since the CI rule, the goals are validated (tests/test_compare.c) for a 15% shift at
+ * COMPARE_MIN_REPS a side, and for a 10% shift at 20 a side (88 of 100 at 10): the whole CI
+ * must clear the threshold, and a change's CI from 6 samples a side is about +-5% wide. */
 #ifndef BB_COMPARE_H
 #define BB_COMPARE_H
 
@@ -65,6 +81,9 @@ struct compare_stat {
 	double change, change_lo, change_hi; /* median_new / median_base - 1, bootstrap 95% CI */
 	struct compare_mw mw;
 	double p_worse, p_better; /* mw's p oriented by `better` */
+	/* after the correction for the series tested with it (compare_holm): p_worse and
+	 * p_better themselves for one series alone */
+	double p_worse_adj, p_better_adj;
 	enum compare_verdict verdict;
 };
 
@@ -74,9 +93,19 @@ struct compare_stat {
 int compare_mann_whitney(const double *base, size_t nb, const double *new_, size_t nn,
                          struct compare_mw *out, struct bb_err *err);
 
-/* The rule above, from a relative change and a test; better orients both. */
-enum compare_verdict compare_decide(double change, const struct compare_mw *mw,
-                                    enum bb_better better, const struct compare_rule *rule);
+/* The rule above, from a stat's change, its CI and its corrected p-values; better orients them. */
+enum compare_verdict compare_decide(const struct compare_stat *st, enum bb_better better,
+                                    const struct compare_rule *rule);
+
+/* Holm's step-down adjusted p-values of n tests: sorted ascending, adj(i) = max over j <= i of
+ * min(1, (n - j) p(j)) (0-based); reject where adj < alpha. adj may be p. */
+int compare_holm(const double *p, size_t n, double *adj, struct bb_err *err);
+
+/* Correct the p-values of n stats tested together (Holm, regressions and improvements apart)
+ * and decide each again; stats whose verdict is COMPARE_UNTESTED are left out of the family.
+ * better[i] orients st[i]. */
+int compare_correct(struct compare_stat *const *st, const enum bb_better *better, size_t n,
+                    const struct compare_rule *rule, struct bb_err *err);
 
 /* Everything for one pair of sample sets: medians, change with its bootstrap CI (stats_ratio,
  * seeded with seed), the test and the verdict. Fails (with a reason, and out->verdict set to

@@ -56,8 +56,9 @@ static void report_figure(struct doc *d, const struct report *r, const struct ch
 
 static const char *verdict_class(enum claim_verdict v)
 {
-	static const char *const cls[] = { "v-none", "v-holds", "v-caveat", "v-fails" };
-	return v <= CLAIM_DOES_NOT_HOLD ? cls[v] : "v-none";
+	static const char *const cls[] = { "v-none", "v-holds", "v-caveat", "v-fails",
+		                           "v-inconclusive" };
+	return v <= CLAIM_INCONCLUSIVE ? cls[v] : "v-none";
 }
 
 /* "40.0x slower [39.0x, 40.4x]", "no clear difference (1.01x [0.99x, 1.03x])", "1.2x slower
@@ -274,7 +275,11 @@ static void sec_claims(struct doc *d, const struct report *r)
 	         "Each claim of the article (CLAIMS.md) with the figures from this result "
 	         "that settle it. Verdicts are computed by rules (harness/claims.c); a claim "
 	         "whose suite or environment was not run is \"not measured here\", never "
-	         "guessed. Ratios are environment time / native time: above 1 is slower.");
+	         "guessed. A claim holds or does not hold only when the whole 95%% CI of "
+	         "every figure it reads lies on one side of the rule's threshold; otherwise, "
+	         "or when a figure has no CI (n < 5) or truncated samples, it is "
+	         "\"inconclusive\". Ratios are environment time / native time: above 1 is "
+	         "slower.");
 	doc_table(d, "claims", heads, NULL, 5);
 	for (size_t i = 0; i < CLAIMS_N; i++) {
 		const struct claim_eval *c = &r->claims[i];
@@ -669,6 +674,7 @@ static const char html_style[] =
     "tr.v-holds td:nth-child(4){background:#e3f4e6;color:#14632b}"
     "tr.v-caveat td:nth-child(4){background:#fff4d6;color:#7a5200}"
     "tr.v-fails td:nth-child(4){background:#fde4e4;color:#9b1c1c}"
+    "tr.v-inconclusive td:nth-child(4){background:#eef4fb;color:#1a5fb4}"
     "tr.v-none td:nth-child(4){background:#eeeef1;color:#555}"
     "tr.emulated td:first-child{color:#9b1c1c;font-weight:600}"
     "td.iso-same{background:#fde4e4;color:#9b1c1c}td.iso-diff{background:#e3f4e6;color:#14632b}"

@@ -11,8 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "claims.h"
 #include "result_builder.h"
+
+/* C7's threshold (claims.c C7_CPU_NEAR): CPU-bound work within 10% of native. */
+#define C7_NEAR_FOR_TEST 1.10
 
 static struct bb_result res;
 static struct claim_eval out[CLAIMS_N];
@@ -48,9 +54,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Ten samples spread +-2% around center (accel "" for non-VM series). */
-static void add(const char *suite, const char *metric, const char *e, const char *unit,
-                const char *accel, double center)
+/* n samples spread +-2*step around center (accel "" for non-VM series). */
+static struct bb_series *add_n(const char *suite, const char *metric, const char *e,
+                               const char *unit, const char *accel, double center, int n,
+                               double step)
 {
 	struct bb_series *s = results_series(&res, suite, metric, e, true);
 	struct bb_err err = { 0 };
@@ -63,9 +70,17 @@ static void add(const char *suite, const char *metric, const char *e, const char
 	                : BB_LOWER;
 	snprintf(s->accel, sizeof(s->accel), "%s", accel);
 	s->emulated = !strcmp(accel, "tcg");
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < n; i++)
 		assert_int_equal(
-		    series_add_sample(s, center * (1 + 0.01 * ((i * 7) % 5 - 2)), &err), 0);
+		    series_add_sample(s, center * (1 + step * ((i * 7) % 5 - 2)), &err), 0);
+	return s;
+}
+
+/* Ten samples spread +-2% around center. */
+static void add(const char *suite, const char *metric, const char *e, const char *unit,
+                const char *accel, double center)
+{
+	add_n(suite, metric, e, unit, accel, center, 10, 0.01);
 }
 
 static void fact(const char *e, const char *suite, const char *key, json_t *value)
@@ -314,12 +329,14 @@ static void test_c9_holds(void **state)
 	assert_contains(out[8].figures, "seq_write_fsync 2.00x");
 }
 
-static void test_c9_tcg_is_caveat(void **state)
+/* An emulated VM's I/O is mostly CPU emulation: not the cost of a hardware VM's device path. */
+static void test_c9_tcg_not_measured(void **state)
 {
 	(void)state;
 	io_vm("tcg", 3.0);
-	assert_int_equal(eval(9)->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_int_equal(eval(9)->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(out[8].reason, "EMULATED");
+	assert_contains(out[8].figures, "seq_write_fsync 3.00x");
 }
 
 static void test_c9_no_overhead_does_not_hold(void **state)
@@ -328,6 +345,143 @@ static void test_c9_no_overhead_does_not_hold(void **state)
 	io_vm("kvm", 0.5);
 	assert_int_equal(eval(9)->verdict, CLAIM_DOES_NOT_HOLD);
 	assert_contains(out[8].reason, "cache mode");
+}
+
+/* Inconclusive: a CI across the threshold, no CI, truncated samples */
+
+static void test_c7_cpu_across_threshold_is_inconclusive(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.10, 72, 1200);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->reason, "dgemm 1.10x [95% CI ");
+	assert_contains(c->reason, "(n = 10) is across the 1.10x threshold");
+}
+
+static void test_c7_no_ci_is_inconclusive(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.0, 72, 1200);
+	add_n("cpu", "dhry", "native", "ms", "", 10, 10, 0.01);
+	add_n("cpu", "dhry", "vm", "ms", "kvm", 10, 3, 0.01);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->figures, "dhry 1.00x (no CI: n < 5)");
+	assert_null(strstr(c->figures, "inf"));
+	assert_contains(c->reason, "dhry 1.00x has no CI (n = 3 < 5)");
+}
+
+static void test_c7_truncated_series_stays_out(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.0, 72, 1200);
+	results_series(&res, "cpu", "dgemm", "native", false)->truncated = 2;
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->figures, "dgemm 1.00x");
+	assert_contains(c->figures, "(2 truncated)");
+	assert_contains(c->reason, "2 samples cut short");
+	assert_contains(c->reason, "kept out of verdicts");
+}
+
+/* A truncated series that is far beyond the threshold cannot settle either. */
+static void test_c7_truncated_slow_cpu_is_not_does_not_hold(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.5, 72, 1200);
+	results_series(&res, "cpu", "dgemm", "vm", false)->truncated = 1;
+	assert_int_equal(eval(7)->verdict, CLAIM_INCONCLUSIVE);
+}
+
+static void test_c7_null_syscall_across_is_caveat_unsettled(void **state)
+{
+	(void)state;
+	overhead_vm("kvm", 1.0, 70 * 1.5, 1200);
+	const struct claim_eval *c = eval(7);
+	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(c->reason, "not settled");
+	assert_contains(c->reason, "null 1.50x [95% CI");
+}
+
+static void test_c8_across_threshold_is_inconclusive(void **state)
+{
+	(void)state;
+	mem_vm("kvm", 1.05, 1.0);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->reason, "page_fault 1.05x");
+	assert_contains(c->reason, "across the 1.05x threshold");
+}
+
+static void test_c8_without_ci_is_inconclusive(void **state)
+{
+	(void)state;
+	add_n("syscall", "page_fault", "native", "ns", "", 900, 4, 0.01);
+	add_n("syscall", "page_fault", "vm", "ns", "kvm", 900, 4, 0.01);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->figures, "page_fault 1.00x (no CI: n < 5)");
+	assert_null(strstr(c->figures, "inf"));
+}
+
+static void test_c9_across_threshold_is_inconclusive(void **state)
+{
+	(void)state;
+	io_vm("kvm", 1.10);
+	assert_int_equal(eval(9)->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(out[8].reason, "seq_write_fsync 1.10x");
+}
+
+/* A median without an interval is printed as such, never as [-inf, inf]. (C5's own ratio
+ * figure is claim_c5's, issue 16's.) */
+static void test_fig_median_without_ci(void **state)
+{
+	(void)state;
+	add_n("startup", "ready", "native", "ms", "", 0.5, 3, 0.01);
+	add_n("startup", "ready", "container", "ms", "", 1.2, 3, 0.01);
+	add_n("startup", "ready", "vm", "ms", "kvm", 90000, 3, 0.01);
+	const struct claim_eval *c = eval(5);
+	assert_contains(c->figures, "ready: native 0.500 ms (no CI: n < 5)");
+	assert_contains(c->figures, "container 1.20 ms (no CI: n < 5)");
+	assert_contains(c->figures, "vm 90.0 s (no CI: n < 5)");
+}
+
+/* Two runs of the same build: the true slowdown sits exactly on C7's threshold and each run
+ * draws its own noise (lognormal, 3%). A verdict on the point estimate would say "holds" in
+ * about half the runs and "does not hold" in the other half; on the whole CI it says
+ * "inconclusive" in nearly all and never contradicts itself across runs beyond the CI's 5%. */
+static void test_verdict_stable_at_threshold(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int settled = 0, runs = 40;
+
+	(void)state;
+	gsl_rng_set(r, 14);
+	for (int k = 0; k < runs; k++) {
+		results_free(&res);
+		setup(NULL);
+		struct bb_series *n = results_series(&res, "cpu", "int", "native", true);
+		struct bb_series *v = results_series(&res, "cpu", "int", "vm", true);
+		struct bb_err err = { 0 };
+		box("native");
+		box("vm");
+		snprintf(n->unit, sizeof(n->unit), "ms");
+		snprintf(v->unit, sizeof(v->unit), "ms");
+		snprintf(v->accel, sizeof(v->accel), "kvm");
+		for (int i = 0; i < 20; i++) {
+			assert_int_equal(series_add_sample(n, exp(gsl_ran_gaussian(r, 0.03)), &err),
+			                 0);
+			assert_int_equal(
+			    series_add_sample(v, C7_NEAR_FOR_TEST * exp(gsl_ran_gaussian(r, 0.03)),
+			                      &err),
+			    0);
+		}
+		settled += eval(7)->verdict != CLAIM_INCONCLUSIVE;
+	}
+	gsl_rng_free(r);
+	print_message("true slowdown on the threshold: %d of %d runs settled\n", settled, runs);
+	assert_true(settled <= 4);
 }
 
 static void test_c9_missing(void **state)
@@ -757,6 +911,7 @@ static void test_empty_result_ten_rows_not_measured(void **state)
 	}
 	assert_string_equal(claim_verdict_name(CLAIM_HOLDS_CAVEAT), "holds with caveat");
 	assert_string_equal(claim_verdict_name(CLAIM_NOT_MEASURED), "not measured here");
+	assert_string_equal(claim_verdict_name(CLAIM_INCONCLUSIVE), "inconclusive");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -783,9 +938,19 @@ int main(void)
 		T(test_c8_no_cost_does_not_hold),
 		T(test_c8_tcg_not_measured),
 		T(test_c9_holds),
-		T(test_c9_tcg_is_caveat),
+		T(test_c9_tcg_not_measured),
 		T(test_c9_no_overhead_does_not_hold),
 		T(test_c9_missing),
+		T(test_c7_cpu_across_threshold_is_inconclusive),
+		T(test_c7_no_ci_is_inconclusive),
+		T(test_c7_truncated_series_stays_out),
+		T(test_c7_truncated_slow_cpu_is_not_does_not_hold),
+		T(test_c7_null_syscall_across_is_caveat_unsettled),
+		T(test_c8_across_threshold_is_inconclusive),
+		T(test_c8_without_ci_is_inconclusive),
+		T(test_c9_across_threshold_is_inconclusive),
+		T(test_fig_median_without_ci),
+		T(test_verdict_stable_at_threshold),
 		T(test_c6_holds),
 		T(test_c6_tcg_is_caveat),
 		T(test_c6_small_gap_does_not_hold),

@@ -239,12 +239,22 @@ static void test_mw_errors(void **state)
 
 static const struct compare_rule rule = { COMPARE_ALPHA_DEFAULT, COMPARE_THRESHOLD_DEFAULT };
 
+/* A change with a CI of +-1 point around it (lo, hi given apart when they matter). */
+static enum compare_verdict decide_ci(double change, double lo, double hi, double p_greater,
+                                      double p_less, enum bb_better better,
+                                      const struct compare_rule *r)
+{
+	struct compare_stat st = { .change = change, .change_lo = lo, .change_hi = hi };
+
+	st.p_worse_adj = better == BB_LOWER ? p_greater : p_less;
+	st.p_better_adj = better == BB_LOWER ? p_less : p_greater;
+	return compare_decide(&st, better, r);
+}
+
 static enum compare_verdict decide(double change, double p_greater, double p_less,
                                    enum bb_better better)
 {
-	struct compare_mw m = { .p_greater = p_greater, .p_less = p_less, .exact = true };
-
-	return compare_decide(change, &m, better, &rule);
+	return decide_ci(change, change - 0.01, change + 0.01, p_greater, p_less, better, &rule);
 }
 
 static void test_decide(void **state)
@@ -265,16 +275,63 @@ static void test_decide(void **state)
 	assert_int_equal(decide(-0.10, 1, 0.001, BB_HIGHER), COMPARE_REGRESSION);
 	assert_int_equal(decide(0.10, 0.001, 1, BB_HIGHER), COMPARE_IMPROVEMENT);
 	assert_int_equal(decide(0.10, 0.2, 1, BB_HIGHER), COMPARE_SAME);
-	/* the bounds are strict: p = alpha and change = threshold do not count */
+	/* the bounds are strict: p = alpha and a CI touching the threshold do not count */
 	assert_int_equal(decide(0.10, COMPARE_ALPHA_DEFAULT, 1, BB_LOWER), COMPARE_SAME);
-	assert_int_equal(decide(COMPARE_THRESHOLD_DEFAULT, 0.001, 1, BB_LOWER), COMPARE_SAME);
+	assert_int_equal(decide(COMPARE_THRESHOLD_DEFAULT + 0.01, 0.001, 1, BB_LOWER),
+	                 COMPARE_SAME);
 	/* no change to speak of */
 	assert_int_equal(decide(NAN, 0.001, 1, BB_LOWER), COMPARE_UNTESTED);
 	/* a custom rule */
-	struct compare_mw m = { .p_greater = 0.03, .p_less = 1 };
 	struct compare_rule loose = { 0.05, 0.01 };
-	assert_int_equal(compare_decide(0.02, &m, BB_LOWER, &loose), COMPARE_REGRESSION);
-	assert_int_equal(compare_decide(0.02, &m, BB_LOWER, &rule), COMPARE_SAME);
+	assert_int_equal(decide_ci(0.03, 0.02, 0.04, 0.03, 1, BB_LOWER, &loose),
+	                 COMPARE_REGRESSION);
+	assert_int_equal(decide_ci(0.03, 0.02, 0.04, 0.03, 1, BB_LOWER, &rule), COMPARE_SAME);
+}
+
+/* The run-to-run rule: the point estimate beyond the threshold is not enough, the whole CI
+ * must be; and a change without a CI is never flagged. */
+static void test_decide_needs_the_whole_ci(void **state)
+{
+	(void)state;
+	/* +10% but the CI reaches down to +3%: within the noise allowance */
+	assert_int_equal(decide_ci(0.10, 0.03, 0.17, 0.0001, 1, BB_LOWER, &rule), COMPARE_SAME);
+	assert_int_equal(decide_ci(0.10, 0.06, 0.17, 0.0001, 1, BB_LOWER, &rule),
+	                 COMPARE_REGRESSION);
+	/* better = higher: the CI's upper end is the one nearest no change */
+	assert_int_equal(decide_ci(-0.10, -0.17, -0.03, 1, 0.0001, BB_HIGHER, &rule), COMPARE_SAME);
+	assert_int_equal(decide_ci(-0.10, -0.17, -0.06, 1, 0.0001, BB_HIGHER, &rule),
+	                 COMPARE_REGRESSION);
+	/* improvements mirror it */
+	assert_int_equal(decide_ci(-0.10, -0.17, -0.03, 1, 0.0001, BB_LOWER, &rule), COMPARE_SAME);
+	assert_int_equal(decide_ci(-0.10, -0.17, -0.06, 1, 0.0001, BB_LOWER, &rule),
+	                 COMPARE_IMPROVEMENT);
+	/* no CI (n < 5 on a side): never a verdict */
+	assert_int_equal(decide_ci(0.50, -INFINITY, INFINITY, 0.0001, 1, BB_LOWER, &rule),
+	                 COMPARE_SAME);
+}
+
+/* Holm by hand: p = .01 .04 .03 .005 -> sorted .005 .01 .03 .04 times 4 3 2 1 = .02 .03 .06 .04,
+ * made monotone: .02 .03 .06 .06. */
+static void test_holm_by_hand(void **state)
+{
+	const double p[] = { 0.01, 0.04, 0.03, 0.005 };
+	double adj[4];
+	struct bb_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(compare_holm(p, 4, adj, &e), 0);
+	check_close(adj[0], 0.03, 1e-15, "adj[0]");
+	check_close(adj[1], 0.06, 1e-15, "adj[1]");
+	check_close(adj[2], 0.06, 1e-15, "adj[2]");
+	check_close(adj[3], 0.02, 1e-15, "adj[3]");
+	/* capped at 1, one test is itself, none is nothing */
+	const double big[] = { 0.6, 0.7 };
+	assert_int_equal(compare_holm(big, 2, adj, &e), 0);
+	check_close(adj[0], 1, 0, "capped");
+	check_close(adj[1], 1, 0, "capped");
+	assert_int_equal(compare_holm(p, 1, adj, &e), 0);
+	check_close(adj[0], 0.01, 0, "one");
+	assert_int_equal(compare_holm(p, 0, adj, &e), 0);
 }
 
 /* 6 vs 6 without overlap and the new median 20% above: p = 1/C(12,6) = 1/924, a regression. */
@@ -339,7 +396,7 @@ static void trials(gsl_rng *r, size_t n, double factor, enum bb_better better, i
 	}
 }
 
-static void validate(size_t n)
+static void validate(size_t n, double shift)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	int reg, imp;
@@ -350,13 +407,15 @@ static void validate(size_t n)
 	              VALIDATION_TRIALS);
 	assert_true(reg <= 1);
 	assert_true(imp <= 1);
-	trials(r, n, 1.10, BB_LOWER, &reg, &imp);
-	print_message("n=%zu A/B +10%% (lower is better): %d regressions\n", n, reg);
+	trials(r, n, shift, BB_LOWER, &reg, &imp);
+	print_message("n=%zu A/B %+.0f%% (lower is better): %d regressions\n", n, 100 * (shift - 1),
+	              reg);
 	assert_true(reg >= 95);
 	assert_int_equal(imp, 0);
-	/* higher is better: a 10% drop is the regression */
-	trials(r, n, 0.90, BB_HIGHER, &reg, &imp);
-	print_message("n=%zu A/B -10%% (higher is better): %d regressions\n", n, reg);
+	/* higher is better: a drop is the regression */
+	trials(r, n, 1 / shift, BB_HIGHER, &reg, &imp);
+	print_message("n=%zu A/B %+.0f%% (higher is better): %d regressions\n", n,
+	              100 * (1 / shift - 1), reg);
 	assert_true(reg >= 95);
 	assert_int_equal(imp, 0);
 	gsl_rng_free(r);
@@ -366,14 +425,73 @@ static void validate(size_t n)
 static void test_validation_min_reps(void **state)
 {
 	(void)state;
-	validate(COMPARE_MIN_REPS);
+	validate(COMPARE_MIN_REPS, 1.15);
 }
 
-/* ... and the default sample count of `run`. */
+/* ... and 20 a side, where a 10% shift is flagged (`run` samples startup to +-2%: hundreds). */
 static void test_validation_default_reps(void **state)
 {
 	(void)state;
-	validate(10);
+	validate(20, 1.10);
+}
+
+/* A comparison of 100 series (made-up data): the same build on both sides draws no regression
+ * in any of 20 comparisons once corrected; one series slowed by 20% among 99 unchanged ones is
+ * still flagged. With no threshold (the p-value alone), uncorrected tests flag about one series
+ * in a hundred by chance, Holm's almost never. */
+#define FAMILY 100
+
+static size_t family_regressions(gsl_rng *r, size_t n, double slow_first, size_t *first,
+                                 const struct compare_rule *ru, size_t *uncorrected)
+{
+	static double base[FAMILY][32], new_[FAMILY][32];
+	struct compare_stat st[FAMILY], *pst[FAMILY];
+	enum bb_better better[FAMILY];
+	struct bb_err e = { 0 };
+	size_t reg = 0;
+
+	for (size_t i = 0; i < FAMILY; i++) {
+		draw(r, base[i], n, 1);
+		draw(r, new_[i], n, i ? 1 : slow_first);
+		better[i] = BB_LOWER;
+		pst[i] = &st[i];
+		if (compare_samples(base[i], n, new_[i], n, BB_LOWER, ru, 1, &st[i], &e) < 0)
+			fail_msg("compare_samples: %s", e.msg);
+		*uncorrected += st[i].verdict == COMPARE_REGRESSION;
+	}
+	assert_int_equal(compare_correct(pst, better, FAMILY, ru, &e), 0);
+	for (size_t i = 0; i < FAMILY; i++)
+		reg += st[i].verdict == COMPARE_REGRESSION;
+	*first = st[0].verdict == COMPARE_REGRESSION;
+	return reg;
+}
+
+static void test_family_of_series(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	const struct compare_rule p_only = { COMPARE_ALPHA_DEFAULT, 0 };
+	size_t false_reg = 0, found = 0, first, unc = 0, p_unc = 0, p_holm = 0;
+
+	(void)state;
+	gsl_rng_set(r, 14);
+	for (int k = 0; k < 20; k++)
+		false_reg += family_regressions(r, 20, 1.0, &first, &rule, &unc);
+	for (int k = 0; k < 20; k++) {
+		size_t reg = family_regressions(r, 20, 1.2, &first, &rule, &unc);
+		found += first;
+		false_reg += reg - first;
+	}
+	for (int k = 0; k < 20; k++)
+		p_holm += family_regressions(r, 20, 1.0, &first, &p_only, &p_unc);
+	print_message("100 series x 40 comparisons: %zu false regressions; a 20%% slowdown "
+	              "found in %zu of 20; p-value alone over 20 A/A comparisons: %zu false "
+	              "uncorrected, %zu with Holm\n",
+	              false_reg, found, p_unc, p_holm);
+	assert_int_equal(false_reg, 0);
+	assert_true(found >= 19);
+	assert_true(p_unc >= 5); /* about one series in a hundred, comparison after comparison */
+	assert_true(p_holm <= 1);
+	gsl_rng_free(r);
 }
 
 int main(void)
@@ -388,6 +506,9 @@ int main(void)
 		cmocka_unit_test(test_mw_exact_matches_normal),
 		cmocka_unit_test(test_mw_errors),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_decide_needs_the_whole_ci),
+		cmocka_unit_test(test_holm_by_hand),
+		cmocka_unit_test(test_family_of_series),
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_validation_min_reps),
 		cmocka_unit_test(test_validation_default_reps),
