@@ -415,6 +415,20 @@ int iso_cgroup_dir(const char *proc_cgroup, const char *mountinfo, const char *c
 	return -1;
 }
 
+enum iso_mem_outcome iso_mem_outcome(double limit, double used, double got, double step, double tol,
+                                     bool machine)
+{
+	double left = limit - (used > 0 ? used : 0);
+
+	if (machine)
+		return ISO_MEM_MACHINE;
+	if (got > limit * (1 + tol) + step)
+		return ISO_MEM_BEYOND;
+	if (got < left * (1 - tol) - step)
+		return ISO_MEM_BELOW;
+	return ISO_MEM_ENFORCED;
+}
+
 int iso_parse_limit(const char *text, long long *v)
 {
 	char *end;

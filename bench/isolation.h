@@ -79,6 +79,18 @@ int iso_parse_limit(const char *text, long long *v);
 /* cpu.max ("max 100000", "50000 100000") into CPUs worth of time, -1 = no quota. */
 int iso_parse_cpu_max(const char *text, double *cpus);
 
+/* Where a memory-limit check's child stopped (refused or killed) after touching `got` bytes,
+ * against a limit of `limit` bytes of which the box used `used` (< 0 unknown) before the test;
+ * `step` is the allocation step, `tol` the relative tolerance. */
+enum iso_mem_outcome {
+	ISO_MEM_ENFORCED, /* within [(limit - used)(1 - tol) - step, limit (1 + tol) + step] */
+	ISO_MEM_BEYOND,   /* above that: the limit did not stop it */
+	ISO_MEM_BELOW,    /* well below what was left: something else stopped it, not a test */
+	ISO_MEM_MACHINE,  /* a guest's RAM is the "limit": nothing could exceed it */
+};
+enum iso_mem_outcome iso_mem_outcome(double limit, double used, double got, double step, double tol,
+                                     bool machine);
+
 /* Read a whole (small, /proc-like) file into a NUL-terminated malloc'd buffer of at most max
  * bytes; NULL with errno set on failure. */
 char *iso_slurp(const char *path, size_t max);

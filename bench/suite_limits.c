@@ -518,36 +518,35 @@ static int lim_mem_cap(const struct lim_ctx *x, long long *cap, char *why, size_
 	return 0;
 }
 
-/* Where a limit must stop the child: what the box had left under it, less the tolerance. */
-static double lim_mem_floor(const struct lim_ctx *x)
-{
-	double left = x->mem.limit - (x->mem_used > 0 ? (double)x->mem_used : 0);
-
-	return left * (1 - LIM_MEM_TOL) - LIM_CHUNK;
-}
-
 /* "yes" when stopped inside the window, "not tested: ..." below it, "no" above it; a guest's
  * RAM is no limit that could fail: "not applicable". */
 static void lim_mem_stopped(const struct lim_ctx *x, double got, const char *how)
 {
 	double lim = x->mem.limit;
 
-	if (x->machine)
+	switch (iso_mem_outcome(lim, (double)x->mem_used, got, (double)LIM_CHUNK, LIM_MEM_TOL,
+	                        x->machine)) {
+	case ISO_MEM_MACHINE:
 		lim_fact("mem_enforced",
 		         "not applicable: a guest's memory is its RAM (MemTotal %.0f MiB), which "
 		         "nothing in it can exceed; the allocation stopped (%s) at %.0f MiB",
 		         lim / LIM_MIB, how, got / LIM_MIB);
-	else if (got > lim * (1 + LIM_MEM_TOL) + LIM_CHUNK)
+		break;
+	case ISO_MEM_BEYOND:
 		lim_fact("mem_enforced", "no");
-	else if (got < lim_mem_floor(x))
+		break;
+	case ISO_MEM_BELOW:
 		lim_fact(
 		    "mem_enforced",
 		    "not tested: %s after %.0f MiB, well below the limit of %.0f MiB (%.0f MiB "
 		    "in use before): something other than the limit stopped it",
 		    how, got / LIM_MIB, lim / LIM_MIB,
 		    x->mem_used > 0 ? (double)x->mem_used / LIM_MIB : 0.0);
-	else
+		break;
+	case ISO_MEM_ENFORCED:
 		lim_fact("mem_enforced", "yes");
+		break;
+	}
 }
 
 static void lim_mem_verdict(const struct lim_ctx *x, const struct lim_mem_res *r, int st)

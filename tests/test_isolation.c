@@ -520,6 +520,25 @@ static void test_parse_cgroup_dirs(void **state)
 	                 -1);
 }
 
+/* The memory check's window (MiB units here): a stop near what the box had left is the limit's
+ * doing; well below it, something else's (not a test of the limit); above it, no limit. */
+static void test_mem_outcome(void **state)
+{
+	(void)state;
+	/* 512 limit, 12 used: stopped at 496 = enforced */
+	assert_int_equal(iso_mem_outcome(512, 12, 496, 4, 0.10, false), ISO_MEM_ENFORCED);
+	/* killed at 40 of a 512 limit: not the limit (the old rule said "enforced") */
+	assert_int_equal(iso_mem_outcome(512, 12, 40, 4, 0.10, false), ISO_MEM_BELOW);
+	/* the usage before the test moves the floor: 300 used, stopped at 200 = enforced */
+	assert_int_equal(iso_mem_outcome(512, 300, 200, 4, 0.10, false), ISO_MEM_ENFORCED);
+	assert_int_equal(iso_mem_outcome(512, -1, 200, 4, 0.10, false), ISO_MEM_BELOW);
+	/* twice the limit touched: not enforced */
+	assert_int_equal(iso_mem_outcome(512, 12, 1024, 4, 0.10, false), ISO_MEM_BEYOND);
+	assert_int_equal(iso_mem_outcome(512, 12, 512 * 1.1 + 4, 4, 0.10, false), ISO_MEM_ENFORCED);
+	/* a guest: its RAM is no limit a check could find broken */
+	assert_int_equal(iso_mem_outcome(480, 100, 370, 4, 0.10, true), ISO_MEM_MACHINE);
+}
+
 static void test_parse_limits(void **state)
 {
 	long long v;
@@ -655,6 +674,7 @@ int main(void)
 		T(test_parse_cpuinfo_and_stat),
 		T(test_parse_cgroup_dirs),
 		T(test_parse_limits),
+		T(test_mem_outcome),
 		T(test_value_hidden),
 		T(test_collect_live),
 		T(test_record_host),
