@@ -203,6 +203,22 @@ static void c5_ratio(const struct bb_result *res, const struct bb_series *vm,
 	                 results_to_ms(ct->summary.median, ct->unit);
 }
 
+/* "; vm/container 597x [95% CI 410x, 800x]", or the point alone where there is no interval. */
+static void c5_fig_ratio(struct claim_eval *c, const char *a, const char *b, double r, double lo,
+                         double hi)
+{
+	char rs[32], rlo[32], rhi[32];
+
+	fmt_ratio(rs, sizeof(rs), r);
+	if (!stats_has_ci(lo, hi)) {
+		FIG(c, "; %s/%s %s (no CI: n < %d)", a, b, rs, BB_CI_MIN_N);
+		return;
+	}
+	fmt_ratio(rlo, sizeof(rlo), lo);
+	fmt_ratio(rhi, sizeof(rhi), hi);
+	FIG(c, "; %s/%s %s [95%% CI %s, %s]", a, b, rs, rlo, rhi);
+}
+
 static void c5_verdict(struct claim_eval *c, double ct_ms, double vm_ms, double lo, bool emu,
                        const char *vm_kind, const char *vm_text)
 {
@@ -269,15 +285,13 @@ static void c5_microvm(struct claim_eval *c, const struct bb_result *res, const 
                        const struct bb_series *sc)
 {
 	const struct bb_series *sm = results_find_summary(res, "startup", "ready", micro);
-	char rs[32], rlo[32], rhi[32], m[48];
+	char rs[32], m[48];
 	double r, lo, hi;
 
 	fig_median(c, res, micro, sm);
 	c5_ratio(res, sm, sc, &r, &lo, &hi);
 	fmt_ratio(rs, sizeof(rs), r);
-	fmt_ratio(rlo, sizeof(rlo), lo);
-	fmt_ratio(rhi, sizeof(rhi), hi);
-	FIG(c, "; %s/%s %s [95%% CI %s, %s]", micro, sc->env, rs, rlo, rhi);
+	c5_fig_ratio(c, micro, sc->env, r, lo, hi);
 	fmt_value(m, sizeof(m), results_to_ms(sm->summary.median, sm->unit), "ms");
 	REASON(c, "; separately, %s is ready in %s, %s the container's start",
 	       c5_vm_kind(results_env(res, micro)), m, rs);
@@ -291,7 +305,7 @@ void claim_c5(const struct bb_result *res, struct claim_eval *c)
 	const struct bb_series *sn = results_find_summary(res, "startup", "ready",
 	                                                  results_reference(res)),
 	                       *sc, *sv;
-	char why[320], rs[32], rlo[32], rhi[32], vm_text[48];
+	char why[320], vm_text[48];
 	double ct_ms, vm_ms, r, lo, hi;
 
 	if (sn)
@@ -317,11 +331,18 @@ void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	c5_ratio(res, sv, sc, &r, &lo, &hi);
-	fmt_ratio(rs, sizeof(rs), r);
-	fmt_ratio(rlo, sizeof(rlo), lo);
-	fmt_ratio(rhi, sizeof(rhi), hi);
-	FIG(c, "; %s/%s %s [95%% CI %s, %s]", vm, ct, rs, rlo, rhi);
+	c5_fig_ratio(c, vm, ct, r, lo, hi);
 	fmt_value(vm_text, sizeof(vm_text), vm_ms, "ms");
+	if (!stats_has_ci(lo, hi)) {
+		c->verdict = CLAIM_INCONCLUSIVE;
+		REASON(c,
+		       "inconclusive: the VM/container ratio has no 95%% CI (a side has fewer "
+		       "than %d samples)",
+		       BB_CI_MIN_N);
+		if (full && micro)
+			c5_microvm(c, res, micro, sc);
+		return;
+	}
 	c5_verdict(c, ct_ms, vm_ms, lo, results_env_emulated(res, vm),
 	           c5_vm_kind(results_env(res, vm)), vm_text);
 	if (full && micro)

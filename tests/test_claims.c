@@ -200,6 +200,27 @@ static void test_c5_full_os_emulated_is_caveat(void **state)
 	assert_contains(out[4].reason, ": minutes");
 }
 
+/* Three VM samples: no interval of the VM/container ratio, so no verdict on it, and no "inf". */
+static void test_c5_without_ci_is_inconclusive(void **state)
+{
+	struct bb_err err = { 0 };
+	struct bb_series *s;
+
+	(void)state;
+	add("startup", "ready", "native", "ms", "", 0.5);
+	add("startup", "ready", "container", "ms", "", 1.2);
+	box("vm");
+	s = results_series(&res, "startup", "ready", "vm", true);
+	snprintf(s->unit, sizeof(s->unit), "ms");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(series_add_sample(s, 90000 + i, &err), 0);
+	const struct claim_eval *c = eval(5);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->figures, "(no CI: n < 5)");
+	assert_null(strstr(c->figures, "inf"));
+	assert_contains(c->reason, "inconclusive");
+}
+
 static void test_c5_not_measured_names_reason(void **state)
 {
 	(void)state;
@@ -928,6 +949,7 @@ int main(void)
 		T(test_c5_slow_container_does_not_hold),
 		T(test_c5_close_vm_does_not_hold),
 		T(test_c5_not_measured_names_reason),
+		T(test_c5_without_ci_is_inconclusive),
 		T(test_c5_full_os_minutes_holds),
 		T(test_c5_full_os_seconds_is_caveat),
 		T(test_c5_full_os_emulated_is_caveat),
