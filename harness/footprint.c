@@ -711,7 +711,11 @@ static int fp_described(struct fp_files *s, const struct bb_env *env, struct bb_
 	/* an engine with an image store runs the box from there (engine.store, counted with the
 	 * engine), not from the tree the image was imported from */
 	bool store = d->engine.store[0];
-	const char *root = d->rootfs.on && d->rootfs.path[0] && !store ? d->rootfs.path : NULL;
+	/* a box inside a guest has its root in the guest's image (counted as the initramfs or
+	 * the root disk): its path is not a host path */
+	bool in_guest = d->nested_in[0];
+	const char *root =
+	    d->rootfs.on && d->rootfs.path[0] && !store && !in_guest ? d->rootfs.path : NULL;
 	const char *load = d->workload[0] && !store ? d->workload : NULL;
 	const char *kernel = d->guest_kernel[0] ? d->guest_kernel : NULL;
 	const char *initrd = d->initramfs[0] ? d->initramfs : NULL;
