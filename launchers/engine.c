@@ -248,6 +248,7 @@ int engine_spawn_cli(const char *who, const char *path, char **argv, char *const
                      const char *log, int pu, struct bb_instance *inst, struct bb_err *err)
 {
 	_cleanup_close_ int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	char cwd[PATH_MAX];
 	int fds[2], rc;
 
 	if (log_fd < 0)
@@ -256,6 +257,11 @@ int engine_spawn_cli(const char *who, const char *path, char **argv, char *const
 		unlink(log);
 		return bb_fail(err, errno, "%s: pipe", who);
 	}
+	/* The engine's own directory (where its log is) as the working directory: what an engine
+	 * writes relative to it (conmon's "oom" marker when the box is OOM-killed) stays there,
+	 * never in the directory boxbench was started from. */
+	snprintf(cwd, sizeof(cwd), "%s", log);
+	*(strrchr(cwd, '/') ? strrchr(cwd, '/') : cwd) = '\0';
 	struct bb_exec ex = { .path = path,
 		              .argv = argv,
 		              .envp = envp,
@@ -263,7 +269,8 @@ int engine_spawn_cli(const char *who, const char *path, char **argv, char *const
 		              .stdout_fd = fds[1],
 		              .stderr_fd = log_fd,
 		              .pu = pu,
-		              .new_pgrp = true };
+		              .new_pgrp = true,
+		              .cwd = cwd[0] ? cwd : NULL };
 	rc = proc_spawn(&ex, &inst->pid, &inst->pidfd, err);
 	close(fds[1]);
 	if (rc < 0) {

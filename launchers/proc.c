@@ -73,6 +73,9 @@ static int spawn_child(void *arg)
 	ctx->failed_step = "pin";
 	if (ex->pu >= 0 && proc_pin(0, ex->pu, NULL) < 0)
 		goto fail;
+	ctx->failed_step = "chdir";
+	if (ex->cwd && chdir(ex->cwd) < 0)
+		goto fail;
 	ctx->failed_step = "dup2";
 	if (dup2(child_fd(ex->stdin_fd, ctx->devnull), 0) < 0 ||
 	    dup2(child_fd(ex->stdout_fd, ctx->devnull), 1) < 0 ||

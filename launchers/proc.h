@@ -24,6 +24,7 @@ struct bb_exec {
 	int stderr_fd;     /* -1 = /dev/null */
 	int pu;            /* pin to this OS processing unit index, -1 = inherit */
 	bool new_pgrp;     /* put the child in its own process group (so its children die too) */
+	const char *cwd;   /* its working directory, NULL = inherit the harness's */
 };
 
 /* Start ex->path. The child dies with the harness (PR_SET_PDEATHSIG=SIGKILL) and starts
