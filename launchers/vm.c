@@ -14,6 +14,7 @@
  * it is 2 MiB and TCG decompresses slowly), -cpu qemu64 instead of max (1.97 s vs 2.28 s),
  * tsc_early_khz (without it half the boots hang: see guest.c), cryptomgr.notests (~0.3 s).
  * The disk modules are loaded only when a disk is attached (bb.disk): they cost ~0.1 s. */
+#include "sweep.h"
 #include "vm.h"
 #include "cleanup.h"
 #include "cmdline.h"
@@ -181,21 +182,33 @@ static void vm_guest_init(struct vm_env *v, const struct bb_env_opts *opts)
 	};
 }
 
-/* A firmware-booted guest's config disk: a private temporary file, rewritten per sample. */
+/* A firmware-booted guest's config disk: a private file, rewritten per sample, in a directory
+ * named for its owner so that what a killed harness leaves is swept (sweeper_vm_args). */
 static int vm_args_create(struct vm_env *v, struct bb_err *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	snprintf(v->args, sizeof(v->args), "%s/boxbench-args-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	fd = mkostemp(v->args, O_CLOEXEC);
+	if (sweep_mkdtemp(VM_ARGS_DIR, VM_ARGS_PREFIX, v->args_dir, sizeof(v->args_dir), err) < 0) {
+		v->args_dir[0] = '\0';
+		return bb_wrap(err, "config disk");
+	}
+	snprintf(v->args, sizeof(v->args), "%s/args.img", v->args_dir);
+	fd = open(v->args, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		v->args[0] = '\0';
-		return bb_fail(err, errno, "config disk in %s", tmp && *tmp ? tmp : "/tmp");
+		return bb_fail(err, errno, "config disk in %s", v->args_dir);
 	}
 	close(fd);
 	return 0;
 }
+
+const struct bb_sweeper sweeper_vm_args = {
+	.kind = "guest config disk",
+	.list = sweep_dir_list,
+	.remove = sweep_dir_remove,
+	.dir = VM_ARGS_DIR,
+	.prefix = VM_ARGS_PREFIX,
+};
 
 static int vm_setup(const struct vm_flavour *fl, struct bb_env *env, struct vm_env *v, char *base,
                     size_t len, struct bb_err *err)
@@ -453,6 +466,8 @@ void vm_cleanup(struct bb_env *env)
 		unlink(v->disk);
 	if (v && v->args[0])
 		unlink(v->args);
+	if (v && v->args_dir[0])
+		rmdir(v->args_dir);
 	free(env->priv);
 	env->priv = NULL;
 }

@@ -11,6 +11,7 @@
 #include "guest.h"
 #include "image.h"
 #include "launcher.h"
+#include "sweep.h"
 #include "vmm.h"
 
 struct vm_env;
@@ -35,6 +36,7 @@ struct vm_env {
 	char version[256];        /* the VMM's */
 	char disk[PATH_MAX];      /* "" until a suite needs storage */
 	char args[PATH_MAX];      /* the config disk of a firmware-booted guest, "" = none */
+	char args_dir[PATH_MAX];  /* its directory, named for its owner (sweep.h) */
 	char root_disk[PATH_MAX]; /* a full-OS guest's disk, "" = none (or the image's) */
 	char box[256];            /* the guest's box (vm_flavour.box), "" = none */
 	struct guest_files files;
@@ -54,5 +56,10 @@ int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instance *i
              struct bb_err *err);
 int vm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_s, struct bb_err *err);
 void vm_cleanup(struct bb_env *env);
+
+/* Where firmware-booted guests' config disks live (a directory each, named for its owner). */
+#define VM_ARGS_DIR    "/tmp"
+#define VM_ARGS_PREFIX "boxbench-args-"
+extern const struct bb_sweeper sweeper_vm_args;
 
 #endif
