@@ -215,15 +215,7 @@ static int dk_reap(struct bb_env *env, struct bb_instance *inst, double timeout_
 	} else if (di) {
 		ret = dk_judge(di, inst->status, err);
 	}
-	if (di)
-		unlink(di->log);
-	if (inst->pidfd >= 0)
-		close(inst->pidfd);
-	if (inst->out_fd >= 0)
-		close(inst->out_fd);
-	inst->pidfd = inst->out_fd = -1;
-	free(di);
-	inst->priv = NULL;
+	engine_inst_release(inst, di ? di->log : NULL);
 	return ret;
 }
 

@@ -342,3 +342,16 @@ const struct bb_sweeper sweeper_crun = {
 	.dir = "/run",
 	.prefix = "boxbench-crun-",
 };
+
+void engine_inst_release(struct bb_instance *inst, const char *log)
+{
+	if (log)
+		unlink(log);
+	if (inst->pidfd >= 0)
+		close(inst->pidfd);
+	if (inst->out_fd >= 0)
+		close(inst->out_fd);
+	inst->pidfd = inst->out_fd = -1;
+	free(inst->priv);
+	inst->priv = NULL;
+}

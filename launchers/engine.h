@@ -27,6 +27,10 @@ extern const struct bb_sweeper sweeper_docker, sweeper_podman, sweeper_runc, swe
  * overlays), then remove the tree. */
 int engine_sweep_remove(const struct bb_sweeper *sw, const char *path, struct bb_err *err);
 
+/* The end of an engine instance's reap: its CLI's log removed (log may be NULL), its
+ * descriptors closed, its state (inst->priv) freed. */
+void engine_inst_release(struct bb_instance *inst, const char *log);
+
 /* SIGKILL every process whose command line names dir (a containerd, a shim, a conmon). */
 void engine_kill_strays(const char *dir);
 /* Wait up to timeout_s until no process names one of needles on its command line (what an

@@ -306,15 +306,7 @@ static int pm_reap(struct bb_env *env, struct bb_instance *inst, double timeout_
 	}
 	if (pi && pm_wait_conmon(pi, ret < 0 ? NULL : err) < 0)
 		ret = -1;
-	if (pi)
-		unlink(pi->log);
-	if (inst->pidfd >= 0)
-		close(inst->pidfd);
-	if (inst->out_fd >= 0)
-		close(inst->out_fd);
-	inst->pidfd = inst->out_fd = -1;
-	free(pi);
-	inst->priv = NULL;
+	engine_inst_release(inst, pi ? pi->log : NULL);
 	return ret;
 }
 
