@@ -1,3 +1,5 @@
+/* The disk of an environment (footprint.h, "disk"): files counted once by inode, trees walked
+ * like du -x, the files a process maps or holds open for writing, and what is listed apart. */
 #include "footprint.h"
 
 #include <ctype.h>

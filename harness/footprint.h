@@ -42,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -168,6 +169,17 @@ int fp_proc_tree(pid_t root, pid_t *pids, size_t max, size_t *n, struct bb_err *
 int fp_cgroup_pids(const char *dir, pid_t *pids, size_t max, size_t *n, struct bb_err *err);
 /* Sum of smaps_rollup over pids (procs = how many were read). */
 int fp_pss_sum(const pid_t *pids, size_t n, struct fp_mem *total, struct bb_err *err);
+
+/* PSS of file mappings, split: the host's C runtime (fp_host_runtime_lib: libc, ld.so, libm...,
+ * which every dynamically linked process on the host maps) and the other mapped files (a VMM's
+ * own libraries and binary). Bytes. */
+struct fp_libs {
+	long long runtime, other;
+};
+/* Add the Pss lines of an smaps text (a mapping's header line, then its fields) to out. */
+void fp_smaps_libs_stream(FILE *f, struct fp_libs *out);
+/* Over pids' /proc/PID/smaps (a process gone meanwhile is skipped). */
+int fp_libs_sum(const pid_t *pids, size_t n, struct fp_libs *out, struct bb_err *err);
 
 /* pid's memory cgroup directory when it differs from the harness's own (a cgroup of its own):
  * returns 1 and fills dir (v2 set for the unified hierarchy), 0 when pid shares the harness's

@@ -153,6 +153,30 @@ int fp_fact(const struct fp_ctx *c, const struct bb_env *env, const char *key, j
 	return 0;
 }
 
+/* Rep 0: the box's file mappings split between the host's C runtime and its own files (a VMM's
+ * libraries): the first is shared with every dynamically linked process on the host. */
+static int fp_libs_report(const struct bb_members *mb, struct bb_sample *smp, struct bb_err *err)
+{
+	_cleanup_free_ pid_t *pids = malloc(FP_MAX_PIDS * sizeof(*pids));
+	struct bb_err e = { 0 };
+	struct fp_libs l;
+	size_t n = 0;
+
+	if (!pids)
+		return bb_fail(err, ENOMEM, "footprint: pids");
+	if (fp_proc_tree(mb->box, pids, FP_MAX_PIDS, &n, &e) < 0 ||
+	    fp_libs_sum(pids, n, &l, &e) < 0)
+		return fp_info(smp, "pss_host_runtime", err, "unreadable: %s", e.msg);
+	if (fp_info_num(smp, "pss_host_runtime_mib", (double)l.runtime / FP_MIB, err) < 0 ||
+	    fp_info_num(smp, "pss_files_own_mib", (double)l.other / FP_MIB, err) < 0)
+		return -1;
+	return fp_info(smp, "pss_host_runtime", err,
+	               "%.2f MiB of pss is the box's share of the host's C runtime (libc, ld.so, "
+	               "libm: shared with every dynamically linked process), %.2f MiB its own "
+	               "mapped files (binary, libraries)",
+	               (double)l.runtime / FP_MIB, (double)l.other / FP_MIB);
+}
+
 /* --- rep 0: disk --- */
 
 /* What the launcher says the environment is made of. */
@@ -377,5 +401,7 @@ int footprint_live(const struct bb_live *live, struct bb_env *env, const struct 
 		return fp_error(smp, "pss", err, "%s", e.msg);
 	if ((r = fp_sample_mem(env, mb, smp, &m, &whole, err)) < 0 || live->rep != 0)
 		return r < 0 ? -1 : 0;
+	if (r && fp_libs_report(mb, smp, err) < 0)
+		return -1;
 	return fp_rep0(c, env, job, inst, mb, r ? whole : -1, smp, err);
 }

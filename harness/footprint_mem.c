@@ -1,13 +1,12 @@
+/* The memory of a live instance (footprint.h, "memory"): PSS from smaps_rollup over its
+ * process tree and its cgroup's members, the cgroup's own accounting, and the split of its file
+ * mappings between the host's C runtime and the rest. */
 #include "footprint.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +14,6 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
-#include "measure.h"
-#include "proc.h"
-#include "protocol.h"
-
-#define FP_TEXT_MAX (64 * 1024)
 
 /* --- memory --- */
 
@@ -169,6 +163,48 @@ int fp_pss_sum(const pid_t *pids, size_t n, struct fp_mem *total, struct bb_err 
 	if (!total->procs)
 		return bb_fail(err, ESRCH,
 		               "footprint: none of the instance's %zu processes is alive", n);
+	return 0;
+}
+
+void fp_smaps_libs_stream(FILE *f, struct fp_libs *out)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long long *cur = NULL, kib;
+	struct fp_map m;
+
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "Pss: %lld kB", &kib) == 1) {
+			if (cur && kib > 0)
+				*cur += kib * 1024;
+			continue;
+		}
+		int r = fp_maps_parse_line(line, &m);
+		if (r == 1)
+			cur = fp_host_runtime_lib(m.path) ? &out->runtime : &out->other;
+		else if (r == 0)
+			cur = NULL; /* anonymous, heap, stack, vdso: not a file */
+	}
+	free(line);
+}
+
+int fp_libs_sum(const pid_t *pids, size_t n, struct fp_libs *out, struct bb_err *err)
+{
+	char path[64];
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pids[i]);
+		FILE *f = fopen(path, "re");
+		if (!f) {
+			if (errno == ENOENT || errno == ESRCH)
+				continue;
+			return bb_fail(err, errno, "footprint: open %s", path);
+		}
+		fp_smaps_libs_stream(f, out);
+		fclose(f);
+	}
 	return 0;
 }
 
