@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "results.h"
 
 /* "+352 KiB [+316, +388]" or in MiB; "(~0)" when the CI holds 0. */
@@ -34,6 +35,15 @@ static void fpr_slope(char *buf, size_t len, json_t *fit)
 	             : " (not distinguishable from 0)");
 }
 
+/* A size in MiB shown in KiB below 1 MiB. */
+static void fpr_size(char *buf, size_t len, double mib)
+{
+	if (mib < 1)
+		snprintf(buf, len, "%.0f KiB", mib * 1024);
+	else
+		snprintf(buf, len, "%.1f MiB", mib);
+}
+
 static double fpr_mib(json_t *fits, const char *name, const char *key)
 {
 	return json_number_value(json_object_get(json_object_get(fits, name), key));
@@ -55,14 +65,16 @@ static void fpr_extrapolated(char *buf, size_t len, json_t *v)
 	         fit / fmax(1, top));
 }
 
-static void fpr_row(struct doc *d, const char *env, json_t *v)
+static void fpr_row(struct doc *d, const struct bb_result *res, const char *env, json_t *v)
 {
 	json_t *fits = json_object_get(v, "fits");
-	char n[64], user[96], kern[96], parts[160], avail[96], noise[96], fit[96];
-	const char *cells[] = { env,   n,     user,
+	char name[96], n[64], user[96], kern[96], parts[160], avail[96], noise[96], fit[96];
+	const char *cells[] = { name,  n,     user,
 		                kern,  parts, avail,
 		                noise, fit,   results_jstr(v, "engine") ?: "-" };
 
+	snprintf(name, sizeof(name), "%s%s", env,
+	         results_env_emulated(res, env) ? " (EMULATED)" : "");
 	snprintf(n, sizeof(n), "1-%d (%zu counts)",
 	         (int)json_integer_value(json_object_get(v, "measured_max")),
 	         json_array_size(json_object_get(v, "points")));
@@ -75,9 +87,10 @@ static void fpr_row(struct doc *d, const char *env, json_t *v)
 	         fpr_mib(fits, "KernelStack", "slope_mib") * 1024,
 	         fpr_mib(fits, "Percpu", "slope_mib") * 1024);
 	fpr_slope(avail, sizeof(avail), json_object_get(fits, "MemAvailable"));
-	snprintf(noise, sizeof(noise), "%.0f KiB / %.0f KiB",
-	         fpr_mib(fits, "kernel", "noise_floor_mib") * 1024,
-	         fpr_mib(fits, "MemAvailable", "noise_floor_mib") * 1024);
+	fpr_size(noise, sizeof(noise), fpr_mib(fits, "kernel", "noise_floor_mib"));
+	fmt_append(noise, sizeof(noise), " / ");
+	fpr_size(noise + strlen(noise), sizeof(noise) - strlen(noise),
+	         fpr_mib(fits, "MemAvailable", "noise_floor_mib"));
 	fpr_extrapolated(fit, sizeof(fit), v);
 	doc_row(d, "", cells, sizeof(cells) / sizeof(cells[0]));
 }
@@ -107,7 +120,7 @@ size_t report_footprint_table(struct doc *d, const struct bb_result *res)
 		if (!shown++)
 			doc_table(d, "footprint-density", heads, NULL,
 			          sizeof(heads) / sizeof(heads[0]));
-		fpr_row(d, results_jstr(f, "env"), v);
+		fpr_row(d, res, results_jstr(f, "env"), v);
 	}
 	if (shown)
 		doc_table_end(d);

@@ -75,6 +75,7 @@ static void test_table(void **state)
 	assert_non_null(strstr(md, "1115 [1042, 1199], x186 the most measured"));
 	assert_non_null(strstr(md, "1115 [1042, unbounded]"));
 	assert_non_null(strstr(md, "no engine: the box's own processes only"));
+	assert_non_null(strstr(md, "| 512 KiB / 512 KiB |")); /* the noise floor */
 	free(md);
 	results_free(&res);
 }
