@@ -211,7 +211,8 @@ static int fp_grow_batch(struct fp_density *d, unsigned batch)
 	fp_extras_start(d->env, d->job, d->x + from, batch);
 	d->nx += batch;
 	fp_extras_members(d, from);
-	d->s_per_inst = (double)(bb_now_ns() - t) / 1e9 / batch;
+	/* the slowest step so far: starts slow down as instances pile up on the processors */
+	d->s_per_inst = fmax(d->s_per_inst, (double)(bb_now_ns() - t) / 1e9 / batch);
 	for (size_t i = from; i < d->nx; i++)
 		if (!d->x[i].idle) {
 			snprintf(d->stop, sizeof(d->stop),
