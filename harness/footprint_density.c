@@ -263,6 +263,10 @@ static int fp_grow_step(struct fp_density *d, struct fp_opens *w, struct bb_samp
 	struct fp_grow_state g;
 	unsigned batch;
 
+	if (bb_interrupted) {
+		snprintf(d->stop, sizeof(d->stop), "interrupted");
+		return 0;
+	}
 	fp_grow_state_of(d, &g);
 	batch = fp_next_batch(&d->plan, &g, d->stop, sizeof(d->stop));
 	if (batch > d->cap - d->nx)
