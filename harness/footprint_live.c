@@ -172,8 +172,9 @@ static int fp_libs_report(const struct bb_members *mb, struct bb_sample *smp, st
 		return -1;
 	return fp_info(smp, "pss_host_runtime", err,
 	               "%.2f MiB of pss is the box's share of the host's C runtime (libc, ld.so, "
-	               "libm: shared with every dynamically linked process), %.2f MiB its own "
-	               "mapped files (binary, libraries)",
+	               "libm: shared with every dynamically linked process), %.2f MiB the other "
+	               "files it maps (its binary and libraries; a VMM also the guest's kernel and "
+	               "initramfs)",
 	               (double)l.runtime / FP_MIB, (double)l.other / FP_MIB);
 }
 
