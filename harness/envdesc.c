@@ -121,6 +121,7 @@ static void envdesc_guest_json(json_t *o, const struct bb_envdesc *d)
 	json_object_set_new(o, "emulated", json_boolean(d->emulated));
 	set_str(o, "guest_kernel", d->guest_kernel);
 	set_str(o, "guest_kernel_version", d->guest_kernel_version);
+	set_str(o, "guest_kernel_image", d->guest_kernel_image);
 	set_str(o, "initramfs", d->initramfs);
 	set_str(o, "root_disk", d->root_disk);
 	set_str(o, "boot", d->boot);
@@ -385,6 +386,7 @@ static void rd_guest(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	rd_str(r, o, "guest_kernel", d->guest_kernel, sizeof(d->guest_kernel));
 	rd_str(r, o, "guest_kernel_version", d->guest_kernel_version,
 	       sizeof(d->guest_kernel_version));
+	rd_str(r, o, "guest_kernel_image", d->guest_kernel_image, sizeof(d->guest_kernel_image));
 	rd_str(r, o, "initramfs", d->initramfs, sizeof(d->initramfs));
 	rd_str(r, o, "root_disk", d->root_disk, sizeof(d->root_disk));
 	rd_str(r, o, "boot", d->boot, sizeof(d->boot));

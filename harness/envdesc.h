@@ -105,6 +105,9 @@ struct bb_envdesc {
 	char vmm[64], vmm_version[256], machine[64], accel[16];
 	bool emulated; /* figures come from an emulator (TCG): never read them as hardware cost */
 	char guest_kernel[ENVDESC_PATH], guest_kernel_version[512];
+	/* the compressed image of the same kernel (a bzImage) when guest_kernel is an ELF booted
+	 * only to speed up an emulated boot: what a real VM loads, and what its disk counts */
+	char guest_kernel_image[ENVDESC_PATH];
 	char initramfs[ENVDESC_PATH], root_disk[ENVDESC_PATH];
 	/* How the guest's kernel starts: ENVDESC_BOOT_DIRECT (the VMM loads it: a microVM) or
 	 * ENVDESC_BOOT_FIRMWARE (firmware and a boot loader from the disk: a VM as people boot

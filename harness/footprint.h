@@ -9,7 +9,12 @@
  * (a VMM and its shared libraries; read from /proc/PID/maps, no ldd) and, where fanotify works
  * (root), the regular files they opened while starting (firmware and option ROMs QEMU reads
  * and closes). Files an instance can write (a disk image it keeps open read-write, a writable
- * shared mapping) are per instance; everything else is shared by all instances.
+ * shared mapping) are per instance; everything else is shared by all instances. Some files are
+ * listed but counted apart (fp_file.apart): the host's C runtime (libc, ld.so, libm: every
+ * dynamically linked process maps them, the host has them anyway), the daemons of an engine
+ * (counted on no side, see below) and a kernel booted uncompressed only to speed up an emulated
+ * boot (the compressed image a real VM boots, the description's guest_kernel_image, is
+ * counted instead).
  *
  * Memory: PSS from /proc/PID/smaps_rollup summed over the instance's processes (its pid, the
  * descendants, and the members of its own cgroup): a page shared by N processes counts 1/N to
@@ -18,13 +23,26 @@
  * container also reports its cgroup's own accounting (kernel memory and page cache charged to
  * it, which PSS misses); a VM the guest's own view (MemTotal - MemAvailable inside).
  *
- * Density: K instances at once; their total PSS, the increment per added instance, and how many
- * would fit in a memory budget: an extrapolation from K, never a run of that many. */
+ * Engines: what every instance runs (the box, a VMM, a shim, conmon, a runtime's CLI) is counted
+ * per instance on every side; the daemons an engine shares between its instances (launchers
+ * with BB_CAP_DAEMON: dockerd, containerd) are counted on no side: their PSS is engine_pss and
+ * their files are listed apart, a fixed cost that the density fit's intercept holds.
+ *
+ * Density and the host kernel: instances are added in steps (1, 2, 3, 4, 6, 9, ...) until the
+ * memory measured reaches a share of the budget, --density instances, the density time budget
+ * or the host's memory floor; at each count the PSS of all of them and the host's /proc/meminfo
+ * (several readings, their median; their spread is the noise floor) are taken. The marginal cost
+ * per instance is the slope of a least-squares line through those points (gsl_fit_linear), with
+ * its standard error and 95% CI: in user space (PSS), in the kernel (Slab, PageTables,
+ * KernelStack, Percpu: namespaces, memcg, page tables, kernel stacks) and as the host sees it
+ * (MemAvailable). How many fit in the budget is an extrapolation from the measured range, said
+ * as such with its range. */
 #ifndef BB_FOOTPRINT_H
 #define BB_FOOTPRINT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -35,8 +53,14 @@
 #define FP_SUITE           "footprint"
 #define FP_TRIGGER         "idle" /* the workload's info record: up, idle, waiting for SIGTERM */
 #define FP_DEFAULT_BUDGET  (16LL << 30)
-#define FP_DEFAULT_DENSITY 3
-#define FP_MAX_DENSITY     64
+#define FP_DEFAULT_DENSITY 32 /* most instances at once */
+#define FP_MAX_DENSITY     256
+#define FP_MIN_DENSITY     3  /* points for a line with an error */
+#define FP_DEFAULT_SHARE   10 /* percent of the budget the density grows to */
+#define FP_DENSITY_TIME_S  60 /* the density's time budget, --quick: 15 */
+#define FP_DENSITY_QUICK_S 15
+#define FP_TEXT_MAX        (64 * 1024)
+#define FP_MIB             1048576.0
 #define FP_MAX_PIDS        4096
 #define FP_ROLE_MAX        16
 
@@ -49,6 +73,7 @@ struct fp_file {
 	long long apparent;  /* st_size */
 	long long allocated; /* st_blocks * 512 */
 	bool per_instance;   /* each instance needs its own (it writes it) */
+	bool apart;          /* listed, not in the totals (fp_role_apart) */
 	char role[FP_ROLE_MAX];
 };
 
@@ -58,7 +83,8 @@ struct fp_files {
 };
 
 struct fp_disk {
-	size_t files;
+	size_t files, apart_files;
+	long long apart_apparent, apart_allocated;   /* listed apart, not in the totals */
 	long long apparent, allocated;               /* all of it, for one instance */
 	long long shared_apparent, shared_allocated; /* the same bytes serve every instance */
 	long long inst_apparent, inst_allocated;     /* again for every further instance */
@@ -66,6 +92,13 @@ struct fp_disk {
 
 void fp_files_init(struct fp_files *s);
 void fp_files_free(struct fp_files *s);
+
+/* Roles listed but not counted in the totals: the host's C runtime, an engine's shared
+ * daemons, a kernel booted only to speed up emulation. */
+bool fp_role_apart(const char *role);
+/* Is path a library of the host's C runtime (ld.so, libc, libm, libpthread, libdl, librt,
+ * libresolv, libutil), which every dynamically linked process maps? By its file name. */
+bool fp_host_runtime_lib(const char *path);
 
 /* Count one file (st from stat/lstat). Returns 1 when added, 0 when its (st_dev, st_ino) is
  * already counted (a hard link, or the same file found another way; per_instance then only
@@ -137,6 +170,17 @@ int fp_cgroup_pids(const char *dir, pid_t *pids, size_t max, size_t *n, struct b
 /* Sum of smaps_rollup over pids (procs = how many were read). */
 int fp_pss_sum(const pid_t *pids, size_t n, struct fp_mem *total, struct bb_err *err);
 
+/* PSS of file mappings, split: the host's C runtime (fp_host_runtime_lib: libc, ld.so, libm...,
+ * which every dynamically linked process on the host maps) and the other mapped files (a VMM's
+ * own libraries and binary). Bytes. */
+struct fp_libs {
+	long long runtime, other;
+};
+/* Add the Pss lines of an smaps text (a mapping's header line, then its fields) to out. */
+void fp_smaps_libs_stream(FILE *f, struct fp_libs *out);
+/* Over pids' /proc/PID/smaps (a process gone meanwhile is skipped). */
+int fp_libs_sum(const pid_t *pids, size_t n, struct fp_libs *out, struct bb_err *err);
+
 /* pid's memory cgroup directory when it differs from the harness's own (a cgroup of its own):
  * returns 1 and fills dir (v2 set for the unified hierarchy), 0 when pid shares the harness's
  * cgroup or has none with a memory controller, -1 on failure. */
@@ -144,14 +188,90 @@ int fp_cgroup_of(pid_t pid, char *dir, size_t len, bool *v2, struct bb_err *err)
 /* The cgroup's own accounting: memory.current (v2) or memory.usage_in_bytes (v1). */
 int fp_cgroup_mem(const char *dir, bool v2, long long *bytes, struct bb_err *err);
 
-/* --- density --- */
+/* Read a whole (small, /proc) file; NUL-terminated, cut at len - 1. Returns bytes or -1. */
+ssize_t fp_read_text(const char *path, char *buf, size_t len);
 
-/* From the PSS of one instance alone (first) and of k instances at once (total_k): the
- * increment per added instance, (total_k - first) / (k - 1), and how many instances fit in
- * budget: 1 + floor((budget - first) / increment), 0 when one does not fit. Fails for k < 2 or
- * an increment that is not positive (nothing to extrapolate from). */
-int fp_density_fit(double budget, double first, double total_k, unsigned k, double *increment,
-                   double *fit, struct bb_err *err);
+/* --- host kernel (footprint_kernel.c) --- */
+
+enum fp_mi {
+	FP_MI_MEMTOTAL,
+	FP_MI_MEMFREE,
+	FP_MI_MEMAVAIL,
+	FP_MI_SLAB,
+	FP_MI_SRECLAIM,
+	FP_MI_SUNRECLAIM,
+	FP_MI_PAGETABLES,
+	FP_MI_KSTACK,
+	FP_MI_PERCPU,
+	FP_MI_KERNEL, /* Slab + PageTables + KernelStack + Percpu */
+	FP_MI_N
+};
+extern const char *const fp_mi_names[FP_MI_N];
+
+struct fp_meminfo {
+	long long v[FP_MI_N]; /* bytes */
+};
+
+/* Parse /proc/meminfo text (kB lines) into bytes; fails without one of the fields (Percpu,
+ * from Linux 4.16, may be absent: 0). */
+int fp_meminfo_parse(const char *text, struct fp_meminfo *out, struct bb_err *err);
+int fp_meminfo_read(struct fp_meminfo *out, struct bb_err *err);
+/* Median of v (sorted in place); 0 for n = 0. */
+long long fp_median_ll(long long *v, size_t n);
+
+#define FP_KREAD_MAX 16
+/* Several readings at one instance count: each field's median and spread (max - min). */
+struct fp_kread {
+	struct fp_meminfo median;
+	long long spread[FP_MI_N];
+	size_t n;
+};
+void fp_kread_from(const struct fp_meminfo *r, size_t n, struct fp_kread *out);
+/* readings of /proc/meminfo gap_ms apart (at most FP_KREAD_MAX). */
+int fp_kread(unsigned readings, unsigned gap_ms, struct fp_kread *out, struct bb_err *err);
+
+/* --- density (footprint_density.c) --- */
+
+/* A least-squares line y = intercept + slope * x. */
+struct fp_fit {
+	size_t n;
+	double slope, intercept;
+	double se;       /* the slope's standard error */
+	double lo, hi;   /* the slope's 95% CI (Student t, n - 2 degrees of freedom) */
+	double resid_sd; /* residual standard deviation */
+};
+
+/* Fit n points (gsl_fit_linear). Fails with fewer than FP_MIN_DENSITY points or one x only. */
+int fp_fit_line(const double *x, const double *y, size_t n, struct fp_fit *f, struct bb_err *err);
+/* How many instances fit in budget from the line: the largest N with intercept + slope * N <=
+ * budget (0 when one does not fit), and the same from the slope's CI ends (lo from hi's slope;
+ * hi is -1 when the CI reaches 0: no bound). Fails for a slope that is not positive. */
+int fp_fit_capacity(const struct fp_fit *f, double budget, double *fit, double *lo, double *hi,
+                    struct bb_err *err);
+
+/* When the density stops growing. */
+struct fp_plan {
+	unsigned kmax; /* most instances at once */
+	double share;  /* bytes: stop once the memory measured reaches it */
+	double time_s; /* the density's time budget */
+	double floor;  /* bytes of MemAvailable the host keeps */
+};
+
+/* Where the growth stands. */
+struct fp_grow_state {
+	unsigned n;        /* instances up and measured */
+	double measured;   /* bytes they take (PSS, or the host's MemAvailable drop when larger) */
+	double per_inst;   /* bytes an added one is expected to take */
+	double elapsed_s;  /* since the density began */
+	double s_per_inst; /* seconds an added one took to be idle */
+	double avail;      /* the host's MemAvailable, bytes */
+};
+
+/* How many instances to add next: about half as many as are up (1, 2, 3, 4, 6, 9, ...), fewer
+ * where the share, the time or the host's floor would be passed; up to FP_MIN_DENSITY only the
+ * host's floor stops it. 0 = stop, why says why. */
+unsigned fp_next_batch(const struct fp_plan *p, const struct fp_grow_state *g, char *why,
+                       size_t len);
 
 /* --- engines (footprint_engine.c) --- */
 
@@ -181,14 +301,17 @@ int fp_engine_disk(const struct bb_envdesc *d, const struct bb_members *m,
 
 struct fp_ctx {
 	long long budget;      /* bytes; 0 = FP_DEFAULT_BUDGET */
-	unsigned density;      /* K; 0 = FP_DEFAULT_DENSITY */
+	unsigned density;      /* most instances at once; 0 = FP_DEFAULT_DENSITY */
+	unsigned share;        /* percent of budget the density grows to; 0 = FP_DEFAULT_SHARE */
+	double time_s;         /* the density's time budget; 0 = FP_DENSITY_TIME_S */
 	struct bb_result *res; /* where the full file list goes (a fact too long for a record) */
 };
 
 /* Measure the live instance: PSS (each sample), the cgroup's accounting, the guest's view; in
- * repetition 0 also the disk and, with K-1 further instances started and torn down here, the
- * density. Appends records to smp. Measurement failures become error records; returns -1 only
- * on a harness failure. Every instance it starts is reaped before it returns. */
+ * repetition 0 also the disk and, with further instances started and torn down here, the
+ * density and the host kernel's cost per instance. Appends records to smp. Measurement failures
+ * become error records; returns -1 only on a harness failure. Every instance it starts is reaped
+ * before it returns. */
 int footprint_live(const struct bb_live *live, struct bb_env *env, const struct bb_job *job,
                    struct bb_instance *inst, struct bb_sample *smp, struct bb_err *err);
 

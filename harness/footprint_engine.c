@@ -15,8 +15,6 @@
 
 #include "launcher.h"
 
-#define MIB 1048576.0
-
 int fp_members(struct bb_env *env, const struct bb_instance *inst, struct bb_members *m,
                struct bb_err *err)
 {
@@ -58,9 +56,9 @@ int fp_engine_mem(const struct bb_members *m, double *wrap, double *engine, stru
 int fp_engine_record(const struct bb_members *m, double wrap, double engine, struct bb_sample *smp,
                      struct bb_err *err)
 {
-	if (m->nwrap && fp_rec(smp, BB_REC_METRIC, "wrapper_pss", wrap / MIB, NULL, err) < 0)
+	if (m->nwrap && fp_rec(smp, BB_REC_METRIC, "wrapper_pss", wrap / FP_MIB, NULL, err) < 0)
 		return -1;
-	if (m->nengine && fp_rec(smp, BB_REC_METRIC, "engine_pss", engine / MIB, NULL, err) < 0)
+	if (m->nengine && fp_rec(smp, BB_REC_METRIC, "engine_pss", engine / FP_MIB, NULL, err) < 0)
 		return -1;
 	return 0;
 }
@@ -80,8 +78,10 @@ static void fp_files_drop(struct fp_files *s, const char *role)
 	s->n = k;
 }
 
-/* Binaries and libraries the engine's processes map: role "engine" for what they add. */
-static int fp_engine_maps(const pid_t *pids, size_t n, struct fp_files *s, struct bb_err *err)
+/* Binaries and libraries the engine's processes map: role `role` for what they add, but the
+ * host's C runtime stays a host library. */
+static int fp_engine_maps(const pid_t *pids, size_t n, const char *role, struct fp_files *s,
+                          struct bb_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t from = s->n;
@@ -92,8 +92,12 @@ static int fp_engine_maps(const pid_t *pids, size_t n, struct fp_files *s, struc
 			*err = e;
 			return -1;
 		}
-		for (size_t j = from; j < s->n; j++)
-			snprintf(s->v[j].role, sizeof(s->v[j].role), "engine");
+		for (size_t j = from; j < s->n; j++) {
+			if (!strcmp(s->v[j].role, "host library"))
+				continue;
+			snprintf(s->v[j].role, sizeof(s->v[j].role), "%s", role);
+			s->v[j].apart = fp_role_apart(role);
+		}
 	}
 	return 0;
 }
@@ -129,9 +133,10 @@ int fp_engine_disk(const struct bb_envdesc *d, const struct bb_members *m,
 			return -1;
 		fp_files_drop(s, "other");
 	}
-	/* after the store: a daemon's databases in it stay the store's */
-	if (fp_engine_maps(m->wrap, m->nwrap, s, err) < 0 ||
-	    fp_engine_maps(m->engine, m->nengine, s, err) < 0)
+	/* after the store: a daemon's databases in it stay the store's; the wrappers first: a
+	 * file both map runs per instance, counted */
+	if (fp_engine_maps(m->wrap, m->nwrap, "engine", s, err) < 0 ||
+	    fp_engine_maps(m->engine, m->nengine, "engine daemon", s, err) < 0)
 		return -1;
 	if (d->engine.runtime[0] &&
 	    fp_files_add_path(s, d->engine.runtime, "engine", false, err) < 0)

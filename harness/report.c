@@ -22,6 +22,7 @@
 #include "launcher.h"
 #include "report_charts.h"
 #include "report_context.h"
+#include "report_footprint.h"
 #include "suite.h"
 
 /* A planned chart as a figure: the image, or why there is none, and links to its files. */
@@ -202,8 +203,10 @@ static void facts_table(struct doc *d, const struct bb_result *res, const char *
 		char val[256];
 		json_t *v = json_object_get(f, "value");
 		const char *cells[3] = { results_jstr(f, "env"), results_jstr(f, "key"), val };
+		/* a structured fact (the footprint's density_fit) has a table of its own */
 		if (strcmp(results_jstr(f, "suite") ?: "", suite) ||
-		    json_integer_value(json_object_get(f, "rep")) != 0)
+		    json_integer_value(json_object_get(f, "rep")) != 0 || json_is_object(v) ||
+		    json_is_array(v))
 			continue;
 		if (json_is_string(v))
 			snprintf(val, sizeof(val), "%s", json_string_value(v));
@@ -446,6 +449,17 @@ static void sec_footprint(struct doc *d, const struct report *r)
 	while ((c = report_chart_in(r, "footprint", &from)))
 		report_figure(d, r, c);
 	series_table(d, r->res, "footprint");
+	doc_heading(d, 3, "footprint-per-instance",
+	            "Per added instance: user space and host kernel");
+	if (!report_footprint_table(d, r->res))
+		doc_para(d, "",
+		         "No density measured (fewer than 3 instance counts, see the errors).");
+	else
+		doc_para(d, "",
+		         "Slopes of least-squares lines through the instance counts measured "
+		         "(several readings of the host's /proc/meminfo at each, their median; the "
+		         "noise floor is their largest spread); nothing was dropped or reclaimed "
+		         "first. The host's figures include whatever else ran on it meanwhile.");
 	facts_table(d, r->res, "footprint");
 }
 

@@ -171,8 +171,10 @@ static int copy_file(const char *from, const char *to, struct bb_err *err)
 /* Copy the templates next to the charts: what renders them is what the report ships. */
 int report_copy_templates(struct report *r, struct bb_err *err)
 {
-	static const char *const names[] = { "common.gp",        "startup.gp",   "overhead.gp",
-		                             "decomposition.gp", "footprint.gp", NULL };
+	static const char *const names[] = {
+		"common.gp",    "startup.gp", "overhead.gp", "decomposition.gp",
+		"footprint.gp", "density.gp", NULL
+	};
 	char from[PATH_MAX + 32], to[PATH_MAX + 48];
 
 	for (size_t i = 0; names[i]; i++) {
@@ -388,6 +390,34 @@ static int plan_footprint(struct report *r, const char *unit, struct bb_err *err
 	return 0;
 }
 
+/* The footprint's density: total PSS and the host kernel's growth over the instance counts
+ * measured, with the fitted lines. */
+static int plan_density(struct report *r, struct bb_err *err)
+{
+	struct chart *c = chart_new(r, "footprint-density", "density.gp", "footprint");
+	FILE *f = c ? chart_open(r, c->stem, err) : NULL;
+	enum chart_fate fate;
+	int rc;
+
+	if (!f)
+		return c ? -1 : 0;
+	rc = report_density_data(r->res, f);
+	snprintf(c->args[c->nargs++], sizeof(c->args[0]), "%d", rc); /* the blocks */
+	if ((fate = chart_data(r, c, rc, f, err)) != CHART_KEPT)
+		return fate == CHART_ERROR ? -1 : 0;
+	snprintf(c->title, sizeof(c->title),
+	         "Density: what N instances at once take, measured, with least-squares lines");
+	snprintf(c->note, sizeof(c->note),
+	         "Each point is one instance count really measured; the slope of a line is the "
+	         "cost of one more instance. Left: total PSS (log-log); right: the host kernel's "
+	         "memory (slab, page tables, kernel stacks, percpu) grown since the first count, "
+	         "which also holds whatever else ran on the host meanwhile");
+	snprintf(c->caption, sizeof(c->caption),
+	         "only the instance counts really measured are drawn, nothing extrapolated");
+	caption_finish(r, c, "footprint");
+	return 0;
+}
+
 /* Suites with their own section and chart (or none): the rest are overhead suites. */
 bool report_suite_special(const char *suite)
 {
@@ -450,6 +480,8 @@ int report_charts(struct report *r, struct bb_err *err)
 	for (size_t i = 0; i < nu; i++)
 		if (plan_footprint(r, units[i], err) < 0)
 			return -1;
+	if (plan_density(r, err) < 0)
+		return -1;
 	for (size_t i = 0; i < r->ncharts; i++)
 		chart_render(r, &r->charts[i]);
 	return 0;

@@ -319,3 +319,54 @@ int report_decomp_data(const struct decomp *d, FILE *f)
 	fprintf(f, " 0 %.9g\n", d->container_median);
 	return cols + 2;
 }
+
+/* One environment's block of the density chart from its density_fit fact. */
+static void density_block(const struct bb_result *res, const char *env, json_t *v, FILE *f)
+{
+	json_t *pts = json_object_get(v, "points"), *fits = json_object_get(v, "fits");
+	json_t *pss = json_object_get(fits, "pss"), *k = json_object_get(fits, "kernel");
+	double a = json_number_value(json_object_get(pss, "intercept_mib"));
+	double b = json_number_value(json_object_get(pss, "slope_mib"));
+	double ka = json_number_value(json_object_get(k, "intercept_mib"));
+	double kb = json_number_value(json_object_get(k, "slope_mib"));
+	json_t *mi0 = json_object_get(json_array_get(pts, 0), "meminfo_mib");
+	double k0 = json_number_value(json_object_get(mi0, "kernel"));
+	char label[96], title[96];
+	size_t i;
+	json_t *p;
+
+	env_label(res, env, label, sizeof(label));
+	gp_str(title, sizeof(title), label);
+	fprintf(f,
+	        "\n\n# %s: n, pss_mib, pss line, kernel - first count, kernel line, colour, env\n",
+	        title);
+	json_array_foreach(pts, i, p)
+	{
+		double n = (double)json_integer_value(json_object_get(p, "n"));
+		double kern =
+		    json_number_value(json_object_get(json_object_get(p, "meminfo_mib"), "kernel"));
+		fprintf(f, "%.0f %.9g %.9g %.9g %.9g %d \"%s\"\n", n,
+		        json_number_value(json_object_get(p, "pss_mib")), a + b * n, kern - k0,
+		        ka + kb * n - (ka + kb), env_color(res, env), title);
+	}
+}
+
+int report_density_data(const struct bb_result *res, FILE *f)
+{
+	json_t *fact;
+	size_t i;
+	int n = 0;
+
+	fprintf(f, "# boxbench density chart, %s: one block per environment\n", res->id);
+	json_array_foreach(res->facts, i, fact)
+	{
+		json_t *v = json_object_get(fact, "value");
+		if (strcmp(results_jstr(fact, "suite") ?: "", "footprint") ||
+		    strcmp(results_jstr(fact, "key") ?: "", "density_fit") || !json_is_object(v) ||
+		    !json_array_size(json_object_get(v, "points")))
+			continue;
+		density_block(res, results_jstr(fact, "env"), v, f);
+		n++;
+	}
+	return n;
+}

@@ -30,6 +30,10 @@ int report_overhead_data(const struct bb_result *res, const char *suite, FILE *f
  * environments in the stack ladder's order; bytes are charted as MiB. */
 int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f,
                           struct chart_axis *axis);
+/* The density_fit facts (footprint): one block per environment, each instance count measured
+ * with its total PSS, the fitted line there, the host kernel's growth since the first count and
+ * its line. Returns the blocks (environments). */
+int report_density_data(const struct bb_result *res, FILE *f);
 /* Returns the number of segment columns (0 when there is no decomposition). */
 int report_decomp_data(const struct decomp *d, FILE *f);
 

@@ -24,10 +24,20 @@ static int guest_path(char *out, size_t len, const char *override, const char *b
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* Does path start with the ELF magic? */
+static bool guest_is_elf(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char magic[4];
+
+	return fd >= 0 && pread(fd, magic, 4, 0) == 4 && !memcmp(magic, "\177ELF", 4);
+}
+
 int guest_files_find(struct guest_files *f, const char *build_dir, const char *kernel,
                      const char *initrd, struct bb_err *err)
 {
 	f->kernel_version[0] = '\0';
+	f->kernel_image[0] = '\0';
 	if (guest_path(f->kernel, sizeof(f->kernel), kernel, build_dir, GUEST_KERNEL_FILE) < 0 ||
 	    guest_path(f->initrd, sizeof(f->initrd), initrd, build_dir, GUEST_INITRD_FILE) < 0)
 		return bb_fail(err, ENAMETOOLONG, "guest kernel or initramfs path");
@@ -35,6 +45,11 @@ int guest_files_find(struct guest_files *f, const char *build_dir, const char *k
 		return bb_fail(err, errno, "guest kernel %s", f->kernel);
 	if (access(f->initrd, R_OK) < 0)
 		return bb_fail(err, errno, "guest initramfs %s", f->initrd);
+	if (!kernel && guest_is_elf(f->kernel) &&
+	    (guest_path(f->kernel_image, sizeof(f->kernel_image), NULL, build_dir,
+	                GUEST_KERNEL_IMAGE_FILE) < 0 ||
+	     access(f->kernel_image, R_OK) < 0))
+		f->kernel_image[0] = '\0';
 	return 0;
 }
 

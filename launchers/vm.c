@@ -131,6 +131,7 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 	snprintf(d->accel, sizeof(d->accel), "%s", v->accel->name);
 	d->emulated = v->accel->emulated;
 	snprintf(d->guest_kernel, sizeof(d->guest_kernel), "%s", v->files.kernel);
+	snprintf(d->guest_kernel_image, sizeof(d->guest_kernel_image), "%s", v->files.kernel_image);
 	snprintf(d->guest_kernel_version, sizeof(d->guest_kernel_version), "%s",
 	         v->files.kernel_version);
 	snprintf(d->initramfs, sizeof(d->initramfs), "%s", v->files.initrd);

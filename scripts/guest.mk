@@ -43,6 +43,8 @@ install: install-guest
 install-guest: $(GUEST_KERNEL) $(GUEST_INITRD)
 	install -d $(DESTDIR)$(PREFIX)/libexec/boxbench/guest $(DESTDIR)$(PREFIX)/share/doc/boxbench
 	install -m 644 $(GUEST_KERNEL) $(GUEST_INITRD) $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
+	# the compressed image of the same kernel: what the footprint counts (what a real VM boots)
+	install -m 644 $(GUEST_DIR)/vmlinuz $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
 	install -m 644 $(GUEST_DIR)/kernel.version $(DESTDIR)$(PREFIX)/libexec/boxbench/guest/
 	install -m 644 $(GUEST_DIR)/kernel/usr/share/doc/linux-image-*/copyright \
 		$(DESTDIR)$(PREFIX)/share/doc/boxbench/guest-kernel.copyright

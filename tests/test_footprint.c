@@ -274,10 +274,16 @@ static void test_maps_of_self(void **state)
 	assert_int_equal(stat("/proc/self/exe", &self), 0);
 	assert_int_equal(fp_files_role(&s, "binary", &ap, &al), 1);
 	assert_int_equal(ap, self.st_size);
-	assert_true(fp_files_role(&s, "library", &ap, &al) >= 1);
+	assert_true(fp_files_role(&s, "library", &ap, &al) >= 1); /* cmocka, jansson */
+	/* libc and ld.so: the host's C runtime, listed apart from the program's own libraries */
+	assert_true(fp_files_role(&s, "host library", &ap, &al) >= 2);
 	bool libc = false;
 	for (size_t i = 0; i < s.n; i++)
-		libc |= strstr(s.v[i].path, "/libc.so") != NULL;
+		if (strstr(s.v[i].path, "/libc.so")) {
+			libc = true;
+			assert_string_equal(s.v[i].role, "host library");
+			assert_true(s.v[i].apart);
+		}
 	assert_true(libc);
 	fp_files_free(&s);
 }
@@ -377,23 +383,248 @@ static void test_cgroup_of_self(void **state)
 	assert_int_equal(fp_cgroup_of(getpid(), d, sizeof(d), &v2, &err), 0);
 }
 
-static void test_density_fit(void **state)
+/* A /proc/meminfo as Linux 6.1 writes it (fields the footprint does not read left in). */
+static const char meminfo_fixture[] = "MemTotal:       24589412 kB\n"
+                                      "MemFree:        22797080 kB\n"
+                                      "MemAvailable:   24219764 kB\n"
+                                      "Buffers:           98304 kB\n"
+                                      "Slab:             154076 kB\n"
+                                      "SReclaimable:     123236 kB\n"
+                                      "SUnreclaim:        30840 kB\n"
+                                      "KernelStack:        1712 kB\n"
+                                      "PageTables:         2344 kB\n"
+                                      "SecPageTables:         0 kB\n"
+                                      "Percpu:              984 kB\n"
+                                      "HugePages_Total:       0\n";
+
+static void test_meminfo_parse(void **state)
 {
-	double inc, fit;
+	struct fp_meminfo m;
+	struct bb_err err = { 0 };
+	char text[sizeof(meminfo_fixture)], *p;
+
+	(void)state;
+	assert_int_equal(fp_meminfo_parse(meminfo_fixture, &m, &err), 0);
+	assert_true(m.v[FP_MI_MEMTOTAL] == 24589412LL * 1024);
+	assert_true(m.v[FP_MI_MEMAVAIL] == 24219764LL * 1024);
+	assert_true(m.v[FP_MI_SUNRECLAIM] == 30840LL * 1024);
+	assert_true(m.v[FP_MI_PERCPU] == 984LL * 1024);
+	/* the kernel's own: slab + page tables + stacks + percpu, not SecPageTables */
+	assert_true(m.v[FP_MI_KERNEL] == (154076LL + 2344 + 1712 + 984) * 1024);
+	/* before Linux 4.16 there is no Percpu line: 0, not a failure */
+	memcpy(text, meminfo_fixture, sizeof(text));
+	p = strstr(text, "Percpu:");
+	memcpy(p, "Xercpu:", 7);
+	assert_int_equal(fp_meminfo_parse(text, &m, &err), 0);
+	assert_true(m.v[FP_MI_PERCPU] == 0);
+	assert_true(m.v[FP_MI_KERNEL] == (154076LL + 2344 + 1712) * 1024);
+	/* a field it needs is missing: named */
+	p = strstr(text, "PageTables:");
+	memcpy(p, "PageTableX:", 11);
+	assert_int_equal(fp_meminfo_parse(text, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "no PageTables line"));
+	/* this host's own */
+	assert_int_equal(fp_meminfo_read(&m, &err), 0);
+	assert_true(m.v[FP_MI_MEMTOTAL] > 0 && m.v[FP_MI_MEMAVAIL] <= m.v[FP_MI_MEMTOTAL]);
+}
+
+/* Several readings: each field's median and its spread (the noise floor at that count). */
+static void test_kread_median_spread(void **state)
+{
+	struct fp_meminfo r[4] = { 0 };
+	struct fp_kread k;
+	long long v[] = { 5, 1, 4 }, w[] = { 6, 2 };
 	struct bb_err err = { 0 };
 
 	(void)state;
-	/* one alone 10, three together 30: 10 more each; 1 + (100 - 10) / 10 = 10 fit */
-	assert_int_equal(fp_density_fit(100, 10, 30, 3, &inc, &fit, &err), 0);
-	assert_true(inc == 10 && fit == 10);
-	/* shared pages: one alone 10, two together 14: 4 more; 1 + floor(90 / 4) = 23 */
-	assert_int_equal(fp_density_fit(100, 10, 14, 2, &inc, &fit, &err), 0);
-	assert_true(inc == 4 && fit == 23);
-	assert_int_equal(fp_density_fit(5, 10, 14, 2, &inc, &fit, &err), 0);
-	assert_true(fit == 0);
-	assert_int_equal(fp_density_fit(100, 10, 10, 2, &inc, &fit, &err), -1);
-	assert_non_null(strstr(err.msg, "no more than one"));
-	assert_int_equal(fp_density_fit(100, 10, 30, 1, &inc, &fit, &err), -1);
+	assert_true(fp_median_ll(v, 3) == 4);
+	assert_true(fp_median_ll(w, 2) == 4); /* an even count: the mean of the middle two */
+	assert_true(fp_median_ll(v, 0) == 0);
+	r[0].v[FP_MI_SLAB] = 100;
+	r[1].v[FP_MI_SLAB] = 130;
+	r[2].v[FP_MI_SLAB] = 90;
+	r[3].v[FP_MI_SLAB] = 110;
+	fp_kread_from(r, 4, &k);
+	assert_int_equal(k.n, 4);
+	assert_true(k.median.v[FP_MI_SLAB] == 105);
+	assert_true(k.spread[FP_MI_SLAB] == 40);
+	assert_true(k.spread[FP_MI_MEMFREE] == 0);
+	assert_int_equal(fp_kread(3, 1, &k, &err), 0);
+	assert_int_equal(k.n, 3);
+	assert_true(k.median.v[FP_MI_MEMTOTAL] > 0 && k.spread[FP_MI_MEMTOTAL] == 0);
+}
+
+/* The least-squares line on known points: slope, its standard error and 95% CI (Student t with
+ * 3 degrees of freedom: 3.1824), computed by hand. */
+static void test_fit_line(void **state)
+{
+	const double x[] = { 1, 2, 3, 4, 5 }, y[] = { 2.1, 3.9, 6.2, 7.8, 10.1 };
+	const double ex[] = { 1, 2, 4 }, ey[] = { 13, 23, 43 }, same[] = { 2, 2, 2 };
+	struct fp_fit f;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(fp_fit_line(x, y, 5, &f, &err), 0);
+	assert_int_equal(f.n, 5);
+	assert_float_equal(f.slope, 1.99, 1e-9);
+	assert_float_equal(f.intercept, 0.05, 1e-9);
+	assert_float_equal(f.se, 0.0597215762, 1e-8);
+	assert_float_equal(f.resid_sd, 0.1888562063, 1e-8);
+	assert_float_equal(f.lo, 1.99 - 3.182446305 * 0.0597215762, 1e-6);
+	assert_float_equal(f.hi, 1.99 + 3.182446305 * 0.0597215762, 1e-6);
+	/* points on a line: no error at all */
+	assert_int_equal(fp_fit_line(ex, ey, 3, &f, &err), 0);
+	assert_float_equal(f.slope, 10, 1e-9);
+	assert_float_equal(f.intercept, 3, 1e-9);
+	assert_float_equal(f.se, 0, 1e-9);
+	/* two points have no error; one count says nothing about a slope */
+	assert_int_equal(fp_fit_line(x, y, 2, &f, &err), -1);
+	assert_non_null(strstr(err.msg, "at least 3"));
+	assert_int_equal(fp_fit_line(same, y, 3, &f, &err), -1);
+}
+
+static void test_fit_capacity(void **state)
+{
+	const double x[] = { 1, 2, 3, 4, 5 }, y[] = { 2.1, 3.9, 6.2, 7.8, 10.1 };
+	const double fx[] = { 1, 2, 3 }, fy[] = { 5, 5, 5 }, wy[] = { 1, 9, 1.5 };
+	struct fp_fit f;
+	struct bb_err err = { 0 };
+	double fit, lo, hi;
+
+	(void)state;
+	assert_int_equal(fp_fit_line(x, y, 5, &f, &err), 0);
+	/* 0.05 + 1.99 N <= 100: N = 50; from the CI's ends (1.800, 2.180): 55 and 45 */
+	assert_int_equal(fp_fit_capacity(&f, 100, &fit, &lo, &hi, &err), 0);
+	assert_true(fit == 50 && lo == 45 && hi == 55);
+	/* a budget below the intercept: none fits */
+	assert_int_equal(fp_fit_capacity(&f, 0.01, &fit, &lo, &hi, &err), 0);
+	assert_true(fit == 0 && lo == 0);
+	/* a flat line: nothing to extrapolate from */
+	assert_int_equal(fp_fit_line(fx, fy, 3, &f, &err), 0);
+	assert_int_equal(fp_fit_capacity(&f, 100, &fit, &lo, &hi, &err), -1);
+	assert_non_null(strstr(err.msg, "nothing to extrapolate"));
+	/* a positive slope whose CI reaches 0: no upper bound */
+	assert_int_equal(fp_fit_line(fx, wy, 3, &f, &err), 0);
+	assert_true(f.slope > 0 && f.lo < 0);
+	assert_int_equal(fp_fit_capacity(&f, 100, &fit, &lo, &hi, &err), 0);
+	assert_true(hi == -1 && lo <= fit);
+}
+
+/* The steps (1, 2, 3, 4, 6, 9, ...) and each reason to stop. */
+static void test_next_batch(void **state)
+{
+	const double gib = 1024.0 * 1048576;
+	struct fp_plan p = { .kmax = 12, .share = 1 * gib, .time_s = 60, .floor = 2 * gib };
+	struct fp_grow_state g = { .per_inst = 1048576, .avail = 20 * gib, .s_per_inst = 0.1 };
+	const unsigned steps[] = { 1, 2, 3, 4, 6, 9, 12 };
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i + 1 < sizeof(steps) / sizeof(steps[0]); i++) {
+		g.n = steps[i];
+		assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), steps[i + 1] - steps[i]);
+		assert_string_equal(why, "");
+	}
+	g.n = 12;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "--density 12"));
+	/* the share of the budget reached; nearly reached: one more */
+	p.kmax = 100;
+	g.n = 8;
+	g.measured = 1 * gib;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "share of the budget"));
+	g.measured = 1 * gib - 2.5 * 1048576;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 2);
+	g.measured = 1 * gib - 0.5 * 1048576;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 1);
+	/* the time budget: 2 s left at 0.5 s each: 4 of the 4 wanted; 0.4 s left: none */
+	g.measured = 0;
+	g.s_per_inst = 0.5;
+	g.elapsed_s = 58;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 4);
+	g.elapsed_s = 59.6;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "time budget"));
+	/* below 3 instances neither time nor share stops it ... */
+	g.n = 2;
+	g.measured = 5 * gib;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 1);
+	/* ... but the host's floor does, always */
+	g.avail = 2 * gib + 0.5 * 1048576;
+	assert_int_equal(fp_next_batch(&p, &g, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "floor"));
+}
+
+/* PSS of file mappings split: the host's C runtime apart from a VMM's own files. */
+static void test_smaps_libs(void **state)
+{
+	static const char smaps[] =
+	    "55d0c0000000-55d0c0400000 r-xp 00000000 fe:00 1234    /usr/bin/qemu-system-x86_64\n"
+	    "Size:               4096 kB\n"
+	    "Rss:                2048 kB\n"
+	    "Pss:                1024 kB\n"
+	    "Pss_Dirty:             0 kB\n"
+	    "7f0000000000-7f0000100000 r-xp 00000000 fe:00 99      "
+	    "/usr/lib/x86_64-linux-gnu/libc.so.6\n"
+	    "Pss:                  12 kB\n"
+	    "7f0000200000-7f0000300000 r-xp 00000000 fe:00 98      "
+	    "/usr/lib/x86_64-linux-gnu/libglib-2.0.so.0\n"
+	    "Pss:                 100 kB\n"
+	    "7f0000400000-7f0000500000 rw-p 00000000 00:00 0 \n"
+	    "Pss:                5000 kB\n"
+	    "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0       [stack]\n"
+	    "Pss:                 132 kB\n"
+	    "7f0000600000-7f0000601000 r--p 00000000 fe:00 97      "
+	    "/usr/lib64/ld-linux-x86-64.so.2\n"
+	    "Pss:                   4 kB\n";
+	struct fp_libs l = { 0 };
+	struct bb_err err = { 0 };
+	pid_t self = getpid();
+	FILE *f = fmemopen((void *)smaps, sizeof(smaps) - 1, "r");
+
+	(void)state;
+	assert_non_null(f);
+	fp_smaps_libs_stream(f, &l);
+	fclose(f);
+	assert_true(l.runtime == 16 * 1024);         /* libc + ld.so */
+	assert_true(l.other == (1024 + 100) * 1024); /* qemu + glib; anonymous memory is not */
+	/* this process maps libc */
+	assert_int_equal(fp_libs_sum(&self, 1, &l, &err), 0);
+	assert_true(l.runtime > 0 && l.other > 0);
+}
+
+/* What is counted: the host's C runtime and an engine's daemons are listed apart. */
+static void test_counted_apart(void **state)
+{
+	struct fp_files s;
+	struct fp_disk d;
+	struct stat st = { .st_dev = 1, .st_size = 1000, .st_blocks = 8 };
+	struct bb_err err = { 0 };
+
+	(void)state;
+	assert_true(fp_host_runtime_lib("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_true(fp_host_runtime_lib("/lib64/ld-linux-x86-64.so.2"));
+	assert_true(fp_host_runtime_lib("/usr/lib/x86_64-linux-gnu/libm.so.6"));
+	assert_false(fp_host_runtime_lib("/usr/lib/x86_64-linux-gnu/libglib-2.0.so.0"));
+	assert_false(fp_host_runtime_lib("/usr/lib/x86_64-linux-gnu/libcap.so.2"));
+	assert_true(fp_role_apart("host library") && fp_role_apart("engine daemon") &&
+	            fp_role_apart("booted kernel"));
+	assert_false(fp_role_apart("library") || fp_role_apart("engine") ||
+	             fp_role_apart("kernel"));
+	fp_files_init(&s);
+	st.st_ino = 1;
+	assert_int_equal(fp_files_add_stat(&s, "/qemu", &st, "binary", false, &err), 1);
+	st.st_ino = 2;
+	assert_int_equal(fp_files_add_stat(&s, "/libc.so.6", &st, "host library", false, &err), 1);
+	st.st_ino = 3;
+	assert_int_equal(fp_files_add_stat(&s, "/vmlinux", &st, "booted kernel", false, &err), 1);
+	fp_files_total(&s, &d);
+	assert_int_equal(d.files, 1);
+	assert_true(d.apparent == 1000 && d.allocated == 4096);
+	assert_int_equal(d.apart_files, 2);
+	assert_true(d.apart_apparent == 2000);
+	fp_files_free(&s);
 }
 
 /* fanotify sees what a watched process opened, not what others did (root only). */
@@ -479,6 +710,19 @@ static void test_engine_disk(void **state)
 	struct fp_disk t;
 	fp_files_total(&s, &t);
 	assert_true(t.inst_apparent == 3000 + (long long)fp_dir_size(mine));
+	assert_int_equal(t.apart_files, 0);
+	/* a shared daemon (this process, as dockerd): its files listed apart, not counted; the
+	 * host's C runtime stays a host library */
+	m.engine[m.nengine++] = getpid();
+	fp_files_free(&s);
+	fp_files_init(&s);
+	assert_int_equal(fp_engine_disk(&d, &m, others, 2, &s, &err), 0);
+	assert_true(fp_files_role(&s, "engine daemon", &ap, &al) >= 1);
+	assert_true(fp_files_role(&s, "host library", &ap, &al) >= 1);
+	struct fp_disk t2;
+	fp_files_total(&s, &t2);
+	assert_true(t2.apart_files >= 2);
+	assert_true(t2.apparent == t.apparent); /* the daemon added nothing counted */
 	fp_files_free(&s);
 	envdesc_free(&d);
 }
@@ -496,7 +740,13 @@ int main(void)
 		cmocka_unit_test(test_writable_fds),
 		cmocka_unit_test(test_proc_tree_and_pss),
 		cmocka_unit_test(test_cgroup_of_self),
-		cmocka_unit_test(test_density_fit),
+		cmocka_unit_test(test_meminfo_parse),
+		cmocka_unit_test(test_kread_median_spread),
+		cmocka_unit_test(test_fit_line),
+		cmocka_unit_test(test_fit_capacity),
+		cmocka_unit_test(test_next_batch),
+		cmocka_unit_test(test_smaps_libs),
+		cmocka_unit_test(test_counted_apart),
 		cmocka_unit_test(test_opens),
 		cmocka_unit_test(test_engine_disk),
 	};

@@ -301,6 +301,26 @@ static void test_files_find(void **state)
 	snprintf(path, sizeof(path), "%s/guest/vmlinux", dir);
 	assert_string_equal(f.kernel, path);
 	assert_string_equal(f.kernel_version, "");
+	/* not an ELF: no compressed image of it to count */
+	assert_string_equal(f.kernel_image, "");
+	/* an ELF vmlinux with its vmlinuz beside it: the image is named (what the footprint
+	 * counts); without the vmlinuz, none */
+	int fd = open(f.kernel, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\177ELF", 4), 4);
+	close(fd);
+	assert_int_equal(guest_files_find(&f, dir, NULL, NULL, &err), 0);
+	assert_string_equal(f.kernel_image, "");
+	char image[192], kernel[192];
+	snprintf(image, sizeof(image), "%s/guest/vmlinuz", dir);
+	write_tmp_at(image);
+	assert_int_equal(guest_files_find(&f, dir, NULL, NULL, &err), 0);
+	assert_string_equal(f.kernel_image, image);
+	/* a kernel named on the command line is booted and counted as it is */
+	snprintf(kernel, sizeof(kernel), "%s", f.kernel);
+	assert_int_equal(guest_files_find(&f, dir, kernel, NULL, &err), 0);
+	assert_string_equal(f.kernel_image, "");
+	unlink(image);
 	assert_int_equal(guest_files_find(&f, dir, "/nonexistent/vmlinux", NULL, &err), -1);
 	assert_string_equal(err.msg,
 	                    "guest kernel /nonexistent/vmlinux: No such file or directory");
