@@ -181,6 +181,10 @@ static void test_interrupt_keeps_results(void **state)
 	snprintf(out, sizeof(out), "%s/interrupted.json", dir);
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* As a terminal's Ctrl-C finds it: a non-interactive shell (CI) starts background
+		 * jobs with SIGINT ignored, and an ignored SIGINT before the run installs its
+		 * handler would be lost. */
+		signal(SIGINT, SIG_DFL);
 		int devnull = open("/dev/null", O_WRONLY);
 		dup2(devnull, 2);
 		dup2(devnull, 1);
