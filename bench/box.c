@@ -128,33 +128,65 @@ static unsigned long long box_ready_ns(const char *line)
 	return strtoull(t + strlen("\"t_mono_ns\":"), NULL, 10);
 }
 
-/* Forward the workload's bytes as they come; look at whole lines for the ready record. */
+/* All of p, across short writes (a tty may take part of a buffer). */
+static bool box_write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* The end of the ready line in buf[0..n) (the index after its '\n'), 0 when not in it. The
+ * line may have begun in an earlier read: `line` carries it across reads. */
+static size_t box_find_ready(const char *buf, size_t n, char *line, size_t *ll, uint64_t t0,
+                             unsigned long long *t)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (*ll < BB_LINE_MAX)
+				line[(*ll)++] = buf[i];
+			continue;
+		}
+		line[*ll] = '\0';
+		*ll = 0;
+		if ((*t = box_ready_ns(line)) > t0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Forward the workload's bytes as they come. Our own record (container_start) goes right
+ * after the ready line, never inside a line: a read ends anywhere, and a flood's next record
+ * is often half in the same read. */
 static void box_forward(int fd, uint64_t t0)
 {
 	char buf[BB_LINE_MAX * 2], line[BB_LINE_MAX + 1];
-	size_t ll = 0;
+	size_t ll = 0, cut = 0;
+	unsigned long long t = 0;
 	bool seen = false;
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write(STDOUT_FILENO, buf, (size_t)n) != n)
+		if (n < 0)
 			return;
-		for (ssize_t i = 0; i < n && !seen; i++) {
-			if (buf[i] != '\n') {
-				if (ll < BB_LINE_MAX)
-					line[ll++] = buf[i];
-				continue;
-			}
-			line[ll] = '\0';
-			ll = 0;
-			unsigned long long t = box_ready_ns(line);
-			if (t > t0) {
-				rec_info_num(box_suite, "container_start_ns", (double)(t - t0));
-				seen = true;
-			}
+		cut = seen ? 0 : box_find_ready(buf, (size_t)n, line, &ll, t0, &t);
+		if (cut) {
+			if (!box_write_all(buf, cut))
+				return;
+			rec_info_num(box_suite, "container_start_ns", (double)(t - t0));
+			seen = true;
 		}
+		if (!box_write_all(buf + cut, (size_t)n - cut))
+			return;
 	}
 }
 
