@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "helpers.h"
@@ -168,6 +171,28 @@ static void test_sample_errors_reach_results(void **state)
 	expect_sample_error("die", "no end record (instance killed by signal 9");
 }
 
+/* Wait (at most 60 s) until the run's stderr reports its warm-up sample: from then on it
+ * measures. A fixed delay does not do under load, where setup alone can outlast it. */
+static bool wait_warmed_up(int fd)
+{
+	char buf[4096];
+	size_t len = 0;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	for (int waited = 0; waited < 600 && len < sizeof(buf) - 1; waited++) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			return false;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "warm-up"))
+			return true;
+	}
+	return false;
+}
+
 /* SIGINT in the middle of a run: the partial result is written, marked incomplete, exit
  * 130, and the workload that was running is gone. */
 static void test_interrupt_keeps_results(void **state)
@@ -175,29 +200,35 @@ static void test_interrupt_keeps_results(void **state)
 	char out[128];
 	struct bb_result res;
 	struct bb_err e = { 0 };
-	int st;
+	int st, errp[2];
 
 	(void)state;
 	snprintf(out, sizeof(out), "%s/interrupted.json", dir);
+	assert_int_equal(pipe(errp), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* As a terminal's Ctrl-C finds it: a non-interactive shell (CI) starts background
-		 * jobs with SIGINT ignored, and an ignored SIGINT before the run installs its
-		 * handler would be lost. */
-		signal(SIGINT, SIG_DFL);
 		int devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 2);
+		/* As a terminal's Ctrl-C finds it: a non-interactive shell (CI) starts background
+		 * jobs with SIGINT ignored. */
+		signal(SIGINT, SIG_DFL);
+		dup2(errp[1], 2);
 		dup2(devnull, 1);
-		/* Far more samples than 0.7 s holds (the order within a round is shuffled, so a
+		close(errp[0]);
+		/* Far more samples than the wait holds (the order within a round is shuffled, so a
 		 * hanging suite beside startup could run first and leave nothing to keep). */
 		execl(bin, bin, "run", "--envs", "native", "--suites", "startup", "--reps",
-		      "100000", "--warmup", "0", "--timeout", "30", "-o", out, (char *)NULL);
+		      "100000", "--warmup", "1", "--timeout", "30", "-o", out, (char *)NULL);
 		_exit(127);
 	}
-	struct timespec ts = { 0, 700 * 1000 * 1000 };
+	close(errp[1]);
+	bool warmed = wait_warmed_up(errp[0]);
+	/* Measured samples follow the warm-up at once (a native start takes milliseconds). */
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
 	nanosleep(&ts, NULL);
 	kill(pid, SIGINT);
 	waitpid(pid, &st, 0);
+	close(errp[0]);
+	assert_true(warmed);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 130);
 	assert_int_equal(results_read(out, &res, &e), 0);
