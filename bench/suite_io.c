@@ -286,8 +286,7 @@ static int io_run(int argc, char **argv)
 
 const struct suite suite_io = {
 	.name = "io",
-	.summary = "MB/s of a fresh file written with fsync; latency of random 4 KiB O_DIRECT "
-	           "reads (mean, p50, p90, p99)",
+	.summary = "fresh file written + fsync (MB/s); random 4 KiB O_DIRECT reads (latency)",
 	.settles = "C9",
 	.run = io_run,
 	.needs_storage = 1,
