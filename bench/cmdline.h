@@ -34,11 +34,11 @@
 
 #include <stddef.h>
 
-#define BB_KCMD_ARGV "bb.argv"
-#define BB_KCMD_DISK "bb.disk"
+#define BB_KCMD_ARGV     "bb.argv"
+#define BB_KCMD_DISK     "bb.disk"
 #define BB_KCMD_DISKOPTS "bb.diskopts"
-#define BB_KCMD_ROOT "bb.root"
-#define BB_KCMD_BOX  "bb.box"
+#define BB_KCMD_ROOT     "bb.root"
+#define BB_KCMD_BOX      "bb.box"
 /* virtio-blk serials (at most 20 bytes): the guest finds each disk by its serial */
 #define BB_DISK_SCRATCH "bbscratch"
 #define BB_DISK_ROOT    "bbroot"

@@ -117,12 +117,18 @@ static const struct {
 	unsigned long flag;
 	bool ext4_only;
 } mount_known[] = {
-	{ "noatime", MS_NOATIME, false },  { "relatime", MS_RELATIME, false },
-	{ "strictatime", MS_STRICTATIME, false }, { "nodiratime", MS_NODIRATIME, false },
-	{ "lazytime", MS_LAZYTIME, false }, { "discard", 0, false },
-	{ "data=", 0, true },              { "commit=", 0, true },
-	{ "barrier=", 0, true },           { "nobarrier", 0, true },
-	{ "dioread_nolock", 0, true },     { "nodelalloc", 0, true },
+	{ "noatime", MS_NOATIME, false },
+	{ "relatime", MS_RELATIME, false },
+	{ "strictatime", MS_STRICTATIME, false },
+	{ "nodiratime", MS_NODIRATIME, false },
+	{ "lazytime", MS_LAZYTIME, false },
+	{ "discard", 0, false },
+	{ "data=", 0, true },
+	{ "commit=", 0, true },
+	{ "barrier=", 0, true },
+	{ "nobarrier", 0, true },
+	{ "dioread_nolock", 0, true },
+	{ "nodelalloc", 0, true },
 };
 
 #define MOUNT_NKNOWN (sizeof(mount_known) / sizeof(mount_known[0]))

@@ -14,7 +14,8 @@ struct bb_mount {
 	char source[256];  /* "/dev/vda1", "overlay" */
 	char target[1024]; /* the mount point */
 	char fstype[32];   /* "ext4" */
-	char options[512]; /* the mount's options, then the super block's: "rw,relatime,rw,discard" */
+	char options[512]; /* the mount's options, then the super block's: "rw,relatime,rw,discard"
+	                    */
 };
 
 /* The mount holding `path` (an absolute path without symlinks) in mountinfo `text`: the

@@ -480,7 +480,7 @@ static void c9_storage(const struct bb_result *res, struct claim_eval *c, const 
 static void claim_c9(const struct bb_result *res, struct claim_eval *c)
 {
 	static const char *const io_m[] = { "seq_write_fsync", "rand_read_4k", "rand_read_4k_p50",
-		                             "rand_read_4k_p99", NULL };
+		                            "rand_read_4k_p99", NULL };
 	const char *vm = results_env_pick_vs(res, BB_CLASS_VM, "io");
 	const char *ct = results_env_pick_vs(res, BB_CLASS_CONTAINER, "io");
 	struct tally t = { .thr = C9_VISIBLE };

@@ -628,19 +628,20 @@ static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 		json_array_append_new(envs, json_string(run->envs[i].name));
 	for (size_t i = 0; i < run->nsuites; i++)
 		json_array_append_new(suites_, json_string(run->suites[i]));
-	config = json_pack("{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i, s:i, "
-	                 "s:f}}",
-	                 "envs", envs, "suites", suites_, "reps",
-	                 run->reps ? json_integer(run->reps) : json_null(), "warmup",
-	                 (int)run->warmup, "sampling", run_sampling_json(run), "seed",
-	                 (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s",
-	                 run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu, "footprint",
-	                 "budget_bytes", (json_int_t)run->suite_state.footprint.budget, "density_k",
-	                 (int)run->suite_state.footprint.density, "density_share_pct",
-	                 (int)run->suite_state.footprint.share, "density_time_s",
-	                 run->suite_state.footprint.time_s);
+	config = json_pack(
+	    "{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i, s:i, "
+	    "s:f}}",
+	    "envs", envs, "suites", suites_, "reps",
+	    run->reps ? json_integer(run->reps) : json_null(), "warmup", (int)run->warmup,
+	    "sampling", run_sampling_json(run), "seed", (json_int_t)cli->seed, "quick", cli->quick,
+	    "timeouts", "sample_s", run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu,
+	    "footprint", "budget_bytes", (json_int_t)run->suite_state.footprint.budget, "density_k",
+	    (int)run->suite_state.footprint.density, "density_share_pct",
+	    (int)run->suite_state.footprint.share, "density_time_s",
+	    run->suite_state.footprint.time_s);
 	run_io_size(&run->suite_state.io, cli->quick, &mib, &reads);
-	json_object_set_new(config, "io", json_pack("{s:i, s:i}", "mib", (int)mib, "reads", (int)reads));
+	json_object_set_new(config, "io",
+	                    json_pack("{s:i, s:i}", "mib", (int)mib, "reads", (int)reads));
 	return config;
 }
 

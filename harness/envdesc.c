@@ -197,7 +197,8 @@ void envdesc_storage_line(const struct bb_envdesc_storage *s, char *buf, size_t 
 		         s->guest_options);
 	else
 		snprintf(buf, len, "%s directory%s%s%s", s->host_fs[0] ? s->host_fs : "host",
-		         s->host_device[0] ? " (" : "", s->host_device, s->host_device[0] ? ")" : "");
+		         s->host_device[0] ? " (" : "", s->host_device,
+		         s->host_device[0] ? ")" : "");
 }
 
 static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)

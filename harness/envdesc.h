@@ -135,7 +135,7 @@ struct bb_envdesc {
 	unsigned mem_mib, vcpus;
 	struct bb_envdesc_engine engine; /* engine.runtime[0] == '\0': none */
 	struct bb_envdesc_storage storage;
-	json_t *extra;                   /* owned: launcher-specific details, an object or NULL */
+	json_t *extra; /* owned: launcher-specific details, an object or NULL */
 };
 
 #define ENVDESC_BOOT_DIRECT   "direct"

@@ -348,7 +348,8 @@ int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instance *i
 	inst->pid = inst->pidfd = inst->out_fd = -1;
 	inst->priv = NULL;
 	if (job->storage && !v->disk.path[0])
-		return bb_fail(err, 0, "vm: the suite needs storage but no scratch directory is set");
+		return bb_fail(err, 0,
+		               "vm: the suite needs storage but no scratch directory is set");
 	if (vm_job_args(job, args, sizeof(args) / sizeof(args[0]), err) < 0)
 		return -1;
 	v->guest.disk = job->storage ? v->disk.path : NULL;

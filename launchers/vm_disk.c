@@ -53,8 +53,10 @@ static int vm_disk_mkfs_path(char *buf, size_t len, struct bb_err *err)
 static int vm_disk_mkfs(const char *path, struct bb_err *err)
 {
 	char mkfs[64], out[512], st[64];
-	char *argv[] = { mkfs, "-F", "-q", "-b", "4096", "-L", "bbscratch", "-E",
-		         "nodiscard,lazy_itable_init=0,lazy_journal_init=0", (char *)path, NULL };
+	char *argv[] = { mkfs,         "-F",   "-q",
+		         "-b",         "4096", "-L",
+		         "bbscratch",  "-E",   "nodiscard,lazy_itable_init=0,lazy_journal_init=0",
+		         (char *)path, NULL };
 	int status = 0, r;
 
 	if (vm_disk_mkfs_path(mkfs, sizeof(mkfs), err) < 0)

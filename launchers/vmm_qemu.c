@@ -110,7 +110,7 @@ static void qemu_argv_boot(struct vmm_argv *a, const struct guest *g, const char
 		qemu_argv_disk(a, g->root_disk, BB_DISK_ROOT, NULL, "virtio-blk-device");
 	if (g->disk)
 		qemu_argv_disk(a, g->disk, BB_DISK_SCRATCH, guest_disk_cache(g),
-			       "virtio-blk-device");
+		               "virtio-blk-device");
 	/* Modern virtio-mmio (not microvm's legacy default): the same virtio-blk driver paths a
 	 * PCI guest would use. */
 	if (g->disk || g->root_disk) {

@@ -30,8 +30,7 @@ static int qemu_q35_argv(const char *path, const struct guest *g, const char *cm
 	qemu_argv_disk(&a, g->root_disk, BB_DISK_ROOT, NULL, "virtio-blk-pci,bootindex=0");
 	qemu_argv_disk(&a, g->args_disk, BB_DISK_ARGS, NULL, "virtio-blk-pci");
 	if (g->disk)
-		qemu_argv_disk(&a, g->disk, BB_DISK_SCRATCH, guest_disk_cache(g),
-			       "virtio-blk-pci");
+		qemu_argv_disk(&a, g->disk, BB_DISK_SCRATCH, guest_disk_cache(g), "virtio-blk-pci");
 	return vmm_argv_finish(&a, argv, err);
 }
 

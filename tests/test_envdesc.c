@@ -306,9 +306,12 @@ static void test_wrong_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_engine_round_trip),
-		cmocka_unit_test(test_nested_round_trip), cmocka_unit_test(test_vm_and_unavailable),
-		cmocka_unit_test(test_older_results),     cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_engine_round_trip),
+		cmocka_unit_test(test_nested_round_trip),
+		cmocka_unit_test(test_vm_and_unavailable),
+		cmocka_unit_test(test_older_results),
+		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_storage_round_trip),
 	};
 	return cmocka_run_group_tests_name("envdesc", tests, NULL, NULL);

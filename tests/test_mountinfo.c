@@ -58,9 +58,9 @@ static void test_guest_options(void **state)
 	char out[256];
 
 	(void)state;
-	mount_guest_options("ext4",
-	                    "rw,relatime,rw,discard,resv_strict,resuid=65534,data=ordered,commit=30",
-	                    out, sizeof(out));
+	mount_guest_options(
+	    "ext4", "rw,relatime,rw,discard,resv_strict,resuid=65534,data=ordered,commit=30", out,
+	    sizeof(out));
 	assert_string_equal(out, "relatime,discard,data=ordered,commit=30");
 	/* an xfs host: its atime policy and discard, not ext4's journal options */
 	mount_guest_options("xfs", "rw,noatime,rw,attr2,discard,data=ordered", out, sizeof(out));
@@ -77,9 +77,9 @@ static void test_split(void **state)
 	char data[128];
 
 	(void)state;
-	assert_int_equal(mount_split_options("noatime,discard,lazytime,commit=5", &flags, data,
-	                                     sizeof(data)),
-	                 0);
+	assert_int_equal(
+	    mount_split_options("noatime,discard,lazytime,commit=5", &flags, data, sizeof(data)),
+	    0);
 	assert_int_equal(flags, MS_NOATIME | MS_LAZYTIME);
 	assert_string_equal(data, "discard,commit=5");
 	assert_int_equal(mount_split_options("", &flags, data, sizeof(data)), 0);

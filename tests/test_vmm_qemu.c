@@ -111,7 +111,8 @@ static void test_argv_kvm_sizes_disk(void **state)
 		"-no-reboot", "-kernel", "/b/guest/vmlinux", "-initrd", "/b/guest/initramfs.cpio",
 		"-append", "console=ttyS0",
 		/* QEMU's option syntax doubles a comma inside a value. */
-		"-drive", "id=bbscratch,file=/scratch/a,,b.img,format=raw,if=none,cache=none,discard=unmap",
+		"-drive",
+		"id=bbscratch,file=/scratch/a,,b.img,format=raw,if=none,cache=none,discard=unmap",
 		"-device", "virtio-blk-device,drive=bbscratch,serial=bbscratch", "-global",
 		"virtio-mmio.force-legacy=false", NULL
 	};
@@ -134,11 +135,16 @@ static void test_argv_kvm_sizes_disk(void **state)
 static void test_argv_root_disk(void **state)
 {
 	static const char *const want[] = {
-		"-drive",  "id=bbroot,file=/images/debian/disk.ext4,format=raw,if=none,readonly=on",
-		"-device", "virtio-blk-device,drive=bbroot,serial=bbroot",
-		"-drive",  "id=bbscratch,file=/scratch/d.img,format=raw,if=none,cache=none,discard=unmap",
-		"-device", "virtio-blk-device,drive=bbscratch,serial=bbscratch",
-		"-global", "virtio-mmio.force-legacy=false",
+		"-drive",
+		"id=bbroot,file=/images/debian/disk.ext4,format=raw,if=none,readonly=on",
+		"-device",
+		"virtio-blk-device,drive=bbroot,serial=bbroot",
+		"-drive",
+		"id=bbscratch,file=/scratch/d.img,format=raw,if=none,cache=none,discard=unmap",
+		"-device",
+		"virtio-blk-device,drive=bbscratch,serial=bbscratch",
+		"-global",
+		"virtio-mmio.force-legacy=false",
 		NULL
 	};
 	struct guest g = tcg_guest;
