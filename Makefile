@@ -96,7 +96,8 @@ $(BUILD)/boxbench-load: $(LOAD_OBJ)
 	@echo "  LD      $@ (static)"
 	$(Q)$(CC) $(BBFLAGS) $(CFLAGS) -static $^ $(GSL_STATIC) -lm -o $@
 $(BUILD)/boxbench-init: $(BUILD)/obj-static/bench/init.o $(BUILD)/obj-static/bench/cmdline.o \
-			 $(BUILD)/obj-static/bench/record.o
+			 $(BUILD)/obj-static/bench/record.o $(BUILD)/obj-static/bench/mountinfo.o \
+			 $(BUILD)/obj-static/harness/err.o
 	@echo "  LD      $@ (static)"
 	$(Q)$(CC) $(BBFLAGS) $(CFLAGS) -static $^ -o $@
 

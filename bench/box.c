@@ -3,8 +3,9 @@
  * instead of the workload when the kernel command line says bb.box=OPTS:
  *
  *   boxbench-box OPTS SUITE [ARGS...]
- *   OPTS = ns=MASK,cgroup=0|1,cpu=CPUS,mem=BYTES,pids=N[,dev=NAME]
- *          (the host's container options; dev: the job's scratch disk, /dev/NAME in the guest)
+ *   OPTS = ns=MASK,cgroup=0|1,cpu=CPUS,mem=BYTES,pids=N[,scratch=1]
+ *          (the host's container options; scratch: the guest's init mounted the io suite's
+ *          disk at /scratch, which the container binds to its own /scratch)
  *
  * It is the same code as the host's `container` box, linked statically: prepare (the minimal
  * root under /rootfs of the initramfs, a cgroup v2 where the guest's init mounted one), spawn,
@@ -15,6 +16,7 @@
  * the host's clock and of the guest's boot. Exits with the workload's exit code (128 + signal
  * when killed), so init's init_exit_status is the workload's. */
 #include "cgroup.h"
+#include "cmdline.h"
 #include "launcher.h"
 #include "record.h"
 #include "rootfs.h"
@@ -33,10 +35,8 @@ extern const struct launcher launcher_container;
 
 #define BOX_TIMEOUT_S 86400.0 /* the host's per-sample timeout ends the whole VM first */
 
-#define BOX_DEVDIR "/bbdev" /* on the initramfs's root: not nodev, unlike /tmp and /dev */
-
 static const char *box_suite = "";
-static char box_dev[32]; /* dev=NAME, "" = none */
+static bool box_scratch; /* scratch=1 */
 
 static void box_fail(const char *step, const struct bb_err *err)
 {
@@ -68,8 +68,8 @@ static int box_parse(const char *spec, struct bb_env_opts *o)
 			o->mem_limit = strtoll(v, NULL, 10);
 		else if (!strcmp(kv, "pids"))
 			o->pids_limit = strtol(v, NULL, 10);
-		else if (!strcmp(kv, "dev") && strlen(v) < sizeof(box_dev) && !strchr(v, '/'))
-			snprintf(box_dev, sizeof(box_dev), "%s", v);
+		else if (!strcmp(kv, "scratch"))
+			box_scratch = *v == '1';
 		else
 			return -1;
 	}
@@ -91,31 +91,6 @@ static void box_cgroup(struct bb_env_opts *o)
 		return;
 	}
 	rec_info(box_suite, "guest_cgroup", cg_mode_name(p.mode));
-}
-
-/* The scratch disk for the container: the container binds a directory to /scratch, so the
- * disk's node goes into a directory of its own, and the workload's `--device /dev/NAME`
- * becomes `--device /scratch/NAME`: the same raw disk `vm` writes, a file on the host. */
-static void box_device(struct bb_env_opts *o, char **args)
-{
-	static char inside[64];
-	char dev[64], node[64];
-	struct bb_err err = { 0 };
-	struct stat st;
-
-	snprintf(dev, sizeof(dev), "/dev/%s", box_dev);
-	snprintf(node, sizeof(node), BOX_DEVDIR "/%s", box_dev);
-	snprintf(inside, sizeof(inside), "/scratch/%s", box_dev);
-	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode) ||
-	    (mkdir(BOX_DEVDIR, 0700) < 0 && errno != EEXIST) ||
-	    (mknod(node, S_IFBLK | 0600, st.st_rdev) < 0 && errno != EEXIST)) {
-		bb_fail(&err, errno, "scratch disk %s for the container", dev);
-		box_fail("storage", &err);
-	}
-	o->scratch_dir = BOX_DEVDIR;
-	for (size_t i = 0; args[i]; i++)
-		if (!strcmp(args[i], dev))
-			args[i] = inside;
 }
 
 /* The ready record's t_mono_ns (guest clock), 0 when the line is not the ready record. */
@@ -216,8 +191,10 @@ int main(int argc, char **argv)
 	job.args = argv + 3;
 	snprintf(env.name, sizeof(env.name), "container-in-vm");
 	box_cgroup(&o);
-	if (box_dev[0])
-		box_device(&o, argv + 3);
+	/* The same ext4 on the same disk as `vm`'s workload writes to, at the same path: the
+	 * workload's --dir /scratch is the container's bind of the guest's mount. */
+	if (box_scratch)
+		o.scratch_dir = BB_GUEST_SCRATCH;
 	/* jansson seeds its hash from /dev/urandom at the first object (the launcher's
 	 * description); in a fresh guest whose RNG is not yet initialised that read makes the
 	 * kernel gather jitter entropy, ~1 s under TCG, a cost no container start has. Nothing

@@ -6,9 +6,13 @@
  *                          [A-Za-z0-9-._~/:+@] becomes %XX, upper-case hex), elements are
  *                          separated by commas. There is always at least one element (the
  *                          suite), so `bb.argv=` is one empty argument, `bb.argv=a,` is "a" "".
- *   bb.disk=SERIAL         a raw scratch disk is attached (virtio-blk over virtio-mmio) with
- *                          this serial: load the virtio modules, find the disk by its serial
- *                          and make /dev/SERIAL a link to it before starting the workload.
+ *   bb.disk=SERIAL         the io suite's scratch disk is attached (virtio-blk) with this
+ *                          serial: an ext4 file system (launchers/vm_disk.h). Load the virtio
+ *                          modules, find the disk by its serial, make /dev/SERIAL a link to it
+ *                          and mount it read-write at /scratch (BB_GUEST_SCRATCH) before
+ *                          starting the workload; unmount it before power-off.
+ *   bb.diskopts=OPTS       the scratch mount's options, mirrored from the host's scratch file
+ *                          system (bench/mountinfo.h: "relatime,discard"); absent = defaults.
  *   bb.root=SERIAL         an ext4 root disk (an image: launchers/image.h) is attached with
  *                          this serial: mount it read-only and switch to it, so the workload
  *                          runs from the image's tree. Disks are found by serial because the
@@ -30,13 +34,16 @@
 
 #include <stddef.h>
 
-#define BB_KCMD_ARGV "bb.argv"
-#define BB_KCMD_DISK "bb.disk"
-#define BB_KCMD_ROOT "bb.root"
-#define BB_KCMD_BOX  "bb.box"
+#define BB_KCMD_ARGV     "bb.argv"
+#define BB_KCMD_DISK     "bb.disk"
+#define BB_KCMD_DISKOPTS "bb.diskopts"
+#define BB_KCMD_ROOT     "bb.root"
+#define BB_KCMD_BOX      "bb.box"
 /* virtio-blk serials (at most 20 bytes): the guest finds each disk by its serial */
 #define BB_DISK_SCRATCH "bbscratch"
 #define BB_DISK_ROOT    "bbroot"
+/* where the guest mounts the scratch disk; the workload gets --dir BB_GUEST_SCRATCH */
+#define BB_GUEST_SCRATCH "/scratch"
 /* vm-full's config disk: the command line above as raw text (NUL- or newline-terminated),
  * for a guest booted by firmware and a boot loader, whose kernel command line is the disk's
  * own (boxbench-init --unit reads it). */

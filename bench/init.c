@@ -1,6 +1,7 @@
 /* boxbench-init: the guest's PID 1 (static, from the initramfs). It mounts the pseudo file
  * systems, reports the guest's own view of boot time, loads the virtio disk drivers when the
  * launcher attached a disk, switches to the image's root disk when there is one (bb.root),
+ * mounts the io suite's scratch disk at /scratch (bb.disk, bb.diskopts),
  * runs /bin/boxbench-load with the argv found on the kernel command line (bench/cmdline.h)
  * and its output on the serial console, reports the exit status and powers the guest off. It
  * never waits for anything without a bound: every failure is reported as an `@bb` error record
@@ -12,6 +13,7 @@
  * (BB_DISK_ARGS), the records written to the serial port itself, and after the workload the
  * guest's own clocks of its boot as systemd recorded them. */
 #include "cmdline.h"
+#include "mountinfo.h"
 #include "record.h"
 
 #include <dirent.h>
@@ -42,6 +44,7 @@
 #define INIT_SUITE_MAX    64
 
 static char init_suite[INIT_SUITE_MAX] = "";
+static bool init_scratch_mounted;
 
 static int init_main(void);
 
@@ -55,6 +58,10 @@ static uint64_t init_boottime_ns(void)
 
 static void init_poweroff(void)
 {
+	/* Unmounted so that the next instance mounts a clean file system, not one whose
+	 * journal it must replay first (a busy mount is left: sync still writes it). */
+	if (init_scratch_mounted && umount2(BB_GUEST_SCRATCH, 0) == 0)
+		init_scratch_mounted = false;
 	sync();
 	reboot(RB_POWER_OFF);
 	/* Still here: report it, then exit; the kernel panics and panic=-1 ends the VM. */
@@ -247,11 +254,33 @@ static void init_switch_root(const char *dev)
 		init_fail("switch to the image's root: %s", strerror(errno));
 }
 
-/* The disks the launcher attached: drivers, device links, the image's root. Returns whether
- * it switched to the image's root. */
+/* The io suite's ext4 (launchers/vm_disk.h) at /scratch with the host's options, nosuid and
+ * nodev as the host's scratch directory under /var/tmp usually is not: nothing runs from it. */
+static void init_mount_scratch(const char *cmdline, const char *dev)
+{
+	char opts[256] = "", data[256];
+	unsigned long flags;
+
+	if (cmdline_param(cmdline, BB_KCMD_DISKOPTS, opts, sizeof(opts)) < 0)
+		init_fail(BB_KCMD_DISKOPTS "= value too long");
+	if (mount_split_options(opts, &flags, data, sizeof(data)) < 0)
+		init_fail(BB_KCMD_DISKOPTS "=%s: an option the guest does not mirror", opts);
+	if (mkdir(BB_GUEST_SCRATCH, 0755) < 0 && errno != EEXIST)
+		init_fail("mkdir " BB_GUEST_SCRATCH ": %s (a read-only root needs the directory: "
+		          "rebuild the image)",
+		          strerror(errno));
+	if (mount(dev, BB_GUEST_SCRATCH, "ext4", flags | MS_NOSUID | MS_NODEV, data) < 0)
+		init_fail("mount %s (ext4, %s) on " BB_GUEST_SCRATCH ": %s", dev,
+		          opts[0] ? opts : "defaults", strerror(errno));
+	init_scratch_mounted = true;
+}
+
+/* The disks the launcher attached: drivers, device links, the image's root, then the scratch
+ * disk mounted in whichever root the workload runs from. Returns whether it switched to the
+ * image's root. */
 static bool init_disks(const char *cmdline)
 {
-	char scratch[32], root[32], dev[64];
+	char scratch[32], root[32], dev[64], scratch_dev[64];
 	bool has_scratch = cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1;
 	bool has_root = cmdline_param(cmdline, BB_KCMD_ROOT, root, sizeof(root)) == 1;
 
@@ -259,12 +288,14 @@ static bool init_disks(const char *cmdline)
 		return false;
 	init_load_modules();
 	if (has_scratch)
-		init_wait_disk(scratch, dev, sizeof(dev));
+		init_wait_disk(scratch, scratch_dev, sizeof(scratch_dev));
 	if (has_root) {
 		init_wait_disk(root, dev, sizeof(dev));
 		init_switch_root(dev);
 		rec_info(init_suite, "guest_root", dev);
 	}
+	if (has_scratch)
+		init_mount_scratch(cmdline, scratch_dev);
 	return has_root;
 }
 
@@ -470,8 +501,10 @@ static int unit_main(void)
 	argv = init_workload_argv(cmdline);
 	init_console();
 	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
-	if (cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1)
+	if (cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1) {
 		init_wait_disk(scratch, dev, sizeof(dev));
+		init_mount_scratch(cmdline, dev);
+	}
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
 	int code = unit_wait(init_spawn(argv));
 	unit_boot_phases();

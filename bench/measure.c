@@ -292,7 +292,10 @@ const struct bb_metric_def bb_metric_defs[] = {
 	{ "mem", "triad", "GB/s", 1 },
 	{ "mem", "chase", "ns", 0 },
 	{ "io", "seq_write_fsync", "MB/s", 1 },
-	{ "io", "rand_read_4k", "us", 0 },
+	{ "io", "rand_read_4k", "us", 0 }, /* mean latency of the timed reads */
+	{ "io", "rand_read_4k_p50", "us", 0 },
+	{ "io", "rand_read_4k_p90", "us", 0 },
+	{ "io", "rand_read_4k_p99", "us", 0 },
 	{ "limits", "cpu_share", "CPU-s/s", 1 },
 	{ "limits", "mem_reached", "MiB", 0 },
 	{ "limits", "forks", "forks", 0 },

@@ -10,7 +10,7 @@ struct suite {
 	/* argv[0] is the suite name; returns the exit status reported in the `end` record. */
 	int (*run)(int argc, char **argv);
 	int internal;      /* not part of `--suites all` (test suites) */
-	int needs_storage; /* the harness must pass --dir/--device (see struct bb_job) */
+	int needs_storage; /* the harness must pass --dir (see struct bb_job) */
 	int measure_opts;  /* takes measure.h's options: --quick, --target-ms, ... */
 };
 

@@ -1,48 +1,57 @@
 /* io: storage as the box presents it (claim C9: a VM's I/O is emulated through files on the
- * host). The storage must end on the same host file system in every box: a host directory
- * (--dir) natively, a bind-mounted scratch directory in the container, a raw image file that the
- * guest sees as a virtio-blk disk (--device /dev/bbscratch) in the VM. */
+ * host). Every box does the same thing on an ext4 file system whose blocks end on the same
+ * host file system: a fresh file written in 1 MiB blocks and fsynced (seq_write_fsync, MB/s),
+ * then --reads random 4 KiB O_DIRECT reads of it, each timed on its own (rand_read_4k: their
+ * mean latency; rand_read_4k_p50, _p90, _p99: percentiles). The file system is the host's
+ * scratch directory natively and in containers (bind-mounted), and in a VM an ext4 image on
+ * that directory attached as a virtio-blk disk with cache=none and mounted by the guest's init
+ * at /scratch (launchers/vm_disk.c). O_DIRECT keeps the guest's page cache out of the reads,
+ * cache=none the host's. One write and one read series per instance: the harness's samples
+ * are fresh instances, as for startup. */
 #include "measure.h"
+#include "mountinfo.h"
 #include "record.h"
 #include "suite.h"
+#include "suite_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#define IO_SUITE       "io"
-#define IO_MIB         (1024ull * 1024)
-#define IO_BLOCK       IO_MIB
-#define IO_READ_SIZE   4096
-#define IO_DEFAULT_MIB 16 /* small on purpose: a benchmark must not wear out a shared disk */
-#define IO_MAX_MIB     4096
+#define IO_SUITE         "io"
+#define IO_MIB           (1024ull * 1024)
+#define IO_BLOCK         IO_MIB
+#define IO_READ_SIZE     4096
+#define IO_DEFAULT_MIB   128 /* the harness passes its own (--io-mib) */
+#define IO_DEFAULT_READS 2000
+#define IO_MAX_MIB       65536
+#define IO_MAX_READS     10000000
 
-enum { IO_OPT_DIR = 1, IO_OPT_DEVICE, IO_OPT_SIZE_MIB };
+enum { IO_OPT_DIR = 1, IO_OPT_SIZE_MIB, IO_OPT_READS };
 
-static const char *const io_metrics[] = { "seq_write_fsync", "rand_read_4k" };
+static const char *const io_metrics[] = { "seq_write_fsync", "rand_read_4k", "rand_read_4k_p50",
+	                                  "rand_read_4k_p90", "rand_read_4k_p99" };
 
 struct io_args {
-	const char *dir, *device;
-	uint64_t size_mib;
+	const char *dir;
+	uint64_t size_mib, reads;
 };
 
 struct io_ctx {
 	int fd;
 	uint64_t size;
-	char fs[48];  /* file system name, or "block device" */
+	char fs[48];  /* file system name */
 	char *block;  /* IO_BLOCK bytes, page aligned (O_DIRECT needs aligned buffers) */
 	uint64_t rng; /* offsets of the random reads */
-	int err;      /* errno of the first failure inside a body */
-	int filled;   /* the whole size has been written and synced */
 };
 
 static const char *io_fs_name(long type, char *buf, size_t len)
@@ -92,144 +101,109 @@ static int io_open_dir(struct io_ctx *c, const char *dir, struct bb_err *err)
 	return 0;
 }
 
-/* O_EXCL on a block device claims it: EBUSY if it or one of its partitions is mounted, which
- * keeps a mistyped --device from overwriting a file system in use. */
-static int io_open_device(struct io_ctx *c, const char *dev, struct bb_err *err)
+/* The storage as this box sees it: the file system, and the mount under the directory (in a
+ * VM: the guest's ext4 on its virtio disk; in a container: the bind of the host's). */
+static void io_storage_facts(const struct io_ctx *c, const char *dir)
 {
-	struct stat st;
-	uint64_t bytes = 0;
+	struct bb_mount m;
+	struct bb_err err = { 0 };
+	char text[1024];
 
-	snprintf(c->fs, sizeof(c->fs), "block device");
-	if (stat(dev, &st) < 0)
-		return bb_fail(err, errno, "stat %s", dev);
-	if (!S_ISBLK(st.st_mode))
-		return bb_fail(err, 0, "%s is not a block device", dev);
-	c->fd = open(dev, O_RDWR | O_EXCL | O_CLOEXEC);
-	if (c->fd < 0)
-		return bb_fail(err, errno, "open %s exclusively", dev);
-	if (ioctl(c->fd, BLKGETSIZE64, &bytes) < 0)
-		return bb_fail(err, errno, "%s: size", dev);
-	if (bytes < c->size)
-		return bb_fail(err, 0, "%s: %llu MiB, smaller than --size-mib %llu", dev,
-		               (unsigned long long)(bytes / IO_MIB),
-		               (unsigned long long)(c->size / IO_MIB));
+	rec_info(IO_SUITE, "storage", c->fs);
+	if (mountinfo_of(dir, &m, &err) < 0) {
+		rec_info(IO_SUITE, "storage_mount", err.msg);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s on %s type %s (%s)", m.source, m.target, m.fstype,
+	         m.options);
+	rec_info(IO_SUITE, "storage_mount", text);
+}
+
+/* The whole file in IO_BLOCK writes, then fsync: decimal MB/s, the fsync included. */
+static int io_seq_write(struct io_ctx *c, double *mbps, struct bb_err *err)
+{
+	uint64_t t0 = rec_now_ns(), ns;
+
+	for (uint64_t off = 0; off < c->size; off += IO_BLOCK)
+		if (pwrite(c->fd, c->block, IO_BLOCK, (off_t)off) != (ssize_t)IO_BLOCK)
+			return bb_fail(err, errno ? errno : EIO, "write at %llu MiB on %s",
+			               (unsigned long long)(off / IO_MIB), c->fs);
+	if (fsync(c->fd) < 0)
+		return bb_fail(err, errno, "fsync on %s", c->fs);
+	ns = rec_now_ns() - t0;
+	*mbps = ns ? (double)c->size * 1000.0 / (double)ns : NAN;
 	return 0;
 }
 
-static void io_fail(struct io_ctx *c)
+int io_latency_summary(double *lat, size_t n, struct io_lat *out)
 {
-	c->err = errno ? errno : EIO;
+	if (!n)
+		return -1;
+	gsl_sort(lat, 1, n);
+	out->mean = gsl_stats_mean(lat, 1, n);
+	out->p50 = gsl_stats_quantile_from_sorted_data(lat, 1, n, 0.50);
+	out->p90 = gsl_stats_quantile_from_sorted_data(lat, 1, n, 0.90);
+	out->p99 = gsl_stats_quantile_from_sorted_data(lat, 1, n, 0.99);
+	return 0;
 }
 
-/* Every try writes the same fresh file: drop the previous try's blocks, untimed. */
-static void io_seq_prepare(void *ctx)
+/* n reads at xorshift64 offsets (the same sequence in every box), each timed alone, in us. */
+static int io_rand_reads(struct io_ctx *c, double *lat, uint64_t n, struct bb_err *err)
 {
-	struct io_ctx *c = ctx;
-	struct stat st;
+	uint64_t blocks = c->size / IO_READ_SIZE, t0;
+	int flags = fcntl(c->fd, F_GETFL);
 
-	if (fstat(c->fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(c->fd, 0) < 0)
-		io_fail(c);
-}
-
-static void io_seq_op(void *ctx, uint64_t iters)
-{
-	struct io_ctx *c = ctx;
-
-	for (uint64_t k = 0; k < iters && !c->err; k++) {
-		for (uint64_t off = 0; off < c->size; off += IO_BLOCK)
-			if (pwrite(c->fd, c->block, IO_BLOCK, (off_t)off) != (ssize_t)IO_BLOCK) {
-				io_fail(c);
-				return;
-			}
-		if (fsync(c->fd) < 0)
-			io_fail(c);
-	}
-	c->filled = !c->err;
-}
-
-static void io_rand_op(void *ctx, uint64_t iters)
-{
-	struct io_ctx *c = ctx;
-	uint64_t blocks = c->size / IO_READ_SIZE;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		/* xorshift64: cheap next to a disk read, and the same sequence in every box. */
+	if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_DIRECT) < 0)
+		return bb_fail(err, errno, "O_DIRECT not supported on %s", c->fs);
+	c->rng = 0x2545f4914f6cdd1dull;
+	for (uint64_t i = 0; i < n; i++) {
 		c->rng ^= c->rng << 13;
 		c->rng ^= c->rng >> 7;
 		c->rng ^= c->rng << 17;
+		t0 = rec_now_ns();
 		if (pread(c->fd, c->block, IO_READ_SIZE,
-		          (off_t)((c->rng % blocks) * IO_READ_SIZE)) != IO_READ_SIZE) {
-			io_fail(c);
-			return;
-		}
+		          (off_t)((c->rng % blocks) * IO_READ_SIZE)) != IO_READ_SIZE)
+			return bb_fail(err, errno ? errno : EIO, "O_DIRECT read of 4 KiB on %s",
+			               c->fs);
+		lat[i] = (double)(rec_now_ns() - t0) / 1000.0;
 	}
-}
-
-/* Writes with fsync are counted in decimal MB/s, the time includes the fsync. */
-static void io_measure_seq(struct io_ctx *c, const struct bb_measure_opts *o)
-{
-	struct bb_measure_opts wo = *o;
-	struct bb_bench b = { .op = io_seq_op, .prepare = io_seq_prepare, .ctx = c };
-	struct bb_measure_result r;
-	struct bb_err err = { 0 };
-
-	wo.fixed_iters = 1; /* one whole file per try: already far above the 10 ms target */
-	c->err = 0;
-	if (measure_run(&measure_clock_monotonic, &wo, &b, &r, &err) < 0) {
-		rec_error(IO_SUITE, "seq_write_fsync", err.msg);
-		return;
-	}
-	if (c->err) {
-		bb_fail(&err, c->err, "write %llu MiB on %s",
-		        (unsigned long long)(c->size / IO_MIB), c->fs);
-		rec_error(IO_SUITE, "seq_write_fsync", err.msg);
-		return;
-	}
-	measure_report(IO_SUITE, "seq_write_fsync",
-	               r.ns_per_op > 0 ? (double)c->size * 1000.0 / r.ns_per_op : NAN, &r);
-}
-
-/* Pre-filled (by seq_write_fsync, or here if that failed), then read with O_DIRECT so that
- * every read reaches the box's storage stack instead of the page cache. */
-static int io_rand_setup(struct io_ctx *c, struct bb_err *err)
-{
-	int flags;
-
-	if (!c->filled) {
-		c->err = 0;
-		io_seq_op(c, 1);
-		if (c->err)
-			return bb_fail(err, c->err, "pre-fill %llu MiB on %s",
-			               (unsigned long long)(c->size / IO_MIB), c->fs);
-	}
-	flags = fcntl(c->fd, F_GETFL);
-	if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_DIRECT) < 0)
-		return bb_fail(err, errno, "O_DIRECT not supported on %s", c->fs);
-	c->err = 0;
-	io_rand_op(c, 1);
-	if (c->err)
-		return bb_fail(err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
 	return 0;
 }
 
-static void io_measure_rand(struct io_ctx *c, const struct bb_measure_opts *o)
+static void io_measure_rand(struct io_ctx *c, uint64_t n)
 {
-	struct bb_bench b = { .op = io_rand_op, .ctx = c };
-	struct bb_measure_result r;
 	struct bb_err err = { 0 };
+	struct io_lat l;
+	double *lat = calloc(n, sizeof(*lat));
 
-	c->rng = 0x2545f4914f6cdd1dull;
-	if (io_rand_setup(c, &err) < 0 ||
-	    measure_run(&measure_clock_monotonic, o, &b, &r, &err) < 0) {
-		rec_error(IO_SUITE, "rand_read_4k", err.msg);
+	if (!lat)
+		bb_fail(&err, ENOMEM, "%llu latencies", (unsigned long long)n);
+	if (!lat || io_rand_reads(c, lat, n, &err) < 0 || io_latency_summary(lat, n, &l) < 0) {
+		for (size_t i = 1; i < sizeof(io_metrics) / sizeof(io_metrics[0]); i++)
+			rec_error(IO_SUITE, io_metrics[i], err.msg[0] ? err.msg : "no reads");
+		free(lat);
 		return;
 	}
-	if (c->err) {
-		bb_fail(&err, c->err, "O_DIRECT read of 4 KiB on %s", c->fs);
-		rec_error(IO_SUITE, "rand_read_4k", err.msg);
+	free(lat);
+	measure_emit(IO_SUITE, "rand_read_4k", l.mean, n);
+	measure_emit(IO_SUITE, "rand_read_4k_p50", l.p50, n);
+	measure_emit(IO_SUITE, "rand_read_4k_p90", l.p90, n);
+	measure_emit(IO_SUITE, "rand_read_4k_p99", l.p99, n);
+}
+
+/* The write must succeed for the reads to mean anything: they read what it wrote. */
+static void io_measure(struct io_ctx *c, uint64_t reads)
+{
+	struct bb_err err = { 0 };
+	double mbps = NAN;
+
+	if (io_seq_write(c, &mbps, &err) < 0) {
+		for (size_t i = 0; i < sizeof(io_metrics) / sizeof(io_metrics[0]); i++)
+			rec_error(IO_SUITE, io_metrics[i], err.msg);
 		return;
 	}
-	measure_report(IO_SUITE, "rand_read_4k", r.ns_per_op / 1000.0, &r);
+	measure_emit(IO_SUITE, "seq_write_fsync", mbps, 1);
+	io_measure_rand(c, reads);
 }
 
 static int io_option(void *ctx, int code, const char *arg, struct bb_err *err)
@@ -238,10 +212,10 @@ static int io_option(void *ctx, int code, const char *arg, struct bb_err *err)
 
 	if (code == IO_OPT_DIR)
 		a->dir = arg;
-	else if (code == IO_OPT_DEVICE)
-		a->device = arg;
 	else if (code == IO_OPT_SIZE_MIB)
 		return measure_parse_u64(arg, 1, IO_MAX_MIB, "--size-mib", &a->size_mib, err);
+	else if (code == IO_OPT_READS)
+		return measure_parse_u64(arg, 1, IO_MAX_READS, "--reads", &a->reads, err);
 	else
 		return bb_fail(err, 0, "unhandled option");
 	return 0;
@@ -274,38 +248,35 @@ static void io_error_all(const char *msg)
 static int io_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		MEASURE_LONG_OPTIONS,
 		{ "dir", required_argument, NULL, IO_OPT_DIR },
-		{ "device", required_argument, NULL, IO_OPT_DEVICE },
 		{ "size-mib", required_argument, NULL, IO_OPT_SIZE_MIB },
+		{ "reads", required_argument, NULL, IO_OPT_READS },
 		{ 0 },
 	};
-	struct io_args a = { .size_mib = IO_DEFAULT_MIB };
+	struct io_args a = { .size_mib = IO_DEFAULT_MIB, .reads = IO_DEFAULT_READS };
 	struct io_ctx c = { .fd = -1 };
 	struct bb_measure_opts o;
 	struct bb_err err = { 0 };
 	int r;
 
 	measure_defaults(&o);
-	if (measure_parse_args(argc, argv, longopts, &o, io_option, &a, &err) < 0 ||
-	    (a.dir && a.device && bb_fail(&err, 0, "give --dir or --device, not both"))) {
+	if (measure_parse_args(argc, argv, longopts, &o, io_option, &a, &err) < 0) {
 		rec_error(IO_SUITE, "options", err.msg);
 		return 2;
 	}
-	if (!a.dir && !a.device) {
-		io_error_all("no storage given: pass --dir PATH or --device PATH");
+	if (!a.dir) {
+		io_error_all("no storage given: pass --dir PATH");
 		return 0;
 	}
 	c.size = a.size_mib * IO_MIB;
 	r = io_alloc_block(&c, &err);
 	if (r == 0)
-		r = a.device ? io_open_device(&c, a.device, &err) : io_open_dir(&c, a.dir, &err);
+		r = io_open_dir(&c, a.dir, &err);
 	if (r < 0) {
 		io_error_all(err.msg);
 	} else {
-		rec_info(IO_SUITE, "storage", c.fs);
-		io_measure_seq(&c, &o);
-		io_measure_rand(&c, &o);
+		io_storage_facts(&c, a.dir);
+		io_measure(&c, a.reads);
 	}
 	if (c.fd >= 0)
 		close(c.fd);
@@ -315,9 +286,8 @@ static int io_run(int argc, char **argv)
 
 const struct suite suite_io = {
 	.name = "io",
-	.summary = "MB/s of a sequential write with fsync, us per random 4 KiB O_DIRECT read",
+	.summary = "fresh file written + fsync (MB/s); random 4 KiB O_DIRECT reads (latency)",
 	.settles = "C9",
 	.run = io_run,
 	.needs_storage = 1,
-	.measure_opts = 1,
 };

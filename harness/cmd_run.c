@@ -26,6 +26,7 @@
 #include "show.h"
 #include "suite.h"
 #include "sweep.h"
+#include "vm_disk.h"
 
 #define RUN_MAX_IMAGES  4
 #define RUN_RESULTS_DIR "results"
@@ -372,7 +373,9 @@ static int run_parse(int argc, char **argv, struct run_cli *cli, struct bb_run *
  * options), then each suite's own (runsuite.h), then --load-arg ones. */
 static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct bb_host *host)
 {
-	struct run_suite_ctx ctx = { .quick = cli->quick, .llc_bytes = host->topo.llc_bytes };
+	struct run_suite_ctx ctx = { .quick = cli->quick,
+		                     .llc_bytes = host->topo.llc_bytes,
+		                     .state = &run->suite_state };
 
 	for (size_t si = 0; si < run->nsuites; si++) {
 		const struct suite *s = suite_find(run->suites[si]);
@@ -395,6 +398,7 @@ static void run_suite_args(struct run_cli *cli, struct bb_run *run, const struct
 static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_err *err)
 {
 	bool needed = false;
+	unsigned reads;
 
 	for (size_t si = 0; si < run->nsuites; si++) {
 		const struct suite *s = suite_find(run->suites[si]);
@@ -402,6 +406,7 @@ static int run_scratch(struct run_cli *cli, const struct bb_run *run, struct bb_
 	}
 	if (!needed)
 		return 0;
+	run_io_size(&run->suite_state.io, cli->quick, &cli->opts.scratch_mib, &reads);
 	if (cli->scratch_arg) {
 		if (access(cli->scratch_arg, W_OK | X_OK) < 0)
 			return bb_fail(err, errno, "--scratch %s", cli->scratch_arg);
@@ -568,6 +573,11 @@ static int run_prepare(struct bb_run *run, struct bb_result *res, struct bb_err 
 			return bb_wrap(err, "%s: prepare", env->name);
 		}
 		env->desc.available = true;
+		/* A box that writes to the scratch directory itself (not through a disk image of
+		 * its own, which its launcher describes): the host file system under it. */
+		if (env->opts->scratch_dir && !env->desc.storage.on)
+			vm_disk_describe_dir(env->opts->scratch_dir, &env->desc.storage,
+			                     &(struct bb_err){ 0 });
 		if (results_add_env(res, &env->desc, err) < 0)
 			return -1;
 	}
@@ -611,23 +621,28 @@ static json_t *run_sampling_json(const struct bb_run *run)
 
 static json_t *run_config(const struct run_cli *cli, const struct bb_run *run)
 {
-	json_t *envs = json_array(), *suites_ = json_array();
+	json_t *envs = json_array(), *suites_ = json_array(), *config;
+	unsigned mib, reads;
 
 	for (size_t i = 0; i < run->nenvs; i++)
 		json_array_append_new(envs, json_string(run->envs[i].name));
 	for (size_t i = 0; i < run->nsuites; i++)
 		json_array_append_new(suites_, json_string(run->suites[i]));
-	return json_pack("{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i, s:i, "
-	                 "s:f}}",
-	                 "envs", envs, "suites", suites_, "reps",
-	                 run->reps ? json_integer(run->reps) : json_null(), "warmup",
-	                 (int)run->warmup, "sampling", run_sampling_json(run), "seed",
-	                 (json_int_t)cli->seed, "quick", cli->quick, "timeouts", "sample_s",
-	                 run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu, "footprint",
-	                 "budget_bytes", (json_int_t)run->suite_state.footprint.budget, "density_k",
-	                 (int)run->suite_state.footprint.density, "density_share_pct",
-	                 (int)run->suite_state.footprint.share, "density_time_s",
-	                 run->suite_state.footprint.time_s);
+	config = json_pack(
+	    "{s:o, s:o, s:o, s:i, s:o, s:I, s:b, s:{s:f}, s:s, s:i, s:{s:I, s:i, s:i, "
+	    "s:f}}",
+	    "envs", envs, "suites", suites_, "reps",
+	    run->reps ? json_integer(run->reps) : json_null(), "warmup", (int)run->warmup,
+	    "sampling", run_sampling_json(run), "seed", (json_int_t)cli->seed, "quick", cli->quick,
+	    "timeouts", "sample_s", run->timeout_s, "command", cli->cmdline, "pu", cli->opts.pu,
+	    "footprint", "budget_bytes", (json_int_t)run->suite_state.footprint.budget, "density_k",
+	    (int)run->suite_state.footprint.density, "density_share_pct",
+	    (int)run->suite_state.footprint.share, "density_time_s",
+	    run->suite_state.footprint.time_s);
+	run_io_size(&run->suite_state.io, cli->quick, &mib, &reads);
+	json_object_set_new(config, "io",
+	                    json_pack("{s:i, s:i}", "mib", (int)mib, "reads", (int)reads));
+	return config;
 }
 
 static void on_signal(int sig)

@@ -163,6 +163,44 @@ static json_t *envdesc_engine_json(const struct bb_envdesc_engine *e)
 	return o;
 }
 
+static json_t *envdesc_storage_json(const struct bb_envdesc_storage *st)
+{
+	json_t *o = json_object(), *h = json_object();
+
+	set_str(o, "path", st->path);
+	set_str(h, "fs", st->host_fs);
+	set_str(h, "device", st->host_device);
+	set_str(h, "options", st->host_options);
+	json_object_set_new(o, "host", h);
+	set_str(o, "device", st->device);
+	set_str(o, "format", st->format);
+	set_str(o, "guest_fs", st->guest_fs);
+	set_str(o, "guest_options", st->guest_options);
+	set_str(o, "cache", st->cache);
+	set_str(o, "cache_note", st->cache_note);
+	if (st->bytes > 0)
+		json_object_set_new(o, "bytes", json_integer(st->bytes));
+	return o;
+}
+
+void envdesc_storage_line(const struct bb_envdesc_storage *s, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (!s->on)
+		return;
+	if (s->device[0])
+		snprintf(buf, len, "%s %s image on %s, cache=%s%s%s", s->device,
+		         s->guest_fs[0] ? s->guest_fs : "raw", s->host_fs[0] ? s->host_fs : "?",
+		         s->cache[0] ? s->cache : "?", s->guest_options[0] ? ", mounted " : "",
+		         s->guest_options);
+	else
+		snprintf(buf, len, "%s directory%s%s%s", s->host_fs[0] ? s->host_fs : "host",
+		         s->host_device[0] ? " (" : "", s->host_device,
+		         s->host_device[0] ? ")" : "");
+}
+
 static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 {
 	set_str(o, "kind", d->kind);
@@ -185,6 +223,8 @@ static void envdesc_box_json(json_t *o, const struct bb_envdesc *d)
 		envdesc_guest_json(o, d);
 	if (d->engine.runtime[0])
 		json_object_set_new(o, "engine", envdesc_engine_json(&d->engine));
+	if (d->storage.on)
+		json_object_set_new(o, "storage", envdesc_storage_json(&d->storage));
 }
 
 json_t *envdesc_to_json(const struct bb_envdesc *d)
@@ -426,6 +466,40 @@ static void rd_engine(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
 	r->in = "";
 }
 
+static void rd_storage(struct envdesc_reader *r, json_t *o, struct bb_envdesc *d)
+{
+	struct bb_envdesc_storage *st = &d->storage;
+	json_t *g = json_object_get(o, "storage"), *h;
+	double bytes = 0;
+
+	if (!g || json_is_null(g))
+		return;
+	if (!json_is_object(g)) {
+		rd_fail(r, "storage", "an object or null");
+		return;
+	}
+	st->on = true;
+	r->in = "storage.";
+	rd_str(r, g, "path", st->path, sizeof(st->path));
+	h = json_object_get(g, "host");
+	if (h && !json_is_object(h))
+		rd_fail(r, "host", "an object");
+	r->in = "storage.host.";
+	rd_str(r, h, "fs", st->host_fs, sizeof(st->host_fs));
+	rd_str(r, h, "device", st->host_device, sizeof(st->host_device));
+	rd_str(r, h, "options", st->host_options, sizeof(st->host_options));
+	r->in = "storage.";
+	rd_str(r, g, "device", st->device, sizeof(st->device));
+	rd_str(r, g, "format", st->format, sizeof(st->format));
+	rd_str(r, g, "guest_fs", st->guest_fs, sizeof(st->guest_fs));
+	rd_str(r, g, "guest_options", st->guest_options, sizeof(st->guest_options));
+	rd_str(r, g, "cache", st->cache, sizeof(st->cache));
+	rd_str(r, g, "cache_note", st->cache_note, sizeof(st->cache_note));
+	rd_num(r, g, "bytes", 0, 1e18, &bytes);
+	st->bytes = (long long)bytes;
+	r->in = "";
+}
+
 int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struct bb_err *err)
 {
 	struct envdesc_reader r = { .name = name, .in = "", .err = err };
@@ -453,6 +527,7 @@ int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struc
 	rd_rootfs(&r, obj, d);
 	rd_guest(&r, obj, d);
 	rd_engine(&r, obj, d);
+	rd_storage(&r, obj, d);
 	if (r.failed)
 		return -1;
 	d->extra = json_incref(obj);

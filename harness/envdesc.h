@@ -18,6 +18,8 @@
  *   vmm, vmm_version, machine, accel, boot, emulated, guest_kernel, guest_kernel_version,
  *   initramfs, root_disk, mem_mib, vcpus
  *   engine       {name, version, runtime, runtime_version, store, daemon_start_s, daemon} | absent
+ *   storage      {path, host {fs, device, options}, device, format, guest_fs, guest_options,
+ *                cache, cache_note, bytes} | absent: what the io suite wrote to
  *   image and image_source sit in `rootfs` when the box switches to a root tree, else at the
  *   top (a guest's image is its root disk)
  * Launcher-specific details that no rule reads (a VM's kernel command line, how a container's
@@ -69,6 +71,23 @@ struct bb_envdesc_rootfs {
 	int entries;
 };
 
+/* The storage the io suite writes to (issue 14: the same operation in every box): the host
+ * directory (native, containers: bound), or a guest's disk image kept in it (VMs). */
+struct bb_envdesc_storage {
+	bool on;
+	char path[ENVDESC_PATH]; /* the host directory, or the disk image in it */
+	/* the host file system under path: "ext4", "/dev/vda1", "rw,relatime,..." */
+	char host_fs[32], host_device[256], host_options[512];
+	/* a guest's disk; "" otherwise */
+	char device[32];         /* "virtio-blk" */
+	char format[16];         /* "raw" */
+	char guest_fs[32];       /* "ext4" */
+	char guest_options[256]; /* its mount options in the guest, mirrored from the host's */
+	char cache[16];          /* the VMM's cache mode: "none" (O_DIRECT on the host) */
+	char cache_note[256];    /* why it is not "none" */
+	long long bytes;         /* the image's size; 0 for a directory */
+};
+
 /* A container engine or OCI runtime around the box (runc, crun, podman, docker). */
 struct bb_envdesc_engine {
 	char name[32];              /* "docker", "podman"; "" = a runtime driven directly */
@@ -115,7 +134,8 @@ struct bb_envdesc {
 	char boot[16];
 	unsigned mem_mib, vcpus;
 	struct bb_envdesc_engine engine; /* engine.runtime[0] == '\0': none */
-	json_t *extra;                   /* owned: launcher-specific details, an object or NULL */
+	struct bb_envdesc_storage storage;
+	json_t *extra; /* owned: launcher-specific details, an object or NULL */
 };
 
 #define ENVDESC_BOOT_DIRECT   "direct"
@@ -131,6 +151,9 @@ json_t *envdesc_to_json(const struct bb_envdesc *d);
 int envdesc_from_json(const char *name, json_t *obj, struct bb_envdesc *d, struct bb_err *err);
 
 const char *envdesc_class_name(enum bb_class c);
+/* "virtio-blk ext4 image on ext4, cache=none" or "ext4 directory (/dev/vda1)": one line
+ * naming the storage; "" when the box has none recorded. */
+void envdesc_storage_line(const struct bb_envdesc_storage *s, char *buf, size_t len);
 bool envdesc_is_variant(const struct bb_envdesc *d);
 
 #endif

@@ -222,6 +222,32 @@ static void facts_table(struct doc *d, const struct bb_result *res, const char *
 		doc_table_end(d);
 }
 
+/* What each box's storage suite wrote to (envdesc's storage): the same operation on the same
+ * host file system is what makes the figures comparable, so the report says what it was. */
+static void storage_table(struct doc *d, const struct bb_result *res)
+{
+	static const char *const heads[] = { "environment", "storage", "host file system",
+		                             "host mount options" };
+	size_t shown = 0;
+
+	for (size_t i = 0; i < res->nenvs; i++) {
+		const struct bb_envdesc_storage *st = &res->envs[i].storage;
+		char line[512], host[320];
+		const char *cells[4] = { res->envs[i].name, line, host, st->host_options };
+		if (!st->on)
+			continue;
+		envdesc_storage_line(st, line, sizeof(line));
+		if (st->cache_note[0])
+			fmt_append(line, sizeof(line), " (%s)", st->cache_note);
+		snprintf(host, sizeof(host), "%s on %s", st->host_fs, st->host_device);
+		if (!shown++)
+			doc_table(d, "storage", heads, NULL, 4);
+		doc_row(d, "", cells, 4);
+	}
+	if (shown)
+		doc_table_end(d);
+}
+
 static size_t count_failed(const struct bb_result *res)
 {
 	size_t n = 0;
@@ -417,6 +443,8 @@ static void sec_overhead(struct doc *d, const struct report *r)
 			         "this suite to compare.");
 		series_table(d, r->res, names[i]);
 		facts_table(d, r->res, names[i]);
+		if (suite_find(names[i]) && suite_find(names[i])->needs_storage)
+			storage_table(d, r->res);
 	}
 	if (!shown)
 		doc_para(d, "", "No overhead suite (syscall, cpu, mem, io) in this result.");

@@ -11,6 +11,7 @@ extern const struct suite suite_isolation;
 extern const struct suite suite_footprint;
 extern const struct suite suite_startup;
 extern const struct suite suite_limits;
+extern const struct suite suite_io;
 
 /* mem: an array far larger than the LLC (8x), so that its random walk misses the caches; capped
  * so that the default guest and cgroup still hold it. */
@@ -120,6 +121,57 @@ static const struct run_suite run_startup = {
 	.precision = 0.02,
 };
 
+#define IO_OPT(f) (offsetof(struct run_suite_state, io) + offsetof(struct run_io_opts, f))
+
+static const struct bb_option io_options[] = {
+	{ .name = "io-mib",
+	  .type = BB_OPT_UINT,
+	  .field = IO_OPT(mib),
+	  .min = 1,
+	  .max = 65536,
+	  .arg = "N",
+	  .help = "MiB of the file every box writes and reads (default 128, --quick 64; a VM's "
+	          "disk image is sized to hold it)" },
+	{ .name = "io-reads",
+	  .type = BB_OPT_UINT,
+	  .field = IO_OPT(reads),
+	  .min = 1,
+	  .max = 10000000,
+	  .arg = "N",
+	  .help = "random 4 KiB reads timed one by one per instance (default 2000, --quick "
+	          "1000)" },
+	BB_OPTIONS_END,
+};
+
+void run_io_size(const struct run_io_opts *o, bool quick, unsigned *mib, unsigned *reads)
+{
+	*mib = o && o->mib ? o->mib : quick ? RUN_IO_QUICK_MIB : RUN_IO_MIB;
+	*reads = o && o->reads ? o->reads : quick ? RUN_IO_QUICK_READS : RUN_IO_READS;
+}
+
+static size_t io_args(const struct run_suite_ctx *ctx, char **argv, size_t max)
+{
+	static char mib_text[16], reads_text[16];
+	unsigned mib, reads;
+
+	if (max < 4)
+		return 0;
+	run_io_size(ctx->state ? &ctx->state->io : NULL, ctx->quick, &mib, &reads);
+	snprintf(mib_text, sizeof(mib_text), "%u", mib);
+	snprintf(reads_text, sizeof(reads_text), "%u", reads);
+	argv[0] = "--size-mib";
+	argv[1] = mib_text;
+	argv[2] = "--reads";
+	argv[3] = reads_text;
+	return 4;
+}
+
+static const struct run_suite run_io = {
+	.suite = &suite_io,
+	.options = io_options,
+	.args = io_args,
+};
+
 /* The table: a suite that needs the harness for more than running it adds one line here. */
 /* clang-format off */
 const struct run_suite *const run_suites[] = {
@@ -128,6 +180,7 @@ const struct run_suite *const run_suites[] = {
 	&run_isolation,
 	&run_limits,
 	&run_footprint,
+	&run_io,
 	NULL,
 };
 /* clang-format on */

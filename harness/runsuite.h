@@ -16,16 +16,31 @@
 #include "runner.h"
 #include "suite.h"
 
+/* The io suite's data set (--io-mib, --io-reads; 0 = the defaults below). */
+struct run_io_opts {
+	unsigned mib, reads;
+};
+
+#define RUN_IO_MIB         128
+#define RUN_IO_READS       2000
+#define RUN_IO_QUICK_MIB   64
+#define RUN_IO_QUICK_READS 1000
+
 /* What the hooks keep across a run, and the fields of their options; part of struct bb_run. */
 struct run_suite_state {
 	struct fp_ctx footprint; /* --budget, --density (zeros: defaults); where disk files go */
+	struct run_io_opts io;
 };
 
-/* What argument hooks may use: the run's choices and the host. */
+/* What argument hooks may use: the run's choices, the host and the suites' options. */
 struct run_suite_ctx {
 	bool quick;
 	unsigned long long llc_bytes; /* last-level cache of the host, 0 = unknown */
+	const struct run_suite_state *state;
 };
+
+/* The io suite's data set in MiB and read count, the options' or the (--quick) defaults. */
+void run_io_size(const struct run_io_opts *o, bool quick, unsigned *mib, unsigned *reads);
 
 struct run_suite {
 	const struct suite *suite;

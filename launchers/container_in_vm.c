@@ -11,10 +11,10 @@
  * -> the workload's ready record): the container's part of the start, measured inside the
  * guest, independently of the host's clock and of the boot.
  *
- * Storage (the io suite) is the vm's: the raw virtio disk backed by a file in the run's scratch
- * directory on the host; boxbench-box hands it to the container as a device node in the
- * directory the container binds to /scratch (a directory in the guest would be guest memory,
- * not the host's file system every other box writes to). */
+ * Storage (the io suite) is the vm's: the ext4 image in the run's scratch directory on the
+ * host (vm_disk.h), a virtio disk that the guest's init mounts at /scratch and boxbench-box
+ * binds to the container's /scratch (a directory of the guest's initramfs would be guest
+ * memory, not the host's file system every other box writes to). */
 #include "vm.h"
 #include "cgroup.h"
 #include "cmdline.h"
@@ -23,13 +23,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* bench/box.c's options: the host container's, and the scratch disk's name when the job
- * needs storage (the workload then gets it as a device node inside the container). */
+/* bench/box.c's options: the host container's, and scratch=1 when the job needs storage
+ * (the container then binds the guest's /scratch mount). */
 static void civ_box_opts(const struct bb_env_opts *o, bool storage, char *buf, size_t len)
 {
 	snprintf(buf, len, "ns=%u,cgroup=%d,cpu=%g,mem=%lld,pids=%ld%s",
 	         o->container_ns & BB_NS_ALL, o->container_cgroup ? 1 : 0, o->cpu_quota,
-	         o->mem_limit, o->pids_limit, storage ? ",dev=" BB_DISK_SCRATCH : "");
+	         o->mem_limit, o->pids_limit, storage ? ",scratch=1" : "");
 }
 
 static void civ_box(const struct bb_env_opts *o, char *buf, size_t len)

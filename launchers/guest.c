@@ -133,6 +133,11 @@ long guest_cmdline_base(const struct guest *g, char *buf, size_t len, struct bb_
 	return n;
 }
 
+const char *guest_disk_cache(const struct guest *g)
+{
+	return g->disk_cache && g->disk_cache[0] ? g->disk_cache : "none";
+}
+
 long guest_cmdline(const struct guest *g, const char *suite, char *const *args, char *buf,
                    size_t len, struct bb_err *err)
 {
@@ -149,9 +154,11 @@ long guest_cmdline(const struct guest *g, const char *suite, char *const *args, 
 		               "kernel command line: the workload's arguments encode to over %zu "
 		               "bytes, more than the guest's limit of %d",
 		               sizeof(enc), GUEST_CMDLINE_MAX);
-	char disks[320];
-	snprintf(disks, sizeof(disks), "%s%s%s%.256s",
+	char disks[640];
+	bool opts = g->disk && g->disk_options && g->disk_options[0];
+	snprintf(disks, sizeof(disks), "%s%s%.256s%s%s%.256s",
 	         g->disk ? " " BB_KCMD_DISK "=" BB_DISK_SCRATCH : "",
+	         opts ? " " BB_KCMD_DISKOPTS "=" : "", opts ? g->disk_options : "",
 	         g->root_disk ? " " BB_KCMD_ROOT "=" BB_DISK_ROOT : "",
 	         g->box ? " " BB_KCMD_BOX "=" : "", g->box ? g->box : "");
 	total = (size_t)base + strlen(disks) + 1 + (size_t)e;

@@ -32,12 +32,17 @@ struct guest_console {
 
 /* One guest, VMM-neutral: what a VMM's argv op and the kernel command line are built from. */
 struct guest {
-	const char *kernel;    /* vmlinux (PVH) or bzImage */
-	const char *initrd;    /* initramfs (newc cpio, optionally compressed) */
-	const char *accel;     /* one of the VMM's accelerators (vmm.h) */
-	unsigned mem_mib;      /* 0 = GUEST_DEFAULT_MEM_MIB */
-	unsigned vcpus;        /* 0 = GUEST_DEFAULT_VCPUS */
-	const char *disk;      /* raw scratch image, /dev/bbscratch in the guest, NULL = none */
+	const char *kernel; /* vmlinux (PVH) or bzImage */
+	const char *initrd; /* initramfs (newc cpio, optionally compressed) */
+	const char *accel;  /* one of the VMM's accelerators (vmm.h) */
+	unsigned mem_mib;   /* 0 = GUEST_DEFAULT_MEM_MIB */
+	unsigned vcpus;     /* 0 = GUEST_DEFAULT_VCPUS */
+	/* the scratch disk: an ext4 image (vm_disk.h) the guest's init mounts at /scratch with
+	 * disk_options ("" or NULL = ext4's defaults), opened by the VMM with disk_cache (NULL =
+	 * "none"); NULL = none */
+	const char *disk;
+	const char *disk_options;
+	const char *disk_cache;
 	const char *root_disk; /* an image's ext4 root, attached read-only; NULL = none */
 	/* a firmware-booted guest's command line as a raw file (vmm.h), read-only; NULL = none */
 	const char *args_disk;
@@ -49,6 +54,9 @@ struct guest {
 	 * kernel calibrates, as it does under hardware virtualisation. */
 	unsigned long tsc_khz;
 };
+
+/* The scratch disk's cache mode for the VMM: g->disk_cache, "none" when unset. */
+const char *guest_disk_cache(const struct guest *g);
 
 /* The kernel and initramfs a run boots, and the kernel's version. */
 struct guest_files {
@@ -74,10 +82,10 @@ long guest_encode_argv(const char *suite, char *const *args, char *buf, size_t l
  * options. Returns its length, or -1 with err set. */
 long guest_cmdline_base(const struct guest *g, char *buf, size_t len, struct bb_err *err);
 
-/* The full kernel command line: base, bb.disk when g->disk, bb.root when g->root_disk, bb.box
- * when g->box, then bb.argv. Fails with "kernel command line of N bytes exceeds the guest's limit
- * of 2047" rather than let the kernel cut the workload's arguments. buf should hold
- * GUEST_CMDLINE_MAX + 1 bytes. */
+/* The full kernel command line: base, bb.disk (and bb.diskopts) when g->disk, bb.root when
+ * g->root_disk, bb.box when g->box, then bb.argv. Fails with "kernel command line of N bytes
+ * exceeds the guest's limit of 2047" rather than let the kernel cut the workload's arguments. buf
+ * should hold GUEST_CMDLINE_MAX + 1 bytes. */
 long guest_cmdline(const struct guest *g, const char *suite, char *const *args, char *buf,
                    size_t len, struct bb_err *err);
 

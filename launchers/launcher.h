@@ -25,6 +25,7 @@ struct bb_env_opts {
 	const char *build_dir;   /* where boxbench-load, images, kernels live */
 	const char *load_path;   /* the workload binary (static) */
 	const char *scratch_dir; /* storage for I/O suites, on the host file system */
+	unsigned scratch_mib;    /* MiB the io suite writes there (a VM's disk image holds it) */
 	int pu;                  /* OS index of the processing unit to pin to, -1 = none */
 	/* image of the container's root and the VM's root disk (image.h): NULL = the minimal,
 	 * built-in one (the rootfs.h tree; the initramfs alone) */
@@ -68,8 +69,9 @@ struct bb_job {
 	const char *suite;
 	char *const *args; /* NULL-terminated, may be NULL */
 	double timeout_s;
-	/* The suite needs storage: each launcher appends its own `--dir PATH` or `--device PATH`
-	 * naming storage that ends on the same host file system (opts->scratch_dir). */
+	/* The suite needs storage: each launcher appends its own `--dir PATH` naming a directory
+	 * whose blocks end on the same host file system (opts->scratch_dir): that directory, its
+	 * bind mount, or a guest's ext4 image kept in it (vm_disk.h). */
 	bool storage;
 };
 

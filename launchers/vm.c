@@ -16,6 +16,7 @@
  * The disk modules are loaded only when a disk is attached (bb.disk): they cost ~0.1 s. */
 #include "sweep.h"
 #include "vm.h"
+#include "vm_disk.h"
 #include "cleanup.h"
 #include "cmdline.h"
 #include "kvm.h"
@@ -32,12 +33,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* The io suite's disk: a raw image in the run's scratch directory, so the guest's storage
- * ends on the same host file system as the native and container runs' files. Preallocated so
- * the guest's reads hit real blocks, not holes. */
-#define VM_DISK_FILE "boxbench-%s-disk.img" /* the environment's name: one per VM environment */
-#define VM_DISK_MIB  64
 
 /* A firmware-booted guest's config disk (vmm.h): the command line, padded to whole sectors. */
 #define VM_ARGS_BYTES 4096
@@ -155,6 +150,8 @@ static void vm_describe(const struct bb_env_opts *opts, const struct vm_env *v, 
 		json_object_set_new(x, "kvm_guest_speed_ratio", json_real(v->kvm_ratio));
 	if (v->guest.tsc_khz)
 		json_object_set_new(x, "guest_tsc_khz", json_integer((json_int_t)v->guest.tsc_khz));
+	if (v->disk.path[0])
+		d->storage = v->disk.desc;
 	if (v->img.name[0]) {
 		snprintf(d->root_disk, sizeof(d->root_disk), "%s", v->img.disk);
 		snprintf(d->image_source, sizeof(d->image_source), "%s", v->img.source);
@@ -238,6 +235,20 @@ static int vm_setup(const struct vm_flavour *fl, struct bb_env *env, struct vm_e
 	return 0;
 }
 
+/* The io suite's ext4 image (vm_disk.h), once per box and run, in the run's scratch
+ * directory; the guest mounts it with the host's options, QEMU opens it with cache=none
+ * where the host allows O_DIRECT. */
+static int vm_disk_make(const struct bb_env *env, struct vm_env *v, struct bb_err *err)
+{
+	const struct bb_env_opts *opts = env->opts;
+
+	if (vm_disk_create(opts->scratch_dir, env->name, opts->scratch_mib, &v->disk, err) < 0)
+		return bb_wrap(err, "scratch disk");
+	v->guest.disk_options = v->disk.desc.guest_options;
+	v->guest.disk_cache = v->disk.desc.cache;
+	return 0;
+}
+
 int vm_prepare_with(const struct vm_flavour *fl, struct bb_env *env, struct bb_err *err)
 {
 	struct vm_env *v = calloc(1, sizeof(*v));
@@ -246,7 +257,8 @@ int vm_prepare_with(const struct vm_flavour *fl, struct bb_env *env, struct bb_e
 	if (!v)
 		return bb_fail(err, ENOMEM, "vm state");
 	env->priv = v; /* vm_cleanup releases it on every path */
-	if (vm_setup(fl, env, v, base, sizeof(base), err) < 0) {
+	if (vm_setup(fl, env, v, base, sizeof(base), err) < 0 ||
+	    (env->opts->scratch_dir && vm_disk_make(env, v, err) < 0)) {
 		vm_cleanup(env);
 		return -1;
 	}
@@ -284,35 +296,8 @@ static int vm_start(struct vm_env *v, struct bb_env *env, char **argv, int out_w
 	return proc_spawn(&ex, &inst->pid, &inst->pidfd, err);
 }
 
-static int vm_disk(struct vm_env *v, const struct bb_env *env, struct bb_err *err)
-{
-	const struct bb_env_opts *opts = env->opts;
-	int fd, rc;
-
-	if (v->disk[0])
-		return 0;
-	if (!opts->scratch_dir)
-		return bb_fail(err, 0,
-		               "vm: the suite needs storage but no scratch directory is set");
-	snprintf(v->disk, sizeof(v->disk), "%s/" VM_DISK_FILE, opts->scratch_dir, env->name);
-	fd = open(v->disk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = bb_fail(err, errno, "vm: disk image %s", v->disk);
-		v->disk[0] = '\0';
-		return rc;
-	}
-	rc = posix_fallocate(fd, 0, (off_t)VM_DISK_MIB << 20);
-	close(fd);
-	if (rc != 0) {
-		unlink(v->disk);
-		v->disk[0] = '\0';
-		return bb_fail(err, rc, "vm: allocate disk image");
-	}
-	return 0;
-}
-
-/* The job's arguments, plus `--device /dev/bbscratch` when it needs storage (the guest's init
- * links that name to the disk with the scratch serial). */
+/* The job's arguments, plus `--dir /scratch` when it needs storage (the guest's init mounts
+ * the scratch disk there). */
 static int vm_job_args(const struct bb_job *job, char **args, size_t max, struct bb_err *err)
 {
 	size_t n = 0;
@@ -323,8 +308,8 @@ static int vm_job_args(const struct bb_job *job, char **args, size_t max, struct
 		args[n++] = job->args[i];
 	}
 	if (job->storage) {
-		args[n++] = "--device";
-		args[n++] = "/dev/" BB_DISK_SCRATCH;
+		args[n++] = "--dir";
+		args[n++] = BB_GUEST_SCRATCH;
 	}
 	args[n] = NULL;
 	return 0;
@@ -362,10 +347,12 @@ int vm_spawn(struct bb_env *env, const struct bb_job *job, struct bb_instance *i
 
 	inst->pid = inst->pidfd = inst->out_fd = -1;
 	inst->priv = NULL;
-	if ((job->storage && vm_disk(v, env, err) < 0) ||
-	    vm_job_args(job, args, sizeof(args) / sizeof(args[0]), err) < 0)
+	if (job->storage && !v->disk.path[0])
+		return bb_fail(err, 0,
+		               "vm: the suite needs storage but no scratch directory is set");
+	if (vm_job_args(job, args, sizeof(args) / sizeof(args[0]), err) < 0)
 		return -1;
-	v->guest.disk = job->storage ? v->disk : NULL;
+	v->guest.disk = job->storage ? v->disk.path : NULL;
 	if (guest_cmdline(&v->guest, job->suite, args, cmdline, sizeof(cmdline), err) < 0 ||
 	    (v->args[0] && vm_args_write(v, cmdline, err) < 0))
 		return bb_wrap(err, "vm: spawn");
@@ -463,8 +450,8 @@ void vm_cleanup(struct bb_env *env)
 {
 	struct vm_env *v = env->priv;
 
-	if (v && v->disk[0])
-		unlink(v->disk);
+	if (v)
+		vm_disk_remove(&v->disk);
 	if (v && v->args[0])
 		unlink(v->args);
 	if (v && v->args_dir[0])

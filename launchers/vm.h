@@ -12,6 +12,7 @@
 #include "image.h"
 #include "launcher.h"
 #include "sweep.h"
+#include "vm_disk.h"
 #include "vmm.h"
 
 struct vm_env;
@@ -34,7 +35,7 @@ struct vm_env {
 	const struct vmm_accel *accel;
 	char binary[PATH_MAX];    /* the VMM's */
 	char version[256];        /* the VMM's */
-	char disk[PATH_MAX];      /* "" until a suite needs storage */
+	struct vm_disk disk;      /* the io suite's ext4 image, path "" = none */
 	char args[PATH_MAX];      /* the config disk of a firmware-booted guest, "" = none */
 	char args_dir[PATH_MAX];  /* its directory, named for its owner (sweep.h) */
 	char root_disk[PATH_MAX]; /* a full-OS guest's disk, "" = none (or the image's) */

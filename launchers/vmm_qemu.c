@@ -33,7 +33,7 @@ static char *qemu_opt_escape(const char *s)
 	return out;
 }
 
-void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, bool readonly,
+void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, const char *cache,
                     const char *device)
 {
 	_cleanup_free_ char *file = qemu_opt_escape(disk);
@@ -42,13 +42,17 @@ void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, bo
 		a->failed = true;
 		return;
 	}
-	/* The scratch disk: cache=none, so the guest's O_DIRECT reaches the host file with
-	 * O_DIRECT too and the host page cache does not flatter the VM's I/O figures. The root
+	/* The scratch disk: cache=none (vm_disk.h), so the guest's O_DIRECT reaches the host file
+	 * with O_DIRECT too and the host page cache does not flatter the VM's I/O figures; the
+	 * guest's discards free the image's blocks as a deleted file frees the host's. The root
 	 * disk: read-only and cached by the host, one copy of its pages shared by every
 	 * instance, as a container's root is. */
 	vmm_argv_add(a, "-drive");
-	vmm_argv_add(a, "id=%s,file=%s,format=raw,if=none,%s", serial, file,
-	             readonly ? "readonly=on" : "cache=none");
+	if (cache)
+		vmm_argv_add(a, "id=%s,file=%s,format=raw,if=none,cache=%s,discard=unmap", serial,
+		             file, cache);
+	else
+		vmm_argv_add(a, "id=%s,file=%s,format=raw,if=none,readonly=on", serial, file);
 	vmm_argv_add(a, "-device");
 	vmm_argv_add(a, "%s,drive=%s,serial=%s", device, serial, serial);
 }
@@ -103,9 +107,10 @@ static void qemu_argv_boot(struct vmm_argv *a, const struct guest *g, const char
 	vmm_argv_add(a, "-append");
 	vmm_argv_add(a, "%s", cmdline);
 	if (g->root_disk)
-		qemu_argv_disk(a, g->root_disk, BB_DISK_ROOT, true, "virtio-blk-device");
+		qemu_argv_disk(a, g->root_disk, BB_DISK_ROOT, NULL, "virtio-blk-device");
 	if (g->disk)
-		qemu_argv_disk(a, g->disk, BB_DISK_SCRATCH, false, "virtio-blk-device");
+		qemu_argv_disk(a, g->disk, BB_DISK_SCRATCH, guest_disk_cache(g),
+		               "virtio-blk-device");
 	/* Modern virtio-mmio (not microvm's legacy default): the same virtio-blk driver paths a
 	 * PCI guest would use. */
 	if (g->disk || g->root_disk) {

@@ -17,9 +17,10 @@ int qemu_argv_machine(struct vmm_argv *a, const struct vmm_ops *vmm, const char 
                       const struct guest *g, struct bb_err *err);
 
 /* One virtio-blk disk (device: "virtio-blk-device" on virtio-mmio, "virtio-blk-pci") with the
- * serial the guest finds it by (bench/cmdline.h); read-only and host-cached, or read-write
- * with cache=none. */
-void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, bool readonly,
+ * serial the guest finds it by (bench/cmdline.h); cache NULL: read-only and host-cached, else
+ * read-write with that cache mode ("none": O_DIRECT on the host) and the guest's discards
+ * passed on to the image (discard=unmap). */
+void qemu_argv_disk(struct vmm_argv *a, const char *disk, const char *serial, const char *cache,
                     const char *device);
 
 /* "QEMU emulator version 7.2.22 (Debian ...)" -> "7.2.22 (Debian ...)". */

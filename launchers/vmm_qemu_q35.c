@@ -27,10 +27,10 @@ static int qemu_q35_argv(const char *path, const struct guest *g, const char *cm
 	vmm_argv_add(&a, "-bios");
 	vmm_argv_add(&a, "%s", vmm_qemu_q35.firmware);
 	/* The root disk is the only boot device; the others have no boot index. */
-	qemu_argv_disk(&a, g->root_disk, BB_DISK_ROOT, true, "virtio-blk-pci,bootindex=0");
-	qemu_argv_disk(&a, g->args_disk, BB_DISK_ARGS, true, "virtio-blk-pci");
+	qemu_argv_disk(&a, g->root_disk, BB_DISK_ROOT, NULL, "virtio-blk-pci,bootindex=0");
+	qemu_argv_disk(&a, g->args_disk, BB_DISK_ARGS, NULL, "virtio-blk-pci");
 	if (g->disk)
-		qemu_argv_disk(&a, g->disk, BB_DISK_SCRATCH, false, "virtio-blk-pci");
+		qemu_argv_disk(&a, g->disk, BB_DISK_SCRATCH, guest_disk_cache(g), "virtio-blk-pci");
 	return vmm_argv_finish(&a, argv, err);
 }
 

@@ -87,6 +87,8 @@ EOF
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../boxbench.service "$root/etc/systemd/system/multi-user.target.wants/boxbench.service"
 mkdir -p "$root/boot/extlinux"
+# The io suite's scratch disk is mounted here (bench/init.c): the root is read-only.
+mkdir -p "$root/scratch"
 # No prompt, no timeout: the default entry boots at once. (extlinux 6.04's SAY and DISPLAY
 # print nothing on the serial port here, so the firmware's end cannot be marked there: the
 # launcher measures firmware + loader as launch -> the guest kernel's clock.)

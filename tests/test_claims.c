@@ -446,6 +446,56 @@ static void test_c8_without_ci_is_inconclusive(void **state)
 	assert_null(strstr(c->figures, "inf"));
 }
 
+static struct bb_envdesc_storage *storage_of(const char *name)
+{
+	for (size_t i = 0; i < res.nenvs; i++)
+		if (!strcmp(res.envs[i].name, name))
+			return &res.envs[i].storage;
+	fail_msg("no environment %s", name);
+	return NULL;
+}
+
+/* C9 names what the VM wrote to (its description's storage), and the random reads' tail
+ * counts as much as the write. */
+static void test_c9_names_the_disk(void **state)
+{
+	struct bb_envdesc_storage *st;
+
+	(void)state;
+	add("io", "rand_read_4k_p99", "native", "us", "", 100);
+	add("io", "rand_read_4k_p99", "vm", "us", "kvm", 300);
+	st = storage_of("vm");
+	*st = (struct bb_envdesc_storage){ .on = true };
+	snprintf(st->device, sizeof(st->device), "virtio-blk");
+	snprintf(st->guest_fs, sizeof(st->guest_fs), "ext4");
+	snprintf(st->host_fs, sizeof(st->host_fs), "ext4");
+	snprintf(st->cache, sizeof(st->cache), "none");
+	assert_int_equal(eval(9)->verdict, CLAIM_HOLDS);
+	assert_contains(out[8].figures, "rand_read_4k_p99 3.00x");
+	assert_contains(out[8].figures, "vm disk: virtio-blk ext4 image on ext4, cache=none");
+	/* a host that refused O_DIRECT: the reader is told the host cache may have served */
+	snprintf(st->cache, sizeof(st->cache), "writeback");
+	snprintf(st->cache_note, sizeof(st->cache_note), "the host's tmpfs refuses O_DIRECT");
+	eval(9);
+	assert_contains(out[8].figures, "cache=writeback");
+	assert_contains(out[8].reason, "refuses O_DIRECT");
+}
+
+/* Only the VM side measured, or a metric native lacks: no ratio, so nothing to settle. */
+static void test_c9_no_ratio_not_measured(void **state)
+{
+	(void)state;
+	add("io", "seq_write_fsync", "native", "MB/s", "", 300);
+	add("io", "rand_read_4k", "vm", "us", "kvm", 300);
+	assert_int_equal(eval(9)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[8].reason, "no io figures for a VM next to native");
+	/* a ratio, but only of a percentile the rule does not weigh (p90) */
+	add("io", "rand_read_4k_p90", "native", "us", "", 100);
+	add("io", "rand_read_4k_p90", "vm", "us", "kvm", 300);
+	assert_int_equal(eval(9)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[8].reason, "no io ratio of vm to native");
+}
+
 static void test_c9_across_threshold_is_inconclusive(void **state)
 {
 	(void)state;
@@ -974,6 +1024,8 @@ int main(void)
 		T(test_c8_across_threshold_is_inconclusive),
 		T(test_c8_without_ci_is_inconclusive),
 		T(test_c9_across_threshold_is_inconclusive),
+		T(test_c9_names_the_disk),
+		T(test_c9_no_ratio_not_measured),
 		T(test_fig_median_without_ci),
 		T(test_verdict_stable_at_threshold),
 		T(test_c6_holds),

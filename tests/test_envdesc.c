@@ -110,6 +110,58 @@ static void test_engine_round_trip(void **state)
 	json_decref(j);
 }
 
+/* The io suite's storage: a guest's disk image with the host file system under it, typed,
+ * and its one-line name; absent when the box wrote nowhere. */
+static void test_storage_round_trip(void **state)
+{
+	struct bb_envdesc d, back;
+	struct bb_err err = { 0 };
+	char line[256];
+	json_t *j;
+
+	(void)state;
+	fill_container(&d);
+	d.storage = (struct bb_envdesc_storage){ .on = true, .bytes = 150994944 };
+	snprintf(d.storage.path, sizeof(d.storage.path), "/var/tmp/s/boxbench-vm-disk.img");
+	snprintf(d.storage.host_fs, sizeof(d.storage.host_fs), "ext4");
+	snprintf(d.storage.host_device, sizeof(d.storage.host_device), "/dev/vda");
+	snprintf(d.storage.host_options, sizeof(d.storage.host_options), "rw,relatime,discard");
+	snprintf(d.storage.device, sizeof(d.storage.device), "virtio-blk");
+	snprintf(d.storage.format, sizeof(d.storage.format), "raw");
+	snprintf(d.storage.guest_fs, sizeof(d.storage.guest_fs), "ext4");
+	snprintf(d.storage.guest_options, sizeof(d.storage.guest_options), "relatime,discard");
+	snprintf(d.storage.cache, sizeof(d.storage.cache), "none");
+	j = envdesc_to_json(&d);
+	assert_int_equal(envdesc_from_json("vm", j, &back, &err), 0);
+	assert_true(back.storage.on);
+	assert_string_equal(back.storage.path, d.storage.path);
+	assert_string_equal(back.storage.host_device, "/dev/vda");
+	assert_string_equal(back.storage.host_options, "rw,relatime,discard");
+	assert_string_equal(back.storage.guest_options, "relatime,discard");
+	assert_string_equal(back.storage.cache, "none");
+	assert_int_equal(back.storage.bytes, 150994944);
+	envdesc_storage_line(&back.storage, line, sizeof(line));
+	assert_string_equal(line, "virtio-blk ext4 image on ext4, cache=none, mounted "
+	                          "relatime,discard");
+	envdesc_free(&back);
+	/* a host directory: named by its file system and device */
+	d.storage.device[0] = '\0';
+	envdesc_storage_line(&d.storage, line, sizeof(line));
+	assert_string_equal(line, "ext4 directory (/dev/vda)");
+	json_decref(j);
+	/* none: no object and an empty line; a wrong type names the key */
+	d.storage.on = false;
+	j = envdesc_to_json(&d);
+	assert_null(json_object_get(j, "storage"));
+	envdesc_storage_line(&d.storage, line, sizeof(line));
+	assert_string_equal(line, "");
+	json_object_set_new(j, "storage", json_pack("{s:{s:i}}", "host", "fs", 3));
+	assert_int_equal(envdesc_from_json("vm", j, &back, &err), -1);
+	assert_non_null(strstr(err.msg, "storage.host.fs"));
+	envdesc_free(&d);
+	json_decref(j);
+}
+
 /* A container inside a guest: both halves are described, and the VM it runs in is named. */
 static void test_nested_round_trip(void **state)
 {
@@ -254,9 +306,13 @@ static void test_wrong_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_engine_round_trip),
-		cmocka_unit_test(test_nested_round_trip), cmocka_unit_test(test_vm_and_unavailable),
-		cmocka_unit_test(test_older_results),     cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_engine_round_trip),
+		cmocka_unit_test(test_nested_round_trip),
+		cmocka_unit_test(test_vm_and_unavailable),
+		cmocka_unit_test(test_older_results),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_storage_round_trip),
 	};
 	return cmocka_run_group_tests_name("envdesc", tests, NULL, NULL);
 }

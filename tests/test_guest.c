@@ -134,7 +134,14 @@ static void test_cmdline_exact(void **state)
 	g.root_disk = "/images/debian/disk.ext4";
 	assert_true(guest_cmdline(&g, "io", NULL, line, sizeof(line), &err) > 0);
 	assert_string_equal(line, BASE " bb.disk=bbscratch bb.root=bbroot bb.argv=io");
-	g.disk = NULL;
+	/* the scratch mount's options, mirrored from the host's, right after the disk */
+	g.disk_options = "relatime,discard";
+	assert_true(guest_cmdline(&g, "io", NULL, line, sizeof(line), &err) > 0);
+	assert_string_equal(line, BASE " bb.disk=bbscratch bb.diskopts=relatime,discard "
+	                               "bb.root=bbroot bb.argv=io");
+	g.disk = NULL; /* no disk: its options go with it */
+	assert_true(guest_cmdline(&g, "startup", NULL, line, sizeof(line), &err) > 0);
+	assert_null(strstr(line, "bb.diskopts"));
 	assert_true(guest_cmdline(&g, "startup", NULL, line, sizeof(line), &err) > 0);
 	assert_string_equal(line, BASE " bb.root=bbroot bb.argv=startup");
 	/* a container inside the guest (container-in-vm): its options before the workload */

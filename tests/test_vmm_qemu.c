@@ -111,7 +111,8 @@ static void test_argv_kvm_sizes_disk(void **state)
 		"-no-reboot", "-kernel", "/b/guest/vmlinux", "-initrd", "/b/guest/initramfs.cpio",
 		"-append", "console=ttyS0",
 		/* QEMU's option syntax doubles a comma inside a value. */
-		"-drive", "id=bbscratch,file=/scratch/a,,b.img,format=raw,if=none,cache=none",
+		"-drive",
+		"id=bbscratch,file=/scratch/a,,b.img,format=raw,if=none,cache=none,discard=unmap",
 		"-device", "virtio-blk-device,drive=bbscratch,serial=bbscratch", "-global",
 		"virtio-mmio.force-legacy=false", NULL
 	};
@@ -134,11 +135,16 @@ static void test_argv_kvm_sizes_disk(void **state)
 static void test_argv_root_disk(void **state)
 {
 	static const char *const want[] = {
-		"-drive",  "id=bbroot,file=/images/debian/disk.ext4,format=raw,if=none,readonly=on",
-		"-device", "virtio-blk-device,drive=bbroot,serial=bbroot",
-		"-drive",  "id=bbscratch,file=/scratch/d.img,format=raw,if=none,cache=none",
-		"-device", "virtio-blk-device,drive=bbscratch,serial=bbscratch",
-		"-global", "virtio-mmio.force-legacy=false",
+		"-drive",
+		"id=bbroot,file=/images/debian/disk.ext4,format=raw,if=none,readonly=on",
+		"-device",
+		"virtio-blk-device,drive=bbroot,serial=bbroot",
+		"-drive",
+		"id=bbscratch,file=/scratch/d.img,format=raw,if=none,cache=none,discard=unmap",
+		"-device",
+		"virtio-blk-device,drive=bbscratch,serial=bbscratch",
+		"-global",
+		"virtio-mmio.force-legacy=false",
 		NULL
 	};
 	struct guest g = tcg_guest;
@@ -154,6 +160,26 @@ static void test_argv_root_disk(void **state)
 		i++;
 	assert_int_equal(i, 24); /* right after -append and its value */
 	assert_argv(argv + i, want);
+	vmm_argv_free(argv);
+}
+
+/* Where the host refuses O_DIRECT on the image (vm_disk.h), the disk is host-cached and says
+ * so in its drive options. */
+static void test_argv_disk_writeback(void **state)
+{
+	struct guest g = tcg_guest;
+	struct bb_err err = { 0 };
+	char **argv = NULL;
+	bool found = false;
+
+	(void)state;
+	g.disk = "/scratch/d.img";
+	g.disk_cache = "writeback";
+	assert_int_equal(qemu()->argv(QEMU, &g, "console=ttyS0", &argv, &err), 0);
+	for (size_t i = 0; argv[i]; i++)
+		found |= !strcmp(argv[i], "id=bbscratch,file=/scratch/d.img,format=raw,if=none,"
+		                          "cache=writeback,discard=unmap");
+	assert_true(found);
 	vmm_argv_free(argv);
 }
 
@@ -283,7 +309,7 @@ int main(void)
 		cmocka_unit_test(test_argv_tcg),       cmocka_unit_test(test_argv_kvm_sizes_disk),
 		cmocka_unit_test(test_argv_root_disk), cmocka_unit_test(test_argv_rejects),
 		cmocka_unit_test(test_parse_version),  cmocka_unit_test(test_locate),
-		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_version),        cmocka_unit_test(test_argv_disk_writeback),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -85,7 +85,7 @@ static void test_argv_tcg_scratch(void **state)
 		"-device",
 		"virtio-blk-pci,drive=bbargs,serial=bbargs",
 		"-drive",
-		"id=bbscratch,file=/s/d.img,format=raw,if=none,cache=none",
+		"id=bbscratch,file=/s/d.img,format=raw,if=none,cache=none,discard=unmap",
 		"-device",
 		"virtio-blk-pci,drive=bbscratch,serial=bbscratch",
 		NULL
