@@ -45,6 +45,9 @@ static char init_suite[INIT_SUITE_MAX] = "";
 
 static int init_main(void);
 
+/* The guest's CLOCK_BOOTTIME: it starts with the guest kernel, so read at init it is the
+ * kernel's share of the boot (the startup metric guest_boottime_at_init), not the time since
+ * the VMM was launched; what came before the kernel is boot_to_kernel (harness/run.c). */
 static uint64_t init_boottime_ns(void)
 {
 	struct timespec ts;
@@ -469,7 +472,7 @@ static int unit_main(void)
 	unit_read_args(cmdline, sizeof(cmdline));
 	argv = init_workload_argv(cmdline);
 	init_console();
-	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	rec_info_num(init_suite, "guest_boottime_at_init_ns", (double)t_start);
 	if (cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1)
 		init_wait_disk(scratch, dev, sizeof(dev));
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
@@ -498,7 +501,7 @@ static int init_main(void)
 	init_read_cmdline(cmdline, sizeof(cmdline));
 	argv = init_workload_argv(cmdline);
 	init_console();
-	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	rec_info_num(init_suite, "guest_boottime_at_init_ns", (double)t_start);
 	init_box(cmdline, init_disks(cmdline));
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
 	int code = init_wait(init_spawn(argv));
