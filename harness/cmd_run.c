@@ -759,6 +759,8 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	if (host_probe((int)cli->pu, host, err) < 0)
 		return -1;
 	cli->opts.pu = host->topo.pinned_pu;
+	for (size_t i = 0; i < host->state.nwarnings; i++)
+		fprintf(stderr, "boxbench: run: warning: host: %s\n", host->state.warnings[i]);
 	run_suite_args(cli, run, host);
 	if (run_scratch(cli, run, err) < 0)
 		return -1;

@@ -80,6 +80,7 @@ int host_probe(int requested_pu, struct bb_host *h, struct bb_err *err)
 	    kvm_paging_detect("/", h->kvm.paging_evidence, sizeof(h->kvm.paging_evidence));
 	if (topology_probe(requested_pu, &h->topo, err) < 0)
 		return bb_wrap(err, "host");
+	host_state_probe("/", &h->topo, HOST_BUSY_INTERVAL, &h->state);
 	return 0;
 }
 
@@ -96,5 +97,7 @@ json_t *host_to_json(const struct bb_host *h)
 	                      h->cpu_model, "topology", topology_to_json(&h->topo), "hypervisor",
 	                      h->hypervisor[0] ? json_string(h->hypervisor) : json_null(), "kvm",
 	                      kvm, "cgroup", h->cgroup);
+	if (o)
+		host_state_to_json(&h->state, o);
 	return o;
 }
