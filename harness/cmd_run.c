@@ -759,15 +759,11 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	if (host_probe((int)cli->pu, host, err) < 0)
 		return -1;
 	cli->opts.pu = host->topo.pinned_pu;
-	for (size_t i = 0; i < host->state.nwarnings; i++)
-		fprintf(stderr, "boxbench: run: warning: host: %s\n", host->state.warnings[i]);
 	run_suite_args(cli, run, host);
 	if (run_scratch(cli, run, err) < 0)
 		return -1;
 	if (kvm_probe(&host->kvm, err) < 0)
 		return *code = BB_EXIT_FAIL, bb_wrap(err, "kvm probe");
-	/* After the probe: before it, every KVM reads "absent (not probed)". */
-	run_warn_accel(cli, host);
 	/* The harness sits on another core than the workload, so its reading and parsing do
 	 * not take cycles from what is measured. */
 	if (host->topo.harness_pu >= 0)
@@ -783,6 +779,11 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 		*code = BB_EXIT_FAIL;
 		return bb_fail(err, ENOMEM, "result header");
 	}
+	/* Once the run is sure to start (bad usage stays one line on stderr), and after the KVM
+	 * probe: before it, every KVM reads "absent (not probed)". */
+	run_warn_accel(cli, host);
+	for (size_t i = 0; i < host->state.nwarnings; i++)
+		fprintf(stderr, "boxbench: run: warning: host: %s\n", host->state.warnings[i]);
 	return 0;
 }
 
