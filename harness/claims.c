@@ -465,9 +465,16 @@ static void claim_c8(const struct bb_result *res, struct claim_eval *c)
 		return;
 	}
 	if (results_env_emulated(res, vm)) {
+		const char *evidence;
+		enum bb_kvm_paging paging = c8_paging(res, &evidence);
+
 		not_measured(c, "EMULATED: under TCG every guest memory access goes through "
 		                "QEMU's software TLB, neither shadow page tables nor EPT/NPT; "
 		                "settle it on a host with hardware KVM");
+		if (paging != BB_PAGING_UNKNOWN)
+			REASON(c, "; this host's KVM, not used here, would use %s (%s)",
+			       kvm_paging_name(paging),
+			       evidence ? evidence : "no evidence recorded");
 		return;
 	}
 	c8_verdict(res, c, pf, chase);

@@ -394,6 +394,11 @@ static void test_c8_tcg_not_measured(void **state)
 	mem_vm("tcg", 25, 15);
 	assert_int_equal(eval(8)->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(out[7].reason, "TCG");
+	assert_null(strstr(out[7].reason, "would use"));
+	/* the host's paging is said, and still settles nothing under TCG */
+	set_paging("shadow", "kvm_pvm loaded");
+	assert_int_equal(eval(8)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[7].reason, "not used here, would use shadow (kvm_pvm loaded)");
 }
 
 /* C9 */
