@@ -48,6 +48,9 @@ static bool init_scratch_mounted;
 
 static int init_main(void);
 
+/* The guest's CLOCK_BOOTTIME: it starts with the guest kernel, so read at init it is the
+ * kernel's share of the boot (the startup metric guest_boottime_at_init), not the time since
+ * the VMM was launched; what came before the kernel is boot_to_kernel (harness/run.c). */
 static uint64_t init_boottime_ns(void)
 {
 	struct timespec ts;
@@ -500,7 +503,7 @@ static int unit_main(void)
 	unit_read_args(cmdline, sizeof(cmdline));
 	argv = init_workload_argv(cmdline);
 	init_console();
-	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	rec_info_num(init_suite, "guest_boottime_at_init_ns", (double)t_start);
 	if (cmdline_param(cmdline, BB_KCMD_DISK, scratch, sizeof(scratch)) == 1) {
 		init_wait_disk(scratch, dev, sizeof(dev));
 		init_mount_scratch(cmdline, dev);
@@ -531,7 +534,7 @@ static int init_main(void)
 	init_read_cmdline(cmdline, sizeof(cmdline));
 	argv = init_workload_argv(cmdline);
 	init_console();
-	rec_info_num(init_suite, "guest_boot_ns", (double)t_start);
+	rec_info_num(init_suite, "guest_boottime_at_init_ns", (double)t_start);
 	init_box(cmdline, init_disks(cmdline));
 	rec_info_num(init_suite, "guest_exec_ns", (double)init_boottime_ns());
 	int code = init_wait(init_spawn(argv));

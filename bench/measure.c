@@ -39,6 +39,52 @@ uint64_t measure_clock_read(const struct bb_clock *clk)
 	return clk->now_ns(clk->ctx);
 }
 
+uint64_t measure_wall_read(const struct bb_clock *clk)
+{
+	return clk->wall_ns ? clk->wall_ns(clk->ctx) : clk->now_ns(clk->ctx);
+}
+
+static uint64_t measure_pausable_now(void *ctx)
+{
+	struct bb_pausable *p = ctx;
+	uint64_t t = p->paused ? p->paused_at : measure_clock_read(p->base);
+
+	return t - p->paused_total;
+}
+
+static uint64_t measure_pausable_wall(void *ctx)
+{
+	struct bb_pausable *p = ctx;
+
+	return measure_wall_read(p->base);
+}
+
+void measure_pausable_init(struct bb_pausable *p, const struct bb_clock *base)
+{
+	*p = (struct bb_pausable){
+		.base = base,
+		.clock = { .now_ns = measure_pausable_now,
+		           .ctx = p,
+		           .wall_ns = measure_pausable_wall },
+	};
+}
+
+void measure_pause(struct bb_pausable *p)
+{
+	if (p->paused)
+		return;
+	p->paused_at = measure_clock_read(p->base);
+	p->paused = 1;
+}
+
+void measure_resume(struct bb_pausable *p)
+{
+	if (!p->paused)
+		return;
+	p->paused_total += measure_subtract(measure_clock_read(p->base), p->paused_at);
+	p->paused = 0;
+}
+
 uint64_t measure_subtract(uint64_t elapsed_ns, uint64_t overhead_ns)
 {
 	return elapsed_ns > overhead_ns ? elapsed_ns - overhead_ns : 0;
@@ -102,34 +148,43 @@ uint64_t measure_next_iters(uint64_t iters, uint64_t elapsed_ns, uint64_t target
 	return next < cap ? next : cap;
 }
 
-static uint64_t measure_timed(const struct bb_clock *clk, const struct bb_bench *b, uint64_t iters)
+/* One timed run: the clock's elapsed time, and in *wall the wall time it took, which is what
+ * the budget pays: more than the elapsed time when the body pauses its clock, the same
+ * (without extra reads) for a clock without wall_ns. */
+static uint64_t measure_timed(const struct bb_clock *clk, const struct bb_bench *b, uint64_t iters,
+                              uint64_t *wall)
 {
-	uint64_t t0, t1;
+	uint64_t t0, t1, w0 = 0;
 
 	if (b->prepare)
 		b->prepare(b->ctx);
+	if (clk->wall_ns)
+		w0 = clk->wall_ns(clk->ctx);
 	t0 = measure_clock_read(clk);
 	b->op(b->ctx, iters);
 	t1 = measure_clock_read(clk);
+	*wall =
+	    clk->wall_ns ? measure_subtract(clk->wall_ns(clk->ctx), w0) : measure_subtract(t1, t0);
 	return measure_subtract(t1, t0);
 }
 
 static uint64_t measure_spent(const struct bb_clock *clk, uint64_t t_start)
 {
-	return measure_subtract(measure_clock_read(clk), t_start);
+	return measure_subtract(measure_wall_read(clk), t_start);
 }
 
 /* Grow the iteration count until a run lasts the target. Under emulation (QEMU TCG, 10-100x
  * slower) the target may cost more than the budget: the count then stops where the budget
- * still pays for all tries, and the result is marked truncated rather than dropped. */
+ * still pays for all tries, and the result is marked truncated rather than dropped. The cost
+ * of a try is its wall time (*wall), the target is on the timed clock (*elapsed). */
 static uint64_t measure_calibrate(const struct bb_clock *clk, const struct bb_measure_opts *o,
                                   const struct bb_bench *b, uint64_t t_start, uint64_t *elapsed,
-                                  struct bb_measure_result *out)
+                                  uint64_t *wall, struct bb_measure_result *out)
 {
 	uint64_t iters = 1, next, spent, remaining;
 	double per_op;
 
-	*elapsed = measure_timed(clk, b, iters);
+	*elapsed = measure_timed(clk, b, iters, wall);
 	while (*elapsed < o->target_ns && iters < MEASURE_MAX_ITERS) {
 		spent = measure_spent(clk, t_start);
 		if (spent >= o->budget_ns) {
@@ -138,19 +193,19 @@ static uint64_t measure_calibrate(const struct bb_clock *clk, const struct bb_me
 		}
 		remaining = o->budget_ns - spent;
 		next = measure_next_iters(iters, *elapsed, o->target_ns);
-		per_op = (double)*elapsed / (double)iters;
+		per_op = (double)*wall / (double)iters;
 		if (per_op * (double)next * o->tries > (double)remaining) {
 			uint64_t fit = (uint64_t)((double)remaining / (per_op * o->tries));
 
 			out->truncated = 1;
 			if (fit > iters) {
 				iters = fit;
-				*elapsed = measure_timed(clk, b, iters);
+				*elapsed = measure_timed(clk, b, iters, wall);
 			}
 			break;
 		}
 		iters = next;
-		*elapsed = measure_timed(clk, b, iters);
+		*elapsed = measure_timed(clk, b, iters, wall);
 	}
 	return iters;
 }
@@ -159,7 +214,7 @@ int measure_run(const struct bb_clock *clk, const struct bb_measure_opts *o,
                 const struct bb_bench *b, struct bb_measure_result *out, struct bb_err *err)
 {
 	double per_op[99];
-	uint64_t t_start, iters, elapsed;
+	uint64_t t_start, iters, elapsed, wall;
 	unsigned n = 0;
 
 	if (!b || !b->op)
@@ -167,23 +222,23 @@ int measure_run(const struct bb_clock *clk, const struct bb_measure_opts *o,
 	if (o->tries == 0 || o->tries > sizeof(per_op) / sizeof(per_op[0]))
 		return bb_fail(err, 0, "measure: tries must be 1..99, not %u", o->tries);
 	*out = (struct bb_measure_result){ 0 };
-	t_start = measure_clock_read(clk);
+	t_start = measure_wall_read(clk);
 	out->overhead_ns = measure_timer_overhead(clk, MEASURE_OVERHEAD_READS);
 	if (o->fixed_iters) {
 		iters = o->fixed_iters;
-		elapsed = measure_timed(clk, b, iters);
+		elapsed = measure_timed(clk, b, iters, &wall);
 	} else {
-		iters = measure_calibrate(clk, o, b, t_start, &elapsed, out);
+		iters = measure_calibrate(clk, o, b, t_start, &elapsed, &wall, out);
 	}
 	/* The run that met the target is the first try: the smaller runs before it have
 	 * already warmed caches and TLBs, so nothing is gained by throwing it away. */
 	per_op[n++] = (double)measure_subtract(elapsed, out->overhead_ns) / (double)iters;
 	while (n < o->tries) {
-		if (measure_spent(clk, t_start) + elapsed > o->budget_ns) {
+		if (measure_spent(clk, t_start) + wall > o->budget_ns) {
 			out->truncated = 1;
 			break;
 		}
-		elapsed = measure_timed(clk, b, iters);
+		elapsed = measure_timed(clk, b, iters, &wall);
 		per_op[n++] = (double)measure_subtract(elapsed, out->overhead_ns) / (double)iters;
 	}
 	out->ns_per_op = measure_median(per_op, n);
@@ -282,7 +337,9 @@ const struct bb_metric_def bb_metric_defs[] = {
 	{ "syscall", "write_devnull", "ns", 0 },
 	{ "syscall", "open_close", "ns", 0 },
 	{ "syscall", "stat", "ns", 0 },
-	{ "syscall", "page_fault", "ns", 0 },
+	{ "syscall", "page_fault", "ns", 0 }, /* per first touch of a pre-mapped 4 KiB page */
+	{ "syscall", "mmap", "ns", 0 },       /* per mmap(2) of a 1 MiB anonymous range */
+	{ "syscall", "munmap", "ns", 0 },     /* per munmap(2) of that range, every page touched */
 	{ "syscall", "fork_exit_wait", "ns", 0 },
 	{ "syscall", "pipe_roundtrip", "ns", 0 },
 	{ "syscall", "clock_gettime", "ns", 0 },

@@ -17,6 +17,9 @@
 struct bb_clock {
 	uint64_t (*now_ns)(void *ctx);
 	void *ctx;
+	/* Optional: the wall time, when now_ns leaves some of it out (a pausable clock). The
+	 * budget is wall time; without it, now_ns is the wall time too. */
+	uint64_t (*wall_ns)(void *ctx);
 };
 
 /* CLOCK_MONOTONIC (through the vDSO where the clock source allows it). */
@@ -60,6 +63,26 @@ void measure_defaults(struct bb_measure_opts *o);
 void measure_quick(struct bb_measure_opts *o);
 
 uint64_t measure_clock_read(const struct bb_clock *clk);
+/* The clock's wall time (wall_ns, or now_ns without it). */
+uint64_t measure_wall_read(const struct bb_clock *clk);
+
+/* A pausable clock: it reads its base clock minus the time spent paused, so that a body can
+ * leave its own per-chunk setup out of the timed run (page_fault maps a range, paused, then
+ * touches it, timed) while measure_run still calibrates, repeats and budgets it as any other
+ * body; the budget keeps counting wall time. Pausing twice or resuming a running clock does
+ * nothing. Every pause/resume pair costs two reads of the base clock, of which about one lands
+ * in the timed run: pause per chunk of work, not per operation. */
+struct bb_pausable {
+	const struct bb_clock *base;
+	uint64_t paused_total; /* ns spent paused so far */
+	uint64_t paused_at;    /* base time of the pause under way */
+	int paused;
+	struct bb_clock clock; /* the clock to hand to measure_run */
+};
+
+void measure_pausable_init(struct bb_pausable *p, const struct bb_clock *base);
+void measure_pause(struct bb_pausable *p);
+void measure_resume(struct bb_pausable *p);
 /* Median of `reads` back-to-back differences of the clock. */
 uint64_t measure_timer_overhead(const struct bb_clock *clk, unsigned reads);
 /* The next iteration count after a run of `iters` lasting `elapsed_ns` (returns `iters` when

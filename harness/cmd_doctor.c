@@ -116,6 +116,13 @@ static void doctor_print(const struct bb_host *h, json_t *envs, json_t *runtimes
 		printf("               this host is itself a VM: \"native\" means this guest\n");
 	printf("  cgroup       %s\n", h->cgroup);
 	printf("  kvm          %s: %s\n", kvm_kind_name(h->kvm.kind), h->kvm.reason);
+	printf("  kvm paging   %s: %s\n", kvm_paging_name(h->kvm.paging), h->kvm.paging_evidence);
+	printf("  cpufreq      governor %s, boost %s\n", h->state.cpufreq.governor,
+	       h->state.cpufreq.boost < 0 ? "unknown"
+	       : h->state.cpufreq.boost   ? "on"
+	                                  : "off");
+	for (size_t i = 0; i < h->state.nwarnings; i++)
+		printf("  WARNING      %s\n", h->state.warnings[i]);
 	printf("environments\n");
 	json_object_foreach(envs, name, e)
 	{

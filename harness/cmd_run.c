@@ -774,7 +774,6 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 	if (host_probe((int)cli->pu, host, err) < 0)
 		return -1;
 	cli->opts.pu = host->topo.pinned_pu;
-	run_warn_accel(cli, host);
 	run_suite_args(cli, run, host);
 	if (run_scratch(cli, run, err) < 0)
 		return -1;
@@ -795,6 +794,11 @@ static int run_setup(struct run_cli *cli, struct bb_run *run, struct bb_result *
 		*code = BB_EXIT_FAIL;
 		return bb_fail(err, ENOMEM, "result header");
 	}
+	/* Once the run is sure to start (bad usage stays one line on stderr), and after the KVM
+	 * probe: before it, every KVM reads "absent (not probed)". */
+	run_warn_accel(cli, host);
+	for (size_t i = 0; i < host->state.nwarnings; i++)
+		fprintf(stderr, "boxbench: run: warning: host: %s\n", host->state.warnings[i]);
 	return 0;
 }
 

@@ -46,11 +46,12 @@ enum bb_class {
 
 /* What a box can do or needs; the harness decides by these, never by a name. */
 enum bb_cap {
-	BB_CAP_IMAGE = 1 << 0,       /* runs on a root image: one box per --image */
-	BB_CAP_DECOMPOSE = 1 << 1,   /* its parts can be left out one at a time (C10) */
-	BB_CAP_GUEST_CLOCK = 1 << 2, /* a guest kernel with its own clock (guest_boot) */
-	BB_CAP_DAEMON = 1 << 3,      /* needs a daemon that outlives the instances */
-	BB_CAP_LIMITS = 1 << 4,      /* enforces CPU, memory and pids limits */
+	BB_CAP_IMAGE = 1 << 0,     /* runs on a root image: one box per --image */
+	BB_CAP_DECOMPOSE = 1 << 1, /* its parts can be left out one at a time (C10) */
+	BB_CAP_GUEST_CLOCK =
+	    1 << 2,                 /* a guest kernel with its own clock (guest_boottime_at_init) */
+	BB_CAP_DAEMON = 1 << 3,     /* needs a daemon that outlives the instances */
+	BB_CAP_LIMITS = 1 << 4,     /* enforces CPU, memory and pids limits */
 	BB_CAP_OWN_KERNEL = 1 << 5, /* runs its own kernel: the host kernel's state is not shared */
 };
 

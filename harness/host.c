@@ -75,21 +75,29 @@ int host_probe(int requested_pu, struct bb_host *h, struct bb_err *err)
 	snprintf(h->cgroup, sizeof(h->cgroup), "%s", host_cgroup_mode());
 	h->kvm.kind = BB_KVM_ABSENT;
 	snprintf(h->kvm.reason, sizeof(h->kvm.reason), "not probed");
+	/* Reading files only, unlike the speed probe: recorded even when no guest is run. */
+	h->kvm.paging =
+	    kvm_paging_detect("/", h->kvm.paging_evidence, sizeof(h->kvm.paging_evidence));
 	if (topology_probe(requested_pu, &h->topo, err) < 0)
 		return bb_wrap(err, "host");
+	host_state_probe("/", &h->topo, HOST_BUSY_INTERVAL, &h->state);
 	return 0;
 }
 
 json_t *host_to_json(const struct bb_host *h)
 {
-	json_t *kvm = json_pack("{s:b, s:s, s:f, s:f, s:f, s:s}", "present", h->kvm.present, "kind",
-	                        kvm_kind_name(h->kvm.kind), "guest_speed_ratio", h->kvm.ratio,
-	                        "guest_ns_per_iter", h->kvm.guest_ns_per_iter, "host_ns_per_iter",
-	                        h->kvm.host_ns_per_iter, "reason", h->kvm.reason);
+	json_t *kvm =
+	    json_pack("{s:b, s:s, s:f, s:f, s:f, s:s, s:s, s:s}", "present", h->kvm.present, "kind",
+	              kvm_kind_name(h->kvm.kind), "guest_speed_ratio", h->kvm.ratio,
+	              "guest_ns_per_iter", h->kvm.guest_ns_per_iter, "host_ns_per_iter",
+	              h->kvm.host_ns_per_iter, "reason", h->kvm.reason, "paging",
+	              kvm_paging_name(h->kvm.paging), "paging_evidence", h->kvm.paging_evidence);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "hostname", h->hostname,
 	                      "kernel", h->kernel, "kernel_version", h->kernel_version, "cpu_model",
 	                      h->cpu_model, "topology", topology_to_json(&h->topo), "hypervisor",
 	                      h->hypervisor[0] ? json_string(h->hypervisor) : json_null(), "kvm",
 	                      kvm, "cgroup", h->cgroup);
+	if (o)
+		host_state_to_json(&h->state, o);
 	return o;
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "host_state.h"
 #include "kvm.h"
 #include "topology.h"
 
@@ -18,9 +19,11 @@ struct bb_host {
 	char cgroup[8];      /* "v1", "v2", "hybrid" */
 	struct bb_topology topo;
 	struct bb_kvm_probe kvm;
+	struct bb_host_state state; /* governor, boost, SMT, IRQs of the pinned PU */
 };
 
-/* Everything but the KVM probe (which runs a guest: callers decide when). */
+/* Everything but the KVM probe (which runs a guest: callers decide when); the host state
+ * samples the SMT siblings' load for HOST_BUSY_INTERVAL when there are any. */
 int host_probe(int requested_pu, struct bb_host *h, struct bb_err *err);
 /* Classify the cgroup setup from what is mounted at /sys/fs/cgroup. */
 const char *host_cgroup_mode(void);

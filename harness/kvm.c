@@ -542,14 +542,12 @@ static int probe_collect(int fd, pid_t pid, struct bb_kvm_probe *out, struct bb_
 	return 0;
 }
 
-int kvm_probe(struct bb_kvm_probe *out, struct bb_err *err)
+static int kvm_probe_speed(struct bb_kvm_probe *out, struct bb_err *err)
 {
 	struct stat st;
 	int fds[2], r;
 	pid_t pid;
 
-	memset(out, 0, sizeof(*out));
-	out->kind = BB_KVM_ABSENT;
 	if (stat(KVM_DEV, &st) < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s: %s", KVM_DEV, strerror(errno));
 		return 0;
@@ -574,4 +572,16 @@ int kvm_probe(struct bb_kvm_probe *out, struct bb_err *err)
 	r = probe_collect(fds[0], pid, out, err);
 	close(fds[0]);
 	return r;
+}
+
+int kvm_probe(struct bb_kvm_probe *out, struct bb_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = BB_KVM_ABSENT;
+	if (kvm_probe_speed(out, err) < 0)
+		return -1;
+	/* After the speed probe, whose child hands back a whole struct: the paging is read here,
+	 * in the caller, from the host's /sys and /proc. */
+	out->paging = kvm_paging_detect("/", out->paging_evidence, sizeof(out->paging_evidence));
+	return 0;
 }

@@ -327,7 +327,8 @@ static const struct {
 	  "launch request -> the guest kernel's clock starts: VMM, firmware, boot loader" },
 	{ "boot_kernel", "guest (systemd)", "kernel and initramfs until the OS's init runs" },
 	{ "boot_init", "guest (systemd)", "init until the workload's service starts" },
-	{ "guest_boot", "guest", "kernel start -> the workload's launcher runs" },
+	{ "guest_boottime_at_init", "guest",
+	  "the guest's CLOCK_BOOTTIME when the workload's launcher starts: kernel start -> it" },
 	{ "ready", "host", "launch request -> the workload's ready record arrives" },
 };
 

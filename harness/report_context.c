@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "ns.h"
 #include "stats.h"
 
@@ -65,6 +66,49 @@ static void ctx_topology(struct doc *d, const struct bb_result *res)
 	        (int)json_integer_value(json_object_get(t, "numa_nodes")), l1, l2, l3,
 	        (int)json_integer_value(json_object_get(t, "pinned_pu")),
 	        (int)json_integer_value(json_object_get(t, "harness_pu")));
+}
+
+/* "0, 2" from a JSON array of integers (anything else in it is skipped). */
+static void ctx_int_list(char *buf, size_t len, json_t *arr)
+{
+	json_t *v;
+	size_t i;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, i, v)
+	{
+		if (json_is_integer(v))
+			fmt_append(buf, len, "%s%lld", buf[0] ? ", " : "",
+			           (long long)json_integer_value(v));
+	}
+}
+
+/* Governor and boost, SMT siblings, IRQs of the measured PU, and every warning the run gave
+ * about them (host.warnings): what makes figures unstable, said beside them. */
+static void ctx_host_state(struct doc *d, const struct bb_result *res)
+{
+	json_t *h = res->host, *f = json_object_get(h, "cpufreq"), *smt = json_object_get(h, "smt"),
+	       *irq = json_object_get(h, "irq"), *w;
+	char sib[128];
+	size_t i;
+
+	if (!f && !smt && !irq) {
+		ctx_row(d, "host state", "not recorded (a result from before boxbench read it)");
+		return;
+	}
+	ctx_int_list(sib, sizeof(sib), json_object_get(smt, "siblings"));
+	ctx_row(d, "host state",
+	        "cpufreq governor %s, boost %s; SMT siblings of PU %lld: %s; IRQs that may be "
+	        "delivered on it: %lld of %lld",
+	        results_jstr(f, "governor") ?: "?", results_jstr(f, "boost") ?: "?",
+	        (long long)json_integer_value(json_object_get(smt, "pu")), sib[0] ? sib : "none",
+	        (long long)json_integer_value(json_object_get(irq, "on_pu")),
+	        (long long)json_integer_value(json_object_get(irq, "irqs")));
+	json_array_foreach(json_object_get(h, "warnings"), i, w)
+	{
+		if (json_is_string(w))
+			ctx_row(d, "WARNING", "%s", json_string_value(w));
+	}
 }
 
 static void ctx_container_root(char *text, size_t len, const struct bb_envdesc *e)
@@ -154,6 +198,9 @@ void report_context(struct doc *d, const struct report *r)
 		ctx_row(d, "host virtualisation", "bare metal (no CPUID hypervisor signature)");
 	ctx_row(d, "KVM", "%s: %s", results_jstr(kvm, "kind") ?: "not probed",
 	        results_jstr(kvm, "reason") ?: "no probe recorded");
+	ctx_row(d, "KVM paging", "%s: %s", results_jstr(kvm, "paging") ?: "not recorded",
+	        results_jstr(kvm, "paging_evidence") ?: "a result from before boxbench read it");
+	ctx_host_state(d, res);
 	ctx_row(d, "cgroups", "%s", results_jstr(h, "cgroup") ?: "?");
 	ctx_envs(d, res);
 	ctx_row(d, "command", "`%s`", results_jstr(cfg, "command") ?: "(not recorded)");

@@ -120,6 +120,9 @@ int results_write(const struct bb_result *res, const char *path, bool force, str
  * Whatever passes is safe for every consumer. */
 int results_read(const char *path, struct bb_result *res, struct bb_err *err);
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
+/* The name a metric has today: an older name of a renamed one is mapped to its new name on
+ * read (startup's guest_boot is guest_boottime_at_init); any other name is returned as is. */
+const char *results_metric_current(const char *suite, const char *metric);
 
 const char *better_name(enum bb_better b);
 

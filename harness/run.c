@@ -110,8 +110,9 @@ static int run_record(struct bb_result *res, const struct bb_env *env, const str
 		const struct bb_record *r = &smp->recs[i];
 		struct bb_series *s;
 		if (r->kind == BB_REC_INFO && !r->is_text && run_phase(r)) {
-			/* A guest's own clock (guest_boot_ns: kernel up to init) splits the VM's
-			 * start into VMM+kernel and init+workload phases: keep it as a series. */
+			/* A guest's own clock (guest_boottime_at_init_ns: its CLOCK_BOOTTIME at
+			 * init, i.e. kernel start up to init) splits the VM's start into VMM,
+			 * kernel and init+workload phases: keep it as a series. */
 			char metric[64];
 			snprintf(metric, sizeof(metric), "%.*s", (int)strlen(r->metric) - 3,
 			         r->metric);

@@ -36,6 +36,22 @@ static void topology_caches(hwloc_topology_t topo, struct bb_topology *t)
 	t->llc_bytes = t->l3_bytes ? t->l3_bytes : t->l2_bytes ? t->l2_bytes : t->l1d_bytes;
 }
 
+/* The other PUs of the pinned PU's core: a sibling's load shares the core's execution units
+ * (and its L1/L2) with the workload. */
+static void topology_siblings(hwloc_topology_t topo, hwloc_obj_t core, hwloc_obj_t pu,
+                              struct bb_topology *t)
+{
+	hwloc_obj_t other = NULL;
+
+	t->nsmt_siblings = 0;
+	if (!core)
+		return;
+	while ((other = hwloc_get_next_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU,
+	                                                         other)))
+		if (other != pu && t->nsmt_siblings < TOPOLOGY_MAX_SIBLINGS)
+			t->smt_siblings[t->nsmt_siblings++] = (int)other->os_index;
+}
+
 static int topology_choose(hwloc_topology_t topo, int requested_pu, struct bb_topology *t,
                            struct bb_err *err)
 {
@@ -54,6 +70,7 @@ static int topology_choose(hwloc_topology_t topo, int requested_pu, struct bb_to
 	t->pinned_pu = (int)pu->os_index;
 	t->harness_pu = -1;
 	hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, pu);
+	topology_siblings(topo, core, pu, t);
 	for (int i = 0; i < t->pus; i++) {
 		hwloc_obj_t other = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned)i);
 		hwloc_obj_t ocore = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, other);

@@ -302,21 +302,80 @@ static void mem_vm(const char *accel, double pf, double chase)
 	add("mem", "chase", "vm", "ns", accel, 90 * chase);
 }
 
+static void set_paging(const char *paging, const char *evidence)
+{
+	json_t *kvm = json_object_get(res.host, "kvm");
+
+	json_object_set_new(kvm, "paging", json_string(paging));
+	json_object_set_new(kvm, "paging_evidence", json_string(evidence));
+}
+
+/* EPT and a cost: the two-level translation shows, but not by shadow page tables. */
 static void test_c8_visible_cost_is_caveat(void **state)
+{
+	(void)state;
+	set_paging("ept", "kvm_intel loaded, ept=Y");
+	mem_vm("kvm", 1.3, 1.4);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
+	assert_contains(c->reason, "hardware (EPT)");
+	assert_contains(c->reason, "host paging: ept (kvm_intel loaded, ept=Y)");
+}
+
+/* The same figures without the paging recorded: the cost cannot say which mechanism. */
+static void test_c8_cost_paging_unknown_inconclusive(void **state)
 {
 	(void)state;
 	mem_vm("kvm", 1.3, 1.4);
 	const struct claim_eval *c = eval(8);
-	assert_int_equal(c->verdict, CLAIM_HOLDS_CAVEAT);
-	assert_contains(c->reason, "EPT/NPT");
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->reason, "does not record whether");
+	assert_contains(c->reason, "host paging unknown (not recorded");
+}
+
+/* "unknown" recorded, and a value boxbench never writes, are both unknown. */
+static void test_c8_paging_unknown_values(void **state)
+{
+	(void)state;
+	set_paging("unknown", "no KVM module loaded (/sys/module/kvm absent)");
+	mem_vm("kvm", 3.0, 1.4);
+	assert_int_equal(eval(8)->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(out[7].reason, "host paging unknown (no KVM module loaded");
+	set_paging("hardware-ish", "?");
+	assert_int_equal(eval(8)->verdict, CLAIM_INCONCLUSIVE);
 }
 
 static void test_c8_shadow_paging_holds(void **state)
 {
 	(void)state;
-	json_object_set_new(json_object_get(res.host, "kvm"), "paging", json_string("shadow"));
+	set_paging("shadow", "kvm_pvm loaded");
 	mem_vm("kvm", 3.0, 1.4);
-	assert_int_equal(eval(8)->verdict, CLAIM_HOLDS);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_HOLDS);
+	assert_contains(c->reason, "at least twice native");
+	assert_contains(c->reason, "host paging: shadow (kvm_pvm loaded)");
+}
+
+/* Shadow recorded, but the page-fault CI straddles the threshold: inconclusive, not holds. */
+static void test_c8_shadow_across_is_inconclusive(void **state)
+{
+	(void)state;
+	set_paging("shadow", "kvm_pvm loaded");
+	mem_vm("kvm", 1.05, 1.0);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->reason, "across the 1.05x threshold");
+}
+
+/* Shadow recorded and no cost at all: the two disagree, so no verdict is taken. */
+static void test_c8_shadow_no_cost_inconclusive(void **state)
+{
+	(void)state;
+	set_paging("shadow", "kvm_intel loaded, ept=N");
+	mem_vm("kvm", 1.0, 1.0);
+	const struct claim_eval *c = eval(8);
+	assert_int_equal(c->verdict, CLAIM_INCONCLUSIVE);
+	assert_contains(c->reason, "disagree");
 }
 
 static void test_c8_no_cost_does_not_hold(void **state)
@@ -324,6 +383,9 @@ static void test_c8_no_cost_does_not_hold(void **state)
 	(void)state;
 	mem_vm("kvm", 1.0, 1.0);
 	assert_int_equal(eval(8)->verdict, CLAIM_DOES_NOT_HOLD);
+	set_paging("npt", "kvm_amd loaded, npt=1");
+	assert_int_equal(eval(8)->verdict, CLAIM_DOES_NOT_HOLD);
+	assert_contains(out[7].reason, "host paging: npt");
 }
 
 static void test_c8_tcg_not_measured(void **state)
@@ -332,6 +394,11 @@ static void test_c8_tcg_not_measured(void **state)
 	mem_vm("tcg", 25, 15);
 	assert_int_equal(eval(8)->verdict, CLAIM_NOT_MEASURED);
 	assert_contains(out[7].reason, "TCG");
+	assert_null(strstr(out[7].reason, "would use"));
+	/* the host's paging is said, and still settles nothing under TCG */
+	set_paging("shadow", "kvm_pvm loaded");
+	assert_int_equal(eval(8)->verdict, CLAIM_NOT_MEASURED);
+	assert_contains(out[7].reason, "not used here, would use shadow (kvm_pvm loaded)");
 }
 
 /* C9 */
@@ -1010,6 +1077,10 @@ int main(void)
 		T(test_c7_missing),
 		T(test_c8_visible_cost_is_caveat),
 		T(test_c8_shadow_paging_holds),
+		T(test_c8_cost_paging_unknown_inconclusive),
+		T(test_c8_paging_unknown_values),
+		T(test_c8_shadow_across_is_inconclusive),
+		T(test_c8_shadow_no_cost_inconclusive),
 		T(test_c8_no_cost_does_not_hold),
 		T(test_c8_tcg_not_measured),
 		T(test_c9_holds),

@@ -241,10 +241,49 @@ static void test_interrupt_keeps_results(void **state)
 	assert_int_equal(leftover_children(), 0);
 }
 
+/* The host state and the KVM paging are recorded with every result, each unstable state a
+ * warning on stderr too; --vm-accel kvm is judged after the KVM probe (it once said "absent
+ * (not probed)" whatever the host had). */
+static void test_host_state_recorded(void **state)
+{
+	char out[128];
+	struct cmd_out *r = malloc(sizeof(*r));
+	struct bb_result res;
+	struct bb_err e = { 0 };
+	json_t *warn, *w;
+	size_t i;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/host.json", dir);
+	char *argv[] = { bin,          "run",    "--envs", "native",   "--suites",
+		         "startup",    "--reps", "1",      "--warmup", "0",
+		         "--vm-accel", "kvm",    "-o",     out,        NULL };
+	assert_int_equal(run_cmd(argv, r), 0);
+	if (r->code != 0)
+		fail_msg("exit %d: %s", r->code, r->err);
+	assert_null(strstr(r->err, "not probed"));
+	assert_int_equal(results_read(out, &res, &e), 0);
+	assert_non_null(results_jstr(json_object_get(res.host, "kvm"), "paging"));
+	assert_non_null(results_jstr(json_object_get(res.host, "kvm"), "paging_evidence"));
+	assert_non_null(results_jstr(json_object_get(res.host, "cpufreq"), "governor"));
+	assert_true(json_is_object(json_object_get(res.host, "smt")));
+	warn = json_object_get(res.host, "warnings");
+	assert_true(json_is_array(warn));
+	json_array_foreach(warn, i, w)
+	{
+		char line[512];
+		snprintf(line, sizeof(line), "warning: host: %s\n", json_string_value(w));
+		assert_non_null(strstr(r->err, line));
+	}
+	results_free(&res);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_startup_run),
+		cmocka_unit_test(test_host_state_recorded),
 		cmocka_unit_test(test_precision_run),
 		cmocka_unit_test(test_sample_errors_reach_results),
 		cmocka_unit_test(test_interrupt_keeps_results),

@@ -236,7 +236,7 @@ static void test_keys_and_envs(void **state)
 	(void)state;
 	/* reported in another order than the workload's, plus a guest init record and an extra
 	 * fact the host also has */
-	fact("vm", "isolation", "guest_boot_ns", json_real(1.5e9));
+	fact("vm", "isolation", "guest_boottime_at_init_ns", json_real(1.5e9));
 	iso("hostname", json_string("h"), NULL, NULL, json_string("(none)"));
 	iso("extra", json_string("e"), NULL, json_string("e"), NULL);
 	iso("kernel_release", json_string("6.1"), json_string("6.1"), NULL, json_string("6.2"));

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fake_tree.h"
 #include "kvm.h"
 
 static void test_classify_hardware(void **state)
@@ -78,6 +79,8 @@ static void assert_probe_consistent(const struct bb_kvm_probe *p)
 
 	assert_int_equal(p->present, stat("/dev/kvm", &st) == 0);
 	assert_true(strlen(p->reason) > 0);
+	/* the paging is read whatever the speed probe found */
+	assert_true(strlen(p->paging_evidence) > 0);
 	assert_non_null(memchr(p->reason, '\0', sizeof(p->reason)));
 	if (p->kind == BB_KVM_ABSENT) {
 		assert_true(p->ratio == 0 && p->guest_ns_per_iter == 0 && p->host_ns_per_iter == 0);
@@ -177,6 +180,111 @@ static void test_probe_eacces(void **state)
 	assert_int_equal(r, 0);
 }
 
+/* Paging, from fake /sys and /proc trees */
+
+#define CPU_VMX_EPT                                                                                \
+	"processor\t: 0\nflags\t\t: fpu vme vmx lm\nvmx flags\t: vnmi ept_x_only ept vpid\n\n"     \
+	"processor\t: 1\nflags\t\t: fpu\n\n"
+#define CPU_VMX_NO_EPT "processor\t: 0\nflags\t\t: fpu vme vmx lm\nvmx flags\t: vnmi ept_x_only\n\n"
+#define CPU_SVM_NPT    "processor\t: 0\nflags\t\t: fpu svm npt lm\n\n"
+#define CPU_NONE       "processor\t: 0\nflags\t\t: fpu hypervisor lm\n\n"
+
+static enum bb_kvm_paging paging_of(struct fake_tree *t, char *ev, size_t len)
+{
+	return kvm_paging_detect(t->root, ev, len);
+}
+
+static void test_paging_intel(void **state)
+{
+	struct fake_tree t;
+	char ev[256];
+
+	(void)state;
+	assert_int_equal(fake_tree_new(&t), 0);
+	assert_int_equal(fake_tree_put(&t, "proc/cpuinfo", CPU_VMX_EPT), 0);
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_intel/parameters/ept", "Y\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_EPT);
+	assert_non_null(strstr(ev, "kvm_intel loaded, ept=Y"));
+	assert_non_null(strstr(ev, "CPU flags: vmx, ept"));
+	/* ept=N (kvm_intel loaded with ept=0, or a CPU without it): shadow */
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_intel/parameters/ept", "N\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_SHADOW);
+	assert_non_null(strstr(ev, "ept=N"));
+	/* the parameter unreadable: the CPU flag decides; ept_x_only is not ept */
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_intel/parameters/ept", ""), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_EPT);
+	assert_non_null(strstr(ev, "unreadable"));
+	assert_int_equal(fake_tree_put(&t, "proc/cpuinfo", CPU_VMX_NO_EPT), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_SHADOW);
+	assert_non_null(strstr(ev, "vmx, no ept"));
+	fake_tree_free(&t);
+}
+
+static void test_paging_amd(void **state)
+{
+	struct fake_tree t;
+	char ev[256];
+
+	(void)state;
+	assert_int_equal(fake_tree_new(&t), 0);
+	assert_int_equal(fake_tree_put(&t, "proc/cpuinfo", CPU_SVM_NPT), 0);
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_amd/parameters/npt", "1\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_NPT);
+	assert_non_null(strstr(ev, "kvm_amd loaded, npt=1"));
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_amd/parameters/npt", "0\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_SHADOW);
+	fake_tree_free(&t);
+}
+
+/* A software KVM (PVM) wins over everything else, as on the development machines. */
+static void test_paging_pvm(void **state)
+{
+	struct fake_tree t;
+	char ev[256];
+
+	(void)state;
+	assert_int_equal(fake_tree_new(&t), 0);
+	assert_int_equal(fake_tree_put(&t, "proc/cpuinfo", CPU_NONE), 0);
+	assert_int_equal(fake_tree_mkdir(&t, "sys/module/kvm/parameters"), 0);
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_pvm/parameters/force", "N\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_SHADOW);
+	assert_non_null(strstr(ev, "kvm_pvm loaded"));
+	assert_non_null(strstr(ev, "no vmx or svm"));
+	fake_tree_free(&t);
+}
+
+static void test_paging_unknown(void **state)
+{
+	struct fake_tree t;
+	char ev[256];
+
+	(void)state;
+	assert_int_equal(fake_tree_new(&t), 0);
+	/* nothing at all: no module, no cpuinfo */
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_UNKNOWN);
+	assert_non_null(strstr(ev, "no KVM module loaded"));
+	assert_non_null(strstr(ev, "no flags"));
+	/* a CPU with EPT but no vendor module loaded: nothing runs guests yet */
+	assert_int_equal(fake_tree_put(&t, "proc/cpuinfo", CPU_VMX_EPT), 0);
+	assert_int_equal(fake_tree_mkdir(&t, "sys/module/kvm"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_UNKNOWN);
+	assert_non_null(strstr(ev, "without kvm_intel"));
+	/* a parameter the kernel never writes: not a boolean, so the CPU decides */
+	assert_int_equal(fake_tree_put(&t, "sys/module/kvm_intel/parameters/ept", "maybe\n"), 0);
+	assert_int_equal(paging_of(&t, ev, sizeof(ev)), BB_PAGING_EPT);
+	fake_tree_free(&t);
+}
+
+static void test_paging_name(void **state)
+{
+	(void)state;
+	assert_string_equal(kvm_paging_name(BB_PAGING_EPT), "ept");
+	assert_string_equal(kvm_paging_name(BB_PAGING_NPT), "npt");
+	assert_string_equal(kvm_paging_name(BB_PAGING_SHADOW), "shadow");
+	assert_string_equal(kvm_paging_name(BB_PAGING_UNKNOWN), "unknown");
+	assert_string_equal(kvm_paging_name((enum bb_kvm_paging)42), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +295,11 @@ int main(void)
 		cmocka_unit_test(test_probe_here),
 		cmocka_unit_test(test_probe_enoent),
 		cmocka_unit_test(test_probe_eacces),
+		cmocka_unit_test(test_paging_intel),
+		cmocka_unit_test(test_paging_amd),
+		cmocka_unit_test(test_paging_pvm),
+		cmocka_unit_test(test_paging_unknown),
+		cmocka_unit_test(test_paging_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,10 +97,10 @@ static void test_median(void **state)
 static void test_timer_overhead(void **state)
 {
 	struct fake f = { .read_cost = 23 };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	static const uint64_t jitter[] = { 20, 20, 500 };
 	struct fake j = { .jitter = jitter, .njitter = 3 };
-	struct bb_clock jclk = { fake_now, &j };
+	struct bb_clock jclk = { fake_now, &j, NULL };
 
 	(void)state;
 	assert_int_equal(measure_timer_overhead(&clk, 101), 23);
@@ -112,7 +112,7 @@ static void test_timer_overhead(void **state)
 static void check_exact(uint64_t read_cost, uint64_t per_op)
 {
 	struct fake f = { .now = 1000, .read_cost = read_cost, .per_op = per_op };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	struct bb_bench b = { .op = fake_op, .ctx = &f };
 	struct bb_measure_opts o = opts(10000000, 1000000000, 5);
 	struct bb_measure_result r;
@@ -140,7 +140,7 @@ static void test_measure_exact(void **state)
 static void test_measure_prepare_untimed(void **state)
 {
 	struct fake f = { .read_cost = 11, .per_op = 5000, .setup_ns = 7000000 };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	struct bb_bench b = { .op = fake_op, .prepare = fake_prepare, .ctx = &f };
 	struct bb_measure_opts o = opts(10000000, 1000000000, 3);
 	struct bb_measure_result r;
@@ -160,7 +160,7 @@ static void test_measure_prepare_untimed(void **state)
 static void test_measure_budget_slow_op(void **state)
 {
 	struct fake f = { .read_cost = 50, .per_op = 300000000 };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	struct bb_bench b = { .op = fake_op, .ctx = &f };
 	struct bb_measure_opts o = opts(10000000, 500000000, 5);
 	struct bb_measure_result r;
@@ -178,7 +178,7 @@ static void test_measure_budget_slow_op(void **state)
 static void test_measure_budget_caps_growth(void **state)
 {
 	struct fake f = { .read_cost = 0, .per_op = 1000000 };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	struct bb_bench b = { .op = fake_op, .ctx = &f };
 	struct bb_measure_opts o = opts(100000000, 50000000, 3);
 	struct bb_measure_result r;
@@ -197,7 +197,7 @@ static void test_measure_budget_caps_growth(void **state)
 static void test_measure_bad(void **state)
 {
 	struct fake f = { .per_op = 1 };
-	struct bb_clock clk = { fake_now, &f };
+	struct bb_clock clk = { fake_now, &f, NULL };
 	struct bb_bench b = { .op = fake_op, .ctx = &f }, none = { 0 };
 	struct bb_measure_opts o = opts(1000, 1000000, 0);
 	struct bb_measure_result r;
@@ -209,6 +209,96 @@ static void test_measure_bad(void **state)
 	o.tries = 3;
 	assert_int_equal(measure_run(&clk, &o, &none, &r, &err), -1);
 	assert_non_null(strstr(err.msg, "no benchmark body"));
+}
+
+/* A body that pauses its clock around a setup of setup_ns before every operation of per_op,
+ * as page_fault does around its mmap and munmap. */
+struct paused_body {
+	struct fake *f;
+	struct bb_pausable *pc;
+};
+
+static void paused_op(void *ctx, uint64_t iters)
+{
+	struct paused_body *pb = ctx;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		measure_pause(pb->pc);
+		pb->f->now += pb->f->setup_ns;
+		measure_resume(pb->pc);
+		pb->f->now += pb->f->per_op;
+		pb->f->ops++;
+	}
+}
+
+static void test_pausable_clock(void **state)
+{
+	struct fake f = { .now = 500, .read_cost = 0 };
+	struct bb_clock base = { fake_now, &f, NULL };
+	struct bb_pausable pc;
+	uint64_t t0;
+
+	(void)state;
+	measure_pausable_init(&pc, &base);
+	t0 = measure_clock_read(&pc.clock);
+	assert_int_equal(t0, 500);
+	f.now += 10;
+	measure_pause(&pc);
+	measure_pause(&pc); /* twice: still one pause */
+	f.now += 1000;
+	assert_int_equal(measure_clock_read(&pc.clock), 510); /* frozen while paused */
+	measure_resume(&pc);
+	measure_resume(&pc); /* a running clock: nothing */
+	f.now += 5;
+	assert_int_equal(measure_clock_read(&pc.clock), 515);
+	/* the wall keeps counting the paused time */
+	assert_int_equal(measure_wall_read(&pc.clock), 1515);
+	assert_int_equal(measure_wall_read(&base), 1515);
+}
+
+/* Only the unpaused part is timed: exactly per_op, whatever the paused setup costs. */
+static void test_measure_pausable_exact(void **state)
+{
+	struct fake f = { .read_cost = 0, .per_op = 100, .setup_ns = 5000 };
+	struct bb_clock base = { fake_now, &f, NULL };
+	struct bb_pausable pc;
+	struct paused_body pb = { &f, &pc };
+	struct bb_bench b = { .op = paused_op, .ctx = &pb };
+	struct bb_measure_opts o = opts(10000, 1000000000, 3);
+	struct bb_measure_result r;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	measure_pausable_init(&pc, &base);
+	assert_int_equal(measure_run(&pc.clock, &o, &b, &r, &err), 0);
+	assert_true(r.ns_per_op == 100.0);
+	assert_false(r.truncated);
+	assert_int_equal(r.tries, 3);
+	/* the target is met on the timed clock: 10 us of touches, not of setup */
+	assert_true(r.iters * f.per_op >= o.target_ns);
+	assert_true(r.iters * f.per_op < 2 * o.target_ns);
+}
+
+/* The budget is wall time: a setup 1000x the timed part cannot run past it. */
+static void test_measure_pausable_budget(void **state)
+{
+	struct fake f = { .read_cost = 0, .per_op = 1000, .setup_ns = 1000000 };
+	struct bb_clock base = { fake_now, &f, NULL };
+	struct bb_pausable pc;
+	struct paused_body pb = { &f, &pc };
+	struct bb_bench b = { .op = paused_op, .ctx = &pb };
+	struct bb_measure_opts o = opts(10000000, 50000000, 3);
+	struct bb_measure_result r;
+	struct bb_err err = { 0 };
+
+	(void)state;
+	measure_pausable_init(&pc, &base);
+	assert_int_equal(measure_run(&pc.clock, &o, &b, &r, &err), 0);
+	assert_true(r.ns_per_op == 1000.0);
+	assert_true(r.truncated);
+	assert_true(f.now <= o.budget_ns);
+	assert_true(r.spent_ns <= o.budget_ns);
+	assert_true(r.spent_ns >= f.ops * f.setup_ns);
 }
 
 static void test_option(void **state)
@@ -311,6 +401,9 @@ static void test_metric_defs(void **state)
 	assert_non_null(d);
 	assert_string_equal(d->unit, "GFLOP/s");
 	assert_true(d->higher_is_better);
+	/* page_fault's map and unmap are metrics of their own, not part of it */
+	assert_non_null(measure_metric_find("syscall", "mmap"));
+	assert_non_null(measure_metric_find("syscall", "munmap"));
 	assert_null(measure_metric_find("syscall", "nope"));
 	assert_null(measure_metric_find(NULL, "null"));
 }
@@ -327,6 +420,9 @@ int main(void)
 		cmocka_unit_test(test_measure_budget_slow_op),
 		cmocka_unit_test(test_measure_budget_caps_growth),
 		cmocka_unit_test(test_measure_bad),
+		cmocka_unit_test(test_pausable_clock),
+		cmocka_unit_test(test_measure_pausable_exact),
+		cmocka_unit_test(test_measure_pausable_budget),
 		cmocka_unit_test(test_option),
 		cmocka_unit_test(test_parse_args),
 		cmocka_unit_test(test_metric_defs),

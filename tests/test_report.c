@@ -294,6 +294,43 @@ static void test_write_without_gnuplot(void **state)
 	free(html);
 }
 
+/* The context section says the host's KVM paging and state, and every warning recorded; an
+ * old result without them says so instead of inventing them. */
+static void test_context_host_state(void **state)
+{
+	struct report_opts o = { .gnuplot = "/nonexistent/gnuplot", .dir = dir };
+	struct report_outcome out;
+	struct bb_err err = { 0 };
+	char path[256], *md;
+	json_t *kvm = json_object_get(res.host, "kvm");
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	assert_int_equal(report_write(&res, &o, &out, &err), 0);
+	md = slurp(path);
+	assert_non_null(strstr(md, "| KVM paging | not recorded: "));
+	assert_non_null(strstr(md, "| host state | not recorded "));
+	free(md);
+	if (!kvm)
+		json_object_set_new(res.host, "kvm", kvm = json_object());
+	json_object_set_new(kvm, "paging", json_string("shadow"));
+	json_object_set_new(kvm, "paging_evidence", json_string("kvm_pvm loaded"));
+	json_object_set_new(res.host, "cpufreq",
+	                    json_pack("{s:s, s:s}", "governor", "powersave", "boost", "on"));
+	json_object_set_new(res.host, "smt", json_pack("{s:i, s:[i]}", "pu", 3, "siblings", 2));
+	json_object_set_new(res.host, "irq", json_pack("{s:i, s:i}", "irqs", 20, "on_pu", 7));
+	json_object_set_new(res.host, "warnings", json_pack("[s, i]", "boost is on", 42));
+	assert_int_equal(report_write(&res, &o, &out, &err), 0);
+	md = slurp(path);
+	assert_non_null(strstr(md, "| KVM paging | shadow: kvm_pvm loaded |"));
+	assert_non_null(strstr(md, "| host state | cpufreq governor powersave, boost on; SMT "
+	                           "siblings of PU 3: 2; IRQs that may be delivered on it: 7 of "
+	                           "20 |"));
+	assert_non_null(strstr(md, "| WARNING | boost is on |"));
+	assert_null(strstr(md, "| WARNING | 42"));
+	free(md);
+}
+
 /* How many instances fit is better higher: the VM fits fewer, not "larger". */
 static void test_footprint_count_wording(void **state)
 {
@@ -358,7 +395,7 @@ static void test_boot_phase_table(void **state)
 	assert_non_null(strstr(md, "| boot_kernel | guest (systemd) | 20.0 s |"));
 	assert_non_null(strstr(md, "| boot_init | guest (systemd) | 30.0 s |"));
 	assert_non_null(strstr(md, "| ready | host | 60.0 s |"));
-	assert_null(strstr(md, "| guest_boot | guest |"));
+	assert_null(strstr(md, "| guest_boottime_at_init | guest |"));
 	assert_null(strstr(md, "Boot phases of `vm`")); /* the fixture's microVM: no table */
 	free(md);
 }
@@ -381,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_footprint_count_wording, setup_dir,
 		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(test_boot_phase_table, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_context_host_state, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

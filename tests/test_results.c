@@ -186,6 +186,43 @@ static void test_reads_small_ci_as_none(void **state)
 	results_free(&res);
 }
 
+/* A series of an older name is read under today's: startup's guest_boot (the guest's
+ * CLOCK_BOOTTIME at init) is guest_boottime_at_init; the old name and the new in one result
+ * are the same series twice. Other suites' metrics of that name are left alone. */
+#define OLD_SERIES(suite, metric)                                                                  \
+	"{\"suite\":\"" suite "\",\"metric\":\"" metric "\",\"env\":\"vm\",\"unit\":\"ms\","       \
+	"\"better\":\"lower\",\"samples\":[],\"errors\":[]}"
+#define OLD_DOC(series)                                                                            \
+	"{\"schema\":\"boxbench/1\",\"id\":\"x\",\"started_at\":\"t\",\"complete\":true,"          \
+	"\"tool\":{},\"host\":{},\"config\":{},\"environments\":{},\"results\":[" series "]}"
+
+static void test_reads_renamed_metrics(void **state)
+{
+	json_t *old = json_loads(
+	    OLD_DOC(OLD_SERIES("startup", "guest_boot") "," OLD_SERIES("other", "guest_boot")), 0,
+	    NULL);
+	json_t *both = json_loads(OLD_DOC(OLD_SERIES("startup", "guest_boot") "," OLD_SERIES(
+	                              "startup", "guest_boottime_at_init")),
+	                          0, NULL);
+	struct bb_result res;
+	struct bb_err e = { 0 };
+
+	(void)state;
+	assert_string_equal(results_metric_current("startup", "guest_boot"),
+	                    "guest_boottime_at_init");
+	assert_string_equal(results_metric_current("startup", "ready"), "ready");
+	assert_string_equal(results_metric_current("other", "guest_boot"), "guest_boot");
+	assert_int_equal(results_from_json(old, &res, &e), 0);
+	assert_non_null(results_series(&res, "startup", "guest_boottime_at_init", "vm", false));
+	assert_null(results_series(&res, "startup", "guest_boot", "vm", false));
+	assert_non_null(results_series(&res, "other", "guest_boot", "vm", false));
+	results_free(&res);
+	assert_int_equal(results_from_json(both, &res, &e), -1);
+	assert_non_null(strstr(e.msg, "guest_boottime_at_init/vm appears twice"));
+	json_decref(old);
+	json_decref(both);
+}
+
 static void test_no_overwrite(void **state)
 {
 	struct bb_result res;
@@ -383,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_sampling_roundtrip),
 		cmocka_unit_test(test_reads_small_ci_as_none),
+		cmocka_unit_test(test_reads_renamed_metrics),
 		cmocka_unit_test(test_no_overwrite),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_missing_file),

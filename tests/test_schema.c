@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "envdesc.h"
+#include "host.h"
 #include "ns.h"
 
 #define SCHEMA "results/boxbench-1.schema.json"
@@ -146,6 +147,33 @@ static void test_series_keys_declared(void **state)
 	results_free(&res);
 }
 
+/* Every key host_to_json writes (KVM paging, host state included) is declared. */
+static void test_host_keys_declared(void **state)
+{
+	struct bb_host h = { 0 };
+	json_t *o;
+
+	(void)state;
+	snprintf(h.hostname, sizeof(h.hostname), "h");
+	snprintf(h.cgroup, sizeof(h.cgroup), "v2");
+	snprintf(h.hypervisor, sizeof(h.hypervisor), "KVMKVMKVM");
+	h.kvm.paging = BB_PAGING_EPT;
+	snprintf(h.kvm.paging_evidence, sizeof(h.kvm.paging_evidence), "kvm_intel loaded, ept=Y");
+	h.state.cpufreq.boost = 1;
+	snprintf(h.state.cpufreq.governor, sizeof(h.state.cpufreq.governor), "powersave");
+	snprintf(h.state.cpufreq.driver, sizeof(h.state.cpufreq.driver), "intel_pstate");
+	snprintf(h.state.cpufreq.boost_from, sizeof(h.state.cpufreq.boost_from), "x=1");
+	h.state.smt.nsiblings = 1;
+	h.state.smt.busy = 0.5;
+	h.state.irq.read = true;
+	host_state_warn(&h.state);
+	o = host_to_json(&h);
+	assert_non_null(o);
+	check_declared(o, def_props("host"), "host");
+	assert_true(json_array_size(json_object_get(o, "warnings")) >= 2);
+	json_decref(o);
+}
+
 static int validate(const char *path)
 {
 	char cmd[512];
@@ -179,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_environment_keys_declared),
 		cmocka_unit_test(test_series_keys_declared),
+		cmocka_unit_test(test_host_keys_declared),
 		cmocka_unit_test(test_validator),
 	};
 	return cmocka_run_group_tests_name("schema", tests, setup, teardown);
