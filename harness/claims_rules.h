@@ -25,6 +25,10 @@ struct claim_eval; /* claims.h */
 #define C6_GREAT_DEAL  10.0 /* "a great deal": an order of magnitude */
 #define C6_NOT_MUCH    2.0
 #define C1_NEAR        1.10 /* "as little": the container's cost in a VM within 10% of on the host */
+/* C10: the parts explain the container's extra start when what they leave unexplained is
+ * within +-25% of it (whole CI), and do not when over half of it stays unexplained */
+#define C10_EXPLAINED   0.25
+#define C10_UNEXPLAINED 0.50
 /* C1's verdict when a nesting factor's interval straddles C1_NEAR. */
 #define C1_INCONCLUSIVE CLAIM_INCONCLUSIVE
 

@@ -349,65 +349,124 @@ void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		c5_microvm(c, res, micro, sc);
 }
 
+/* "0.52 ms [0.41, 0.60]" (no interval: "0.52 ms (no CI)") */
+static const char *fmt_est(char *buf, size_t len, double v, double lo, double hi, bool ci,
+                           const char *unit)
+{
+	char a[32], l[32], h[32];
+
+	fmt_value(a, sizeof(a), v, unit);
+	fmt_value(l, sizeof(l), lo, unit);
+	fmt_value(h, sizeof(h), hi, unit);
+	if (ci)
+		snprintf(buf, len, "%s [%s, %s]", a, l, h);
+	else
+		snprintf(buf, len, "%s (no CI)", a);
+	return buf;
+}
+
+static void fig_decomp_part(struct claim_eval *c, const struct decomp *d,
+                            const struct decomp_part *p)
+{
+	char e[96], s[96];
+
+	fmt_est(e, sizeof(e), p->saving, p->saving_lo, p->saving_hi, p->saving_ci, d->unit);
+	fmt_est(s, sizeof(s), -p->saving, -p->saving_hi, -p->saving_lo, p->saving_ci, d->unit);
+	if (p->distinguishable && p->saving > 0)
+		FIG(c, "; %s adds %s", p->removed, e);
+	else if (p->distinguishable)
+		FIG(c, "; %s: no saving (without it the start is slower by %s)", p->removed, s);
+	else
+		FIG(c, "; %s: not distinguishable from 0 (%s)", p->removed, e);
+	if (p->derived)
+		FIG(c, " (%s - %s)", p->from, p->env);
+}
+
 static void fig_decomp(struct claim_eval *c, const struct decomp *d)
 {
-	char a[48], b[48], e[48];
+	char a[48], b[48], e[96], x[96], r[96];
 
 	fmt_value(a, sizeof(a), d->native, d->unit);
 	fmt_value(b, sizeof(b), d->container_median, d->unit);
-	fmt_value(e, sizeof(e), d->container_median - d->native, d->unit);
-	FIG(c, "ready: native %s, %s %s (+%s)", a, d->container, b, e);
-	for (size_t i = 0; i < d->n; i++) {
-		fmt_value(a, sizeof(a), d->parts[i].median, d->unit);
-		fmt_value(b, sizeof(b), d->parts[i].saving, d->unit);
-		FIG(c, "; without %s (%s) %s: %s saves %s", d->parts[i].removed, d->parts[i].env, a,
-		    d->parts[i].removed, b);
-	}
-	fmt_value(a, sizeof(a), d->rest, d->unit);
-	FIG(c, "; not explained by the parts: %s", a);
+	fmt_est(e, sizeof(e), d->extra, d->extra_lo, d->extra_hi, d->extra_ci, d->unit);
+	if (d->paired)
+		FIG(c, "ready, paired (%zu blocks): native %s, %s %s, extra %s", d->blocks, a,
+		    d->container, b, e);
+	else
+		FIG(c, "ready, unpaired (medians of separate series): native %s, %s %s, extra %s",
+		    a, d->container, b, e);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->parts[i].stacked)
+			fig_decomp_part(c, d, &d->parts[i]);
+	fmt_est(x, sizeof(x), d->explained, d->explained_lo, d->explained_hi, d->sum_ci, d->unit);
+	fmt_est(r, sizeof(r), d->rest, d->rest_lo, d->rest_hi, d->sum_ci, d->unit);
+	fmt_value(b, sizeof(b), d->extra, d->unit);
+	FIG(c, "; parts explain %s of %s (full - native); unexplained %s", x, b, r);
+	if (d->has_share && d->share_ci)
+		FIG(c, " = %.0f%% [%.0f%%, %.0f%%]", 100 * d->share, 100 * d->share_lo,
+		    100 * d->share_hi);
 }
 
+static bool c10_judge_setup(const struct decomp *d, struct claim_eval *c)
+{
+	c->verdict = CLAIM_INCONCLUSIVE;
+	if (!d->paired) {
+		REASON(c, "inconclusive: an unpaired decomposition (a result without blocks): the "
+		          "parts' sum has no interval; `run --decompose` measures it in paired "
+		          "blocks");
+		return false;
+	}
+	if (!d->extra_ci || d->extra_lo <= 0) {
+		REASON(c,
+		       "inconclusive: the container's extra start over native is not "
+		       "distinguishable from 0 (n = %zu blocks): nothing to decompose",
+		       d->blocks);
+		return false;
+	}
+	if (!d->all_parts) {
+		REASON(c, "inconclusive: the variants separate only some of the container's "
+		          "parts (the others are not switched off one by one)");
+		return false;
+	}
+	if (!d->has_share || !d->share_ci) {
+		REASON(c, "inconclusive: the unexplained share has no 95%% CI (n = %zu blocks)",
+		       d->blocks);
+		return false;
+	}
+	return true;
+}
+
+/* The parts explain the extra start when the whole CI of the unexplained share is within
+ * +-C10_EXPLAINED; they do not when it is wholly above C10_UNEXPLAINED. */
 static void c10_decomp_judge(const struct decomp *d, struct claim_eval *c)
 {
-	double extra, tol;
-	char r[48];
+	double lo = d->share_lo, hi = d->share_hi;
 
-	extra = d->container_median - d->native;
-	tol = (d->container_hi - d->container_lo + d->native_hi - d->native_lo) / 2;
-	fmt_value(r, sizeof(r), fabs(d->rest), d->unit);
-	if (extra <= tol) {
-		c->verdict = CLAIM_HOLDS_CAVEAT;
-		REASON(c, "a container starts as fast as a process here: nothing to decompose");
-	} else if (!d->all_parts) {
-		c->verdict = CLAIM_HOLDS_CAVEAT;
-		REASON(c,
-		       "the variants separate only some of the container's parts (the others are "
-		       "not switched off one by one); ");
-		if (d->rest >= 0)
-			REASON(c, "%s of its extra start time stays unexplained", r);
-		else
-			REASON(c,
-			       "the separated parts add up to %s more than the whole (their costs "
-			       "overlap)",
-			       r);
-	} else if (fabs(d->rest) <= fmax(0.25 * extra, tol)) {
+	if (!c10_judge_setup(d, c))
+		return;
+	if (lo >= -C10_EXPLAINED && hi <= C10_EXPLAINED) {
 		c->verdict = CLAIM_HOLDS;
 		REASON(c,
 		       "namespaces, the cgroup and the root switch account for the container's "
-		       "extra start time within noise (rest %s)",
-		       r);
-	} else if (d->rest > 0.5 * extra && d->rest > tol) {
+		       "extra start: the unexplained share %.0f%% [%.0f%%, %.0f%%] (n = %zu "
+		       "blocks) lies within +-%.0f%%",
+		       100 * d->share, 100 * lo, 100 * hi, d->blocks, 100 * C10_EXPLAINED);
+	} else if (lo > C10_UNEXPLAINED) {
 		c->verdict = CLAIM_DOES_NOT_HOLD;
-		REASON(c,
-		       "the container costs %s beyond its namespaces, cgroup and root switch, "
-		       "more than half its extra start time",
-		       r);
+		REASON(
+		    c,
+		    "the container costs beyond its namespaces, cgroup and root switch: the "
+		    "unexplained share %.0f%% [%.0f%%, %.0f%%] (n = %zu blocks) lies above %.0f%%",
+		    100 * d->share, 100 * lo, 100 * hi, d->blocks, 100 * C10_UNEXPLAINED);
 	} else {
-		c->verdict = CLAIM_HOLDS_CAVEAT;
 		REASON(c,
-		       "the parts explain most of the container's extra start time; %s %s (the "
-		       "parts' costs are not additive)",
-		       r, d->rest >= 0 ? "remains" : "is counted twice");
+		       "inconclusive: the unexplained share %.0f%% [%.0f%%, %.0f%%] (n = %zu "
+		       "blocks) is neither within +-%.0f%% nor above %.0f%%%s",
+		       100 * d->share, 100 * lo, 100 * hi, d->blocks, 100 * C10_EXPLAINED,
+		       100 * C10_UNEXPLAINED,
+		       hi < -C10_EXPLAINED ? " (the parts add up to more than the whole: their "
+		                             "costs overlap)"
+		                           : "");
 	}
 }
 
@@ -454,7 +513,9 @@ static void ladder_judge(const struct ladder *l, struct claim_eval *c)
 		       "; %s does not box the workload in the same namespaces, cgroup and root "
 		       "switch as the container",
 		       top->env);
-		c->verdict = CLAIM_HOLDS_CAVEAT;
+		/* a caveat on a holding verdict; an inconclusive or failing one stays */
+		if (c->verdict == CLAIM_HOLDS)
+			c->verdict = CLAIM_HOLDS_CAVEAT;
 		return;
 	}
 	REASON(c,

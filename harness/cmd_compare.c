@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "compare_runs.h"
 #include "doc.h"
 
 struct cmp_row {
@@ -25,6 +26,9 @@ struct cmp_opts {
 	struct compare_rule rule;
 	bool markdown, json, help;
 	const char *base_path, *new_path;
+	/* several runs a side (BASE... -- NEW...): compare_runs.h */
+	char **base_runs, **new_runs;
+	size_t nbase, nnew;
 };
 
 enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_JSON, OPT_HELP };
@@ -40,6 +44,8 @@ static const struct option cmp_longopts[] = {
 
 static const char cmp_usage[] =
     "usage: boxbench compare BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]\n"
+    "       boxbench compare [--threshold PCT] [--alpha A] [--json] BASE1 BASE2... -- NEW1 "
+    "NEW2...\n"
     "  --threshold PCT  smallest change of a median that counts, in percent (default 5)\n"
     "  --alpha A        significance level of the one-sided Mann-Whitney test (default 0.01)\n"
     "  --markdown       a Markdown table (for a CI job summary or a PR comment)\n"
@@ -48,7 +54,21 @@ static const char cmp_usage[] =
     "A series regressed when NEW is significantly worse (one-sided Mann-Whitney p < alpha,\n"
     "Holm-corrected for the number of series compared) AND the whole 95% CI of its median's\n"
     "change lies beyond the threshold in the bad direction (the threshold is the allowance for\n"
-    "run-to-run noise). Exit 1 on any regression, 0 otherwise, 2 on bad input.\n";
+    "run-to-run noise). Exit 1 on any regression, 0 otherwise, 2 on bad input.\n"
+    "With several runs a side (options before --), each run's median is one observation:\n"
+    "a one-sided Welch t-test on their logs, Holm-corrected over the series, and the whole\n"
+    "95% CI of the ratio of geometric means beyond the threshold; run-to-run spread is\n"
+    "then noise the test knows about, so two runs of the same build compare clean.\n";
+
+/* Where "--" parts BASE runs from NEW runs (argc when there is none). Options come before it:
+ * getopt would drop the separator while permuting. */
+static int cmp_separator(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
+}
 
 /* 0 with the options (o->help: print the usage and stop), or -1 with the usage error. */
 static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *err)
@@ -56,10 +76,12 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *e
 	double pct;
 	int c;
 
+	int sep = cmp_separator(argc, argv);
+
 	o->rule = (struct compare_rule){ COMPARE_ALPHA_DEFAULT, COMPARE_THRESHOLD_DEFAULT };
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":", cmp_longopts, NULL)) != -1) {
+	while ((c = getopt_long(sep, argv, ":", cmp_longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			o->help = true;
@@ -85,6 +107,16 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *e
 	}
 	if (o->markdown && o->json)
 		return bb_fail(err, 0, "--markdown and --json: pick one");
+	if (sep < argc) {
+		if (o->markdown)
+			return bb_fail(err, 0,
+			               "--markdown: not with several runs a side (--json is)");
+		o->base_runs = argv + optind;
+		o->nbase = (size_t)(sep - optind);
+		o->new_runs = argv + sep + 1;
+		o->nnew = (size_t)(argc - sep - 1);
+		return 0;
+	}
 	if (argc - optind != 2)
 		return bb_fail(err, 0,
 		               "expected two files, BASE and NEW (usage: boxbench compare BASE NEW "
@@ -599,6 +631,9 @@ static int compare_main(int argc, char **argv)
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
 	if (o.help)
 		return fputs(cmp_usage, stdout), BB_EXIT_OK;
+	if (o.base_runs)
+		return compare_runs_main(o.base_runs, o.nbase, o.new_runs, o.nnew, &o.rule, o.json,
+		                         stdout);
 	if (results_read(o.base_path, &a, &err) < 0)
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
 	if (results_read(o.new_path, &b, &err) < 0) {
@@ -613,7 +648,7 @@ static int compare_main(int argc, char **argv)
 
 const struct command cmd_compare = {
 	.name = "compare",
-	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]",
+	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json] | BASE... -- NEW...",
 	.summary = "test two results for regressions (exit 1 on any)",
 	.main = compare_main,
 	.longopts = cmp_longopts,

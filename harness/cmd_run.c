@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "decomp.h"
 #include "footprint.h"
 #include "ns.h"
 #include "host.h"
@@ -35,6 +36,9 @@
 /* Wall-time budget per (suite, environment) pair. */
 #define RUN_BUDGET_S       8.0
 #define RUN_BUDGET_QUICK_S 2.0
+/* Wall-time budget of the decomposition's blocks (pairing.h). */
+#define RUN_DECOMP_BUDGET_S       15.0
+#define RUN_DECOMP_BUDGET_QUICK_S 4.0
 
 /* --load-arg ARG, repeatable */
 struct run_load_args {
@@ -47,7 +51,7 @@ struct run_cli {
 	const char *envs_arg, *suites_arg, *image_arg, *images_dir, *out, *scratch_arg;
 	bool force, quick, decompose;
 	long reps, warmup, pu, seed, max_reps;
-	double timeout_s, precision_pct, budget_s;
+	double timeout_s, precision_pct, budget_s, decompose_budget_s;
 	struct run_load_args load;
 	/* what they say */
 	char *envs_buf, *suites_buf, *img_buf;
@@ -158,7 +162,17 @@ static const struct bb_option run_options[] = {
 	{ .name = "decompose",
 	  .type = BB_OPT_SET,
 	  .field = RUN_OPT(decompose),
-	  .help = "also run each box that can be taken apart minus one part at a time" },
+	  .help = "also run each box that can be taken apart minus one part at a time, in "
+	          "blocks of one start each of native, the box and every variant (paired)" },
+	{ .name = "decompose-budget-s",
+	  .type = BB_OPT_DOUBLE,
+	  .field = RUN_OPT(decompose_budget_s),
+	  .min = 0.1,
+	  .max = 86400,
+	  .arg = "S",
+	  .help = "the blocks go on until each part's 95% CI is within the precision target "
+	          "(of the box's start) or they took S seconds, after at least 10 (default 15, "
+	          "--quick 4)" },
 	{ .name = "image",
 	  .type = BB_OPT_STRING,
 	  .field = RUN_OPT(image_arg),
@@ -321,16 +335,22 @@ static int run_parse_lists(struct run_cli *cli, struct bb_run *run, struct bb_er
 
 static int run_defaults(struct run_cli *cli, struct bb_run *run, struct bb_err *err)
 {
-	if (cli->reps > 0 && (cli->precision_pct > 0 || cli->budget_s > 0 || cli->max_reps > 0))
+	if (cli->reps > 0 && (cli->precision_pct > 0 || cli->budget_s > 0 || cli->max_reps > 0 ||
+	                      cli->decompose_budget_s > 0))
 		return bb_fail(err, 0,
-		               "--reps fixes the count: --precision, --budget-s and --max-reps "
-		               "do not apply");
+		               "--reps fixes the count: --precision, --budget-s, "
+		               "--decompose-budget-s and --max-reps do not apply");
+	if (cli->decompose_budget_s > 0 && !cli->decompose)
+		return bb_fail(err, 0, "--decompose-budget-s is the budget of --decompose");
 	run->reps = cli->reps > 0 ? cli->reps : 0;
 	run->precision = cli->precision_pct > 0 ? cli->precision_pct / 100 : 0;
 	run->budget_s = cli->budget_s > 0 ? cli->budget_s
 	                : cli->quick      ? RUN_BUDGET_QUICK_S
 	                                  : RUN_BUDGET_S;
 	run->max_reps = cli->max_reps > 0 ? cli->max_reps : SAMPLING_MAX_DEFAULT;
+	run->decompose_budget_s = cli->decompose_budget_s > 0 ? cli->decompose_budget_s
+	                          : cli->quick                ? RUN_DECOMP_BUDGET_QUICK_S
+	                                                      : RUN_DECOMP_BUDGET_S;
 	run->seed = (unsigned long)cli->seed;
 	run->warmup = cli->warmup >= 0 ? cli->warmup : cli->quick ? 1 : 2;
 	run->timeout_s = cli->timeout_s;
@@ -728,6 +748,8 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 	                    json_integer(run->rounds));
 	if (results_summarize(res, cli->seed, &err) < 0)
 		return cli_error("run", BB_EXIT_FAIL, "summarize: %s", err.msg);
+	if (run->pairing.ncols && decomp_store(res, &run->pairing, &err) < 0)
+		return cli_error("run", BB_EXIT_FAIL, "decomposition: %s", err.msg);
 	if (results_write(res, path, cli->force, &err) < 0) {
 		char kept[PATH_MAX];
 		show_table(res, stdout);
@@ -865,6 +887,7 @@ static int run_main(int argc, char **argv)
 	else
 		rc = run_measure(&cli, &run, &res);
 	run_cleanup(&run);
+	pairing_free(&run.pairing);
 out:
 	run_scratch_remove(&cli);
 	results_free(&res);

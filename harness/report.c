@@ -383,38 +383,93 @@ static void sec_startup(struct doc *d, const struct report *r)
 	facts_table(d, r->res, "startup");
 }
 
+/* "0.52 ms [0.41, 0.60]", or "0.52 ms (no CI)" */
+static void decomp_est_text(char *buf, size_t len, double v, double lo, double hi, bool ci,
+                            const char *unit)
+{
+	char a[32], l[32], h[32];
+
+	fmt_value(a, sizeof(a), v, unit);
+	fmt_value(l, sizeof(l), lo, unit);
+	fmt_value(h, sizeof(h), hi, unit);
+	if (ci)
+		snprintf(buf, len, "%s [%s, %s]", a, l, h);
+	else
+		snprintf(buf, len, "%s (no CI)", a);
+}
+
+static void decomp_row(struct doc *d, const struct decomp *dc, const struct decomp_part *p)
+{
+	char how[160], est[96], drawn[48], what[160];
+	const char *cells[5] = { p->removed, how, est, what, drawn };
+
+	snprintf(how, sizeof(how), "%s - %s", p->from, p->env);
+	decomp_est_text(est, sizeof(est), p->saving, p->saving_lo, p->saving_hi, p->saving_ci,
+	                dc->unit);
+	if (p->distinguishable && p->saving > 0)
+		snprintf(what, sizeof(what), "adds to a start");
+	else if (p->distinguishable)
+		snprintf(what, sizeof(what), "no saving: the variant is slower");
+	else
+		snprintf(what, sizeof(what), "not distinguishable from 0");
+	if (p->stacked)
+		fmt_value(drawn, sizeof(drawn), decomp_drawn(p), dc->unit);
+	else
+		snprintf(drawn, sizeof(drawn), "no (overlaps another part)");
+	doc_row(d, "", cells, 5);
+}
+
+static void decomp_sum_rows(struct doc *d, const struct decomp *dc)
+{
+	char a[96], b[96], c[96], s[96];
+	const char *rows[3][5] = { { "full - native", "", a, "the container's extra start", "" },
+		                   { "sum of the parts", "", b, "explained", "" },
+		                   { "unexplained", "", c, s, "" } };
+
+	decomp_est_text(a, sizeof(a), dc->extra, dc->extra_lo, dc->extra_hi, dc->extra_ci,
+	                dc->unit);
+	decomp_est_text(b, sizeof(b), dc->explained, dc->explained_lo, dc->explained_hi, dc->sum_ci,
+	                dc->unit);
+	decomp_est_text(c, sizeof(c), dc->rest, dc->rest_lo, dc->rest_hi, dc->sum_ci, dc->unit);
+	if (dc->has_share && dc->share_ci)
+		snprintf(s, sizeof(s), "%.0f%% [%.0f%%, %.0f%%] of the extra start",
+		         100 * dc->share, 100 * dc->share_lo, 100 * dc->share_hi);
+	else
+		snprintf(s, sizeof(s), "no interval");
+	for (size_t i = 0; i < 3; i++)
+		doc_row(d, "", rows[i], 5);
+}
+
 static void sec_decomp(struct doc *d, const struct report *r)
 {
-	static const char *const heads[] = { "environment", "without", "ready median [95% CI]",
-		                             "saving vs full container", "in the stacked bar" };
+	static const char *const heads[] = { "part", "measured as", "adds [95% CI]", "reading",
+		                             "in the stacked bar" };
 	const struct decomp *dc = &r->decomp;
 	const struct chart *c = report_chart_of(r, "decomposition");
 
 	if (!dc->present)
 		return;
 	doc_heading(d, 3, "decomposition", "Startup decomposition (C10)");
-	doc_para(d, "",
-	         "Each variant is the full container (%s) with one part switched off; its "
-	         "saving is what that part adds to a start.",
-	         dc->container);
+	if (dc->paired)
+		doc_para(d, "",
+		         "Each variant is the full container (%s) with one part switched off. "
+		         "Measured in %zu paired blocks (one start each of native, the container "
+		         "and every variant, shuffled; stopped: %s): a part is the median of the "
+		         "per-block differences, with a bootstrap 95%% CI over blocks. A variant "
+		         "slower than the container saves nothing: drawn and counted as 0.",
+		         dc->container, dc->blocks, dc->stop[0] ? dc->stop : "?");
+	else
+		doc_para(d, "",
+		         "Unpaired: this result has no blocks, so each part is the difference of "
+		         "two medians measured apart (%s minus a variant), and the sum has no "
+		         "interval. A variant slower than the container saves nothing.",
+		         dc->container);
 	if (c)
 		report_figure(d, r, c);
 	doc_table(d, "decomp", heads, NULL, 5);
-	for (size_t i = 0; i < dc->n; i++) {
-		const struct decomp_part *p = &dc->parts[i];
-		char med[48], lo[48], hi[48], ci[160], sav[48];
-		const char *cells[5] = { p->env, p->removed, ci, sav,
-			                 p->stacked ? "yes" : "no (overlaps another variant)" };
-		fmt_value(med, sizeof(med), p->median, dc->unit);
-		fmt_value(lo, sizeof(lo), p->ci_lo, dc->unit);
-		fmt_value(hi, sizeof(hi), p->ci_hi, dc->unit);
-		fmt_value(sav, sizeof(sav), p->saving, dc->unit);
-		if (stats_has_ci(p->ci_lo, p->ci_hi))
-			snprintf(ci, sizeof(ci), "%s [%s, %s]", med, lo, hi);
-		else
-			snprintf(ci, sizeof(ci), "%s (no CI: n < %d)", med, BB_CI_MIN_N);
-		doc_row(d, "", cells, 5);
-	}
+	for (size_t i = 0; i < dc->n; i++)
+		decomp_row(d, dc, &dc->parts[i]);
+	decomp_sum_rows(d, dc);
 	doc_table_end(d);
 }
 

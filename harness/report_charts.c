@@ -316,15 +316,19 @@ static int plan_decomp(struct report *r, struct bb_err *err)
 	snprintf(c->args[c->nargs++], sizeof(c->args[0]), "%s", r->decomp.unit);
 	if ((fate = chart_data(r, c, rc, f, err)) != CHART_KEPT)
 		return fate == CHART_ERROR ? -1 : 0;
-	snprintf(c->title, sizeof(c->title), "What a container start is made of (medians)");
+	snprintf(c->title, sizeof(c->title), "What a container start is made of (%s)",
+	         r->decomp.paired ? "paired blocks" : "unpaired medians");
 	fmt_value(a, sizeof(a), fabs(r->decomp.rest), r->decomp.unit);
 	fmt_value(b, sizeof(b), r->decomp.explained, r->decomp.unit);
 	snprintf(c->note, sizeof(c->note),
-	         "Each part's cost is the full container's median minus that of the variant "
-	         "without it. The parts add %s; %s %s",
+	         "Each part's cost is the full container's start minus that of the variant "
+	         "without it (%s), drawn as 0 when the variant is slower. The parts add %s; %s %s "
+	         "(the table gives each with its 95%% CI)",
+	         r->decomp.paired ? "the median of the per-block differences"
+	                          : "a difference of medians",
 	         b,
 	         r->decomp.rest >= 0 ? "not explained by them:"
-	                             : "they exceed the measured container by",
+	                             : "they exceed the container's extra start by",
 	         a);
 	caption_n(r->res, "startup", "ready", "fresh instances", c->caption, sizeof(c->caption));
 	caption_finish(r, c, "startup");

@@ -292,9 +292,32 @@ int report_footprint_data(const struct bb_result *res, const char *unit, FILE *f
 	return nm ? (int)ne : 0;
 }
 
+/* A segment's title: the part with its CI, or that it is not distinguishable from 0. */
+static void decomp_title(const struct decomp *d, const struct decomp_part *p, char *out, size_t len)
+{
+	char v[32], lo[32], hi[32], text[DECOMP_PART + 128];
+
+	fmt_value(v, sizeof(v), p->saving, d->unit);
+	fmt_value(lo, sizeof(lo), p->saving_lo, d->unit);
+	fmt_value(hi, sizeof(hi), p->saving_hi, d->unit);
+	if (!p->saving_ci)
+		snprintf(text, sizeof(text), "%s %s (no CI)", p->removed, v);
+	else if (!p->distinguishable)
+		snprintf(text, sizeof(text), "%s: not distinguishable from 0 [%s, %s]", p->removed,
+		         lo, hi);
+	else if (p->saving < 0)
+		snprintf(text, sizeof(text), "%s: no saving (variant slower)", p->removed);
+	else
+		snprintf(text, sizeof(text), "%s %s [%s, %s]", p->removed, v, lo, hi);
+	gp_str(out, len, text);
+}
+
+/* Two bars: native + each stacked part (max(0, its cost): never below 0) + what they leave
+ * unexplained (when it is positive), and native + the container's extra start (paired: the
+ * median of the per-block differences), so both bars end where the table's figures say. */
 int report_decomp_data(const struct decomp *d, FILE *f)
 {
-	char name[DECOMP_PART + 8];
+	char name[DECOMP_PART + 160];
 	int cols = 2;
 
 	if (!d->present)
@@ -303,20 +326,21 @@ int report_decomp_data(const struct decomp *d, FILE *f)
 	for (size_t i = 0; i < d->n; i++) {
 		if (!d->parts[i].stacked)
 			continue;
-		gp_str(name, sizeof(name), d->parts[i].removed);
+		decomp_title(d, &d->parts[i], name, sizeof(name));
 		fprintf(f, " \"%s\"", name);
 		cols++;
 	}
 	gp_str(name, sizeof(name), d->container);
-	fprintf(f, " \"not explained\" \"%s, measured\"\n\"native + parts\" %.9g", name, d->native);
+	fprintf(f, " \"not explained\" \"%s, measured\"\n\"native + parts\" %.9g", name,
+	        fmax(d->native, 0));
 	for (size_t i = 0; i < d->n; i++)
 		if (d->parts[i].stacked)
-			fprintf(f, " %.9g", fmax(d->parts[i].saving, 0));
+			fprintf(f, " %.9g", decomp_drawn(&d->parts[i]));
 	fprintf(f, " %.9g 0\n\"%s (measured)\" 0", fmax(d->rest, 0), name);
 	for (size_t i = 0; i < d->n; i++)
 		if (d->parts[i].stacked)
 			fprintf(f, " 0");
-	fprintf(f, " 0 %.9g\n", d->container_median);
+	fprintf(f, " 0 %.9g\n", fmax(d->native + d->extra, 0));
 	return cols + 2;
 }
 

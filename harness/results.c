@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "outfile.h"
+#include "results_decomp.h"
 
 const char *better_name(enum bb_better b)
 {
@@ -43,6 +44,7 @@ void results_free(struct bb_result *res)
 	json_decref(res->host);
 	json_decref(res->config);
 	json_decref(res->facts);
+	json_decref(res->decomposition);
 	for (size_t i = 0; i < res->nenvs; i++)
 		envdesc_free(&res->envs[i]);
 	free(res->envs);
@@ -354,6 +356,8 @@ json_t *results_to_json(const struct bb_result *res)
 		json_array_append_new(arr, series_to_json(&res->series[i]));
 	json_object_set_new(doc, "results", arr);
 	json_object_set_new(doc, "facts", res->facts ? json_incref(res->facts) : json_array());
+	if (res->decomposition)
+		json_object_set_new(doc, "decomposition", json_incref(res->decomposition));
 	return doc;
 }
 
@@ -774,6 +778,29 @@ static void results_drop_small_ratios(struct bb_result *res)
 	}
 }
 
+/* The paired decomposition's blocks (results_decomp.h): absent in an unpaired result; kept
+ * only when they read and every box they name is described. */
+static int read_decomposition(json_t *doc, struct bb_result *res, struct bb_err *err)
+{
+	json_t *o = json_object_get(doc, "decomposition");
+	struct pairing p;
+
+	if (!o)
+		return 0;
+	if (results_decomp_parse(o, &p, err) < 0)
+		return -1;
+	for (size_t k = 0; res->nenvs && k < p.ncols; k++)
+		if (!results_env(res, p.cols[k])) {
+			bb_fail(err, 0, "decomposition: environment \"%s\" is not described",
+			        p.cols[k]);
+			pairing_free(&p);
+			return -1;
+		}
+	pairing_free(&p);
+	res->decomposition = json_incref(o);
+	return 0;
+}
+
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 {
 	json_t *schema, *arr, *o;
@@ -803,7 +830,7 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 			goto fail;
 		}
 	}
-	if (read_check_refs(res, err) < 0)
+	if (read_check_refs(res, err) < 0 || read_decomposition(doc, res, err) < 0)
 		goto fail;
 	results_drop_small_ratios(res);
 	return 0;

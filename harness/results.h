@@ -63,6 +63,9 @@ struct bb_result {
 	bool complete;
 	json_t *tool, *host, *config; /* owned objects */
 	json_t *facts; /* owned array of {env, suite, key, value, rep}: non-numeric observations */
+	/* owned `decomposition` object (results_decomp.h): the paired startup decomposition's
+	 * blocks and parts; NULL in a result without one */
+	json_t *decomposition;
 	struct bb_envdesc *envs; /* what each environment is (envdesc.h), in the run's order */
 	size_t nenvs, envcap;
 	struct bb_series *series;

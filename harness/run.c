@@ -279,16 +279,23 @@ static void run_pairs_init(struct bb_run *run, const struct sampling_cfg *c)
 		const struct suite *s = suite_find(run->suites[si]);
 		const struct run_suite *rs = run_suite_find(s);
 		double target = run->precision > 0 ? run->precision : run_suite_precision(s);
-		for (size_t ei = 0; ei < run->nenvs; ei++)
-			if (run_wants(run, &run->envs[ei], si))
-				sampling_pair_init(&run->pairs[run->npairs++], si, ei, target,
-				                   rs ? rs->checks : 0, c);
+		for (size_t ei = 0; ei < run->nenvs; ei++) {
+			struct run_pair *p = &run->pairs[run->npairs];
+			if (!run_wants(run, &run->envs[ei], si))
+				continue;
+			sampling_pair_init(p, si, ei, target, rs ? rs->checks : 0, c);
+			/* a variant starts only in the decomposition's blocks, with no target of
+			 * its own: the blocks' rule decides (pairing.h) */
+			p->paired = envdesc_is_variant(&run->envs[ei].desc);
+			p->target = p->paired ? 0 : p->target;
+			run->npairs++;
+		}
 	}
 }
 
 /* One instance of pair p: kept as sample p->kept, or a warm-up (discarded). */
 static int run_one(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
-                   struct run_pair *p, bool warm, struct bb_err *err)
+                   struct run_pair *p, bool warm, double *ready_ms, struct bb_err *err)
 {
 	struct bb_env *env = &run->envs[p->ei];
 	long rep = warm ? -1 : p->kept;
@@ -309,6 +316,8 @@ static int run_one(struct bb_run *run, struct bb_result *res, const struct sampl
 	}
 	p->runs++;
 	p->run_s += dt;
+	if (ready_ms)
+		*ready_ms = smp.ok ? (double)smp.ready_ns / 1e6 : NAN;
 	if (!warm) {
 		rc = run_keep(run, res, env, job.suite, &smp, rep, err);
 		if (rc == 0)
@@ -342,7 +351,7 @@ static int run_warmup(struct bb_run *run, struct bb_result *res, const struct sa
 	sampling_shuffle(first, n, rng);
 	for (long w = 0; w < run->warmup; w++)
 		for (size_t k = 0; k < n; k++) {
-			int rc = run_one(run, res, c, &run->pairs[first[k]], true, err);
+			int rc = run_one(run, res, c, &run->pairs[first[k]], true, NULL, err);
 			if (rc)
 				return rc;
 		}
@@ -362,7 +371,7 @@ static int run_round(struct bb_run *run, struct bb_result *res, const struct sam
 		return 2;
 	sampling_shuffle(slots, n, rng);
 	for (size_t k = 0; k < n; k++) {
-		int rc = run_one(run, res, c, &run->pairs[slots[k]], false, err);
+		int rc = run_one(run, res, c, &run->pairs[slots[k]], false, NULL, err);
 		if (rc)
 			return rc;
 	}
@@ -424,6 +433,98 @@ static void run_mark_series(struct bb_run *run, struct bb_result *res)
 	}
 }
 
+/* The startup pair of environment ei, or NULL. */
+static struct run_pair *run_startup_pair(struct bb_run *run, size_t ei)
+{
+	for (size_t i = 0; i < run->npairs; i++)
+		if (run->pairs[i].ei == ei && !strcmp(run->suites[run->pairs[i].si], "startup"))
+			return &run->pairs[i];
+	return NULL;
+}
+
+/* The blocks' columns: native, the full container the variants come from, then the variants
+ * with a startup pair; cols[k] is column k's pair. No variant: no blocks (ncols 0). */
+static int run_pairing_cols(struct bb_run *run, const struct sampling_cfg *c,
+                            struct run_pair **cols, struct bb_err *err)
+{
+	struct pairing *pg = &run->pairing;
+	const char *full = NULL;
+
+	pairing_init(pg, c->seed);
+	for (size_t ei = 0; ei < run->nenvs && !full; ei++)
+		if (run_startup_pair(run, ei) && run->envs[ei].desc.variant_of[0])
+			full = run->envs[ei].desc.variant_of;
+	for (size_t ei = 0; full && ei < run->nenvs; ei++) {
+		const struct bb_envdesc *d = &run->envs[ei].desc;
+		struct run_pair *p = run_startup_pair(run, ei);
+		bool is_full = !strcmp(d->name, full), is_var = !strcmp(d->variant_of, full);
+		int k;
+		if (!p || !(d->class == BB_CLASS_NATIVE || is_full || is_var) ||
+		    (d->class == BB_CLASS_NATIVE && pg->native >= 0))
+			continue;
+		if ((k = pairing_add_col(pg, d->name, err)) < 0)
+			return -1;
+		cols[k] = p;
+		pg->native = d->class == BB_CLASS_NATIVE ? k : pg->native;
+		pg->full = is_full ? k : pg->full;
+	}
+	if (pg->full < 0)
+		pg->ncols = 0; /* variants without their full box: nothing to pair them with */
+	pg->target =
+	    run->precision > 0 ? run->precision : run_suite_precision(suite_find("startup"));
+	pg->budget_s = run->decompose_budget_s > 0 ? run->decompose_budget_s : run->budget_s;
+	pg->fixed = run->reps;
+	pg->max_blocks = c->max_n;
+	return 0;
+}
+
+/* One block: a start of every column, in a shuffled order. */
+static int run_block(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                     gsl_rng *rng, struct run_pair **cols, struct bb_err *err)
+{
+	struct pairing *pg = &run->pairing;
+	size_t order[PAIRING_MAX_COLS];
+	uint64_t t0 = bb_now_ns();
+
+	if (pairing_block(pg, rng, order, err) < 0)
+		return -1;
+	for (size_t k = 0; k < pg->ncols; k++) {
+		double ms = NAN;
+		int rc = run_one(run, res, c, cols[order[k]], false, &ms, err);
+		if (rc)
+			return rc;
+		pairing_set(pg, order[k], ms);
+	}
+	pg->spent_s += (double)(bb_now_ns() - t0) / 1e9;
+	return pairing_update(pg, err);
+}
+
+/* The decomposition's blocks, after the rounds; the variants' pairs stop with them. */
+static int run_blocks(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
+                      gsl_rng *rng, struct bb_err *err)
+{
+	struct run_pair *cols[PAIRING_MAX_COLS];
+	struct pairing *pg = &run->pairing;
+	int rc = 0;
+
+	if (run_pairing_cols(run, c, cols, err) < 0)
+		return -1;
+	while (pg->ncols && !pg->stop && rc == 0)
+		rc = run_block(run, res, c, rng, cols, err);
+	if (rc > 0)
+		pg->stop = "interrupted";
+	for (size_t i = 0; i < run->npairs; i++)
+		if (run->pairs[i].paired && !run->pairs[i].stop)
+			run->pairs[i].stop = pg->stop ? pg->stop : "interrupted";
+	if (run->progress && pg->ncols)
+		fprintf(
+		    run->progress,
+		    "%sboxbench: decomposition: %zu blocks of %zu starts in %.1f s, stopped: %s\n",
+		    run->progress_tty ? "\r\033[K" : "", pg->nblocks, pg->ncols, pg->spent_s,
+		    pg->stop ? pg->stop : "-");
+	return rc;
+}
+
 static int run_rounds(struct bb_run *run, struct bb_result *res, const struct sampling_cfg *c,
                       gsl_rng *rng, struct bb_err *err)
 {
@@ -442,7 +543,9 @@ static int run_rounds(struct bb_run *run, struct bb_result *res, const struct sa
 	while (rc == 0)
 		rc = run_round(run, res, c, rng, slots, cap, err);
 	free(slots);
-	return rc == 2 ? 0 : rc;
+	if (rc == 2)
+		rc = run_blocks(run, res, c, rng, err);
+	return rc;
 }
 
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "launcher.h"
+#include "pairing.h"
 #include "results.h"
 #include "runsuite.h"
 #include "sampling.h"
@@ -35,6 +36,10 @@ struct bb_run {
 	size_t npairs;
 	long seq, rounds;                   /* instances run (warm-up included), rounds begun */
 	struct run_suite_state suite_state; /* the suite hooks' state and options (runsuite.h) */
+	/* the decomposition's blocks (pairing.h): native, the full container and its variants,
+	 * when variants run startup; their wall-time budget (0: the run's budget_s) */
+	struct pairing pairing;
+	double decompose_budget_s;
 };
 
 /* Better direction of a metric: from the workload's metric table when it lists it, else from
@@ -42,8 +47,10 @@ struct bb_run {
 enum bb_better run_metric_better(const char *suite, const char *metric, const char *unit);
 
 /* Run every sample: per-environment warm-up, then rounds of shuffled (suite, environment)
- * instances until every pair stopped (sampling.h); each series gets its target, stop reason
- * and wall time. Stops early (returns 1) when bb_interrupted. */
+ * instances until every pair stopped (sampling.h), then the decomposition's blocks (pairing.h:
+ * decomposition variants start only there, each block one start of native, the full container
+ * and every variant, shuffled); each series gets its target, stop reason and wall time. Stops
+ * early (returns 1) when bb_interrupted. run->pairing holds the blocks (pairing_free it). */
 int run_samples(struct bb_run *run, struct bb_result *res, struct bb_err *err);
 
 #endif

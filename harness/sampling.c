@@ -34,7 +34,7 @@ long sampling_batch(const struct run_pair *p, const struct sampling_cfg *c)
 	double cost = sampling_cost(p), quantum = c->budget_s / SAMPLING_ROUNDS;
 	long b = 1, left;
 
-	if (p->stop)
+	if (p->stop || p->paired)
 		return 0;
 	if (p->fixed)
 		return p->kept < p->fixed ? 1 : 0;
@@ -88,7 +88,7 @@ int sampling_update(struct run_pair *p, const struct sampling_cfg *c, struct bb_
 	size_t ndrive;
 	bool over = p->spent_s >= c->budget_s;
 
-	if (p->stop)
+	if (p->stop || p->paired)
 		return 0;
 	if (p->fixed) {
 		if (p->kept >= p->fixed)
@@ -133,7 +133,7 @@ double sampling_eta_s(const struct run_pair *p, const struct sampling_cfg *c)
 	double cost = sampling_cost(p), left = c->budget_s - p->spent_s;
 	long min = sampling_min_n(p), need = min > p->kept ? min - p->kept : 0;
 
-	if (p->stop)
+	if (p->stop || p->paired)
 		return 0;
 	if (p->fixed)
 		return cost * (double)(p->fixed - p->kept);

@@ -55,6 +55,7 @@ struct run_pair {
 	const char *stop; /* why it stopped (reps, precision, budget, max, once, failed,
 	                   * interrupted); NULL while active */
 	double precision; /* worst relative half-width of its driving series at the last check */
+	bool paired;      /* sampled in the decomposition's blocks (pairing.h), not in rounds */
 };
 
 /* A fresh pair of suite si and environment ei: to `target`, or exactly `fixed` instances

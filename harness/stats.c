@@ -60,21 +60,20 @@ static int stats_rng_new(unsigned long seed, size_t max_n, gsl_rng **out, struct
 	return 0;
 }
 
-/* Median of one bootstrap resample of `sorted`. Indices into sorted data are counted instead of
- * copying and sorting the resample: walking the counts in index order visits the resample in
- * sorted order, so the order statistics come out exactly as gsl_sort + median would give them,
- * in O(n) per resample and with no allocation (counts is the caller's n-entry scratch buffer). */
-static double stats_resample_median(const double *sorted, size_t n, gsl_rng *r, size_t *counts)
+/* The median of a resample given as counts: counts[k] copies of row k. sorted is the column in
+ * ascending order and perm[i] the row sorted[i] came from (NULL: the rows are sorted already).
+ * Walking the counts in sorted order visits the resample in sorted order, so the order
+ * statistics come out exactly as gsl_sort + median would give them, in O(n) and with no
+ * allocation. */
+static double stats_counts_median(const double *sorted, const size_t *perm, const size_t *counts,
+                                  size_t n)
 {
 	size_t lo_k = (n - 1) / 2, hi_k = n / 2, cum = 0;
 	double a = sorted[0], b = sorted[0];
 	int have_a = 0;
 
-	memset(counts, 0, n * sizeof(*counts));
-	for (size_t i = 0; i < n; i++)
-		counts[gsl_rng_uniform_int(r, n)]++;
 	for (size_t i = 0; i < n; i++) {
-		cum += counts[i];
+		cum += counts[perm ? perm[i] : i];
 		if (!have_a && cum > lo_k) {
 			a = sorted[i];
 			have_a = 1;
@@ -86,6 +85,21 @@ static double stats_resample_median(const double *sorted, size_t n, gsl_rng *r, 
 	}
 	/* Same arithmetic as gsl_stats_median_from_sorted_data. */
 	return lo_k == hi_k ? a : (a + b) / 2;
+}
+
+/* One resample of n rows: how many times each row is drawn. */
+static void stats_draw_counts(gsl_rng *r, size_t n, size_t *counts)
+{
+	memset(counts, 0, n * sizeof(*counts));
+	for (size_t i = 0; i < n; i++)
+		counts[gsl_rng_uniform_int(r, n)]++;
+}
+
+/* Median of one bootstrap resample of `sorted` (counts: the caller's n-entry scratch). */
+static double stats_resample_median(const double *sorted, size_t n, gsl_rng *r, size_t *counts)
+{
+	stats_draw_counts(r, n, counts);
+	return stats_counts_median(sorted, NULL, counts, n);
 }
 
 static void stats_boot_medians(const double *sorted, size_t n, gsl_rng *r, size_t *counts,
@@ -381,4 +395,54 @@ double stats_median(const double *x, size_t n)
 	if (!sorted)
 		return NAN;
 	return gsl_stats_median_from_sorted_data(sorted, 1, n);
+}
+
+void stats_boot_ci(double *vals, double point, double *lo, double *hi)
+{
+	stats_boot_interval(vals, point, lo, hi);
+}
+
+/* Column k of the n x m row-major x, sorted, with the row of each value. */
+static int stats_sort_column(const double *x, size_t n, size_t m, size_t k, double *col,
+                             size_t *perm)
+{
+	_cleanup_free_ double *raw = calloc(n, sizeof(*raw));
+
+	if (!raw)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		raw[i] = x[i * m + k];
+	gsl_sort_index(perm, raw, 1, n);
+	for (size_t i = 0; i < n; i++)
+		col[i] = raw[perm[i]];
+	return 0;
+}
+
+int stats_boot_rows(const double *x, size_t n, size_t m, unsigned long seed, double *meds,
+                    struct bb_err *err)
+{
+	_cleanup_free_ double *cols = NULL;
+	_cleanup_free_ size_t *perms = NULL, *counts = NULL;
+	gsl_rng *r = NULL;
+
+	if (m == 0 || stats_check(x, n * m, "paired rows", err) < 0)
+		return m ? -1 : bb_fail(err, 0, "stats: paired rows: no column");
+	cols = calloc(n * m, sizeof(*cols));
+	perms = calloc(n * m, sizeof(*perms));
+	counts = calloc(n, sizeof(*counts));
+	if (!cols || !perms || !counts)
+		return bb_fail(err, ENOMEM, "stats: paired rows: %zu x %zu", n, m);
+	for (size_t k = 0; k < m; k++)
+		if (stats_sort_column(x, n, m, k, cols + k * n, perms + k * n) < 0)
+			return bb_fail(err, ENOMEM, "stats: paired rows: %zu x %zu", n, m);
+	if (stats_rng_new(seed, n, &r, err) < 0)
+		return -1;
+	for (size_t b = 0; b < BB_BOOTSTRAP_RESAMPLES; b++) {
+		stats_draw_counts(r, n, counts);
+		for (size_t k = 0; k < m; k++)
+			meds[b * m + k] =
+			    stats_counts_median(cols + k * n, perms + k * n, counts, n);
+	}
+	gsl_rng_free(r);
+	return 0;
 }

@@ -79,6 +79,17 @@ int stats_spearman(const double *x, const double *y, size_t n, double *rho, doub
 int stats_diff(const double *a, size_t na, const double *b, size_t nb, unsigned long seed,
                double *diff, double *lo, double *hi, struct bb_err *err);
 
+/* Paired bootstrap: x holds n rows (blocks measured together) of m columns, row-major. Each of
+ * the BB_BOOTSTRAP_RESAMPLES resamples draws n rows with replacement, the same rows for every
+ * column, so what the columns share (a slow moment of the host) stays paired; meds[b * m + k]
+ * is column k's median in resample b (meds holds B * m values). n >= 1, finite input. */
+int stats_boot_rows(const double *x, size_t n, size_t m, unsigned long seed, double *meds,
+                    struct bb_err *err);
+
+/* Percentile 95% interval of BB_BOOTSTRAP_RESAMPLES bootstrap values (sorted in place), widened
+ * to contain the point estimate (as every interval here is). */
+void stats_boot_ci(double *vals, double point, double *lo, double *hi);
+
 /* Median of an array (copy sorted internally); used by other modules. n >= 1. Returns NaN when
  * n == 0, x is NULL or the copy cannot be allocated. */
 double stats_median(const double *x, size_t n);

@@ -166,12 +166,18 @@ static void test_decomp_data(void **state)
 	d.parts[0] = (struct decomp_part){ .removed = "net ns", .saving = 0.7, .stacked = true };
 	d.parts[1] = (struct decomp_part){ .removed = "cgroup", .saving = -0.01, .stacked = true };
 	d.parts[2] = (struct decomp_part){ .removed = "net ns+cgroup", .saving = 0.8 };
-	d.rest = 0.41;
+	d.parts[1].saving_ci = true;
+	d.parts[1].saving_lo = -0.02, d.parts[1].saving_hi = -0.005;
+	d.parts[1].distinguishable = true;
+	d.extra = 1.1;
+	d.rest = 0.4;
 	assert_int_equal(CAPTURE(buf, report_decomp_data(&d, f)), 6);
-	/* a negative saving (noise) is drawn as 0; an overlapping variant is not stacked */
-	assert_string_equal(buf, "\"bar\" \"process start (native)\" \"net ns\" \"cgroup\" \"not "
+	/* a slower variant is drawn as 0 and said to save nothing; an overlapping variant is
+	 * not stacked; the bars end at native + parts + rest = native + extra */
+	assert_string_equal(buf, "\"bar\" \"process start (native)\" \"net ns 0.700 ms (no CI)\" "
+	                         "\"cgroup: no saving (variant slower)\" \"not "
 	                         "explained\" \"container, measured\"\n"
-	                         "\"native + parts\" 0.5 0.7 0 0.41 0\n"
+	                         "\"native + parts\" 0.5 0.7 0 0.4 0\n"
 	                         "\"container (measured)\" 0 0 0 0 1.6\n");
 	free(buf);
 	d.present = false;
