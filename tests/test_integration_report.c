@@ -240,7 +240,8 @@ static void test_report_suite_missing_says_so(void **state)
 	assert_int_equal(r.code, 0);
 	snprintf(path, sizeof(path), "%s/report.md", rep);
 	md = slurp(path);
-	assert_non_null(strstr(md, "| suite io | fresh file written + fsync (MB/s); random 4 KiB O_DIRECT reads"));
+	assert_non_null(strstr(
+	    md, "| suite io | fresh file written + fsync (MB/s); random 4 KiB O_DIRECT reads"));
 	assert_non_null(strstr(md, "| C9 | suite not run |"));
 	assert_non_null(strstr(md, "| suite footprint | "));
 	assert_null(strstr(md, "| suite startup | "));
