@@ -190,8 +190,10 @@ void show_hosts_table(const struct bb_hostset *set, FILE *f)
 {
 	size_t ok = results_hosts_with_data(set);
 
-	fprintf(f, "boxbench merged result %s  %s  %zu hosts, %zu with a result%s\n", set->id,
-	        set->started_at, set->n, ok, ok ? "" : "  (ALL HOSTS FAILED)");
+	fprintf(f, "boxbench merged result %s  %s  %zu hosts, %zu with a result\n", set->id,
+	        set->started_at, set->n, ok);
+	if (!ok)
+		fprintf(f, "ALL %zu HOSTS FAILED: no host has a result\n", set->n);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct bb_hostres *h = &set->hosts[i];
 		if (!h->doc) {

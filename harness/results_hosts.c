@@ -65,6 +65,7 @@ void results_hosts_free(struct bb_hostset *set)
 		json_decref(set->hosts[i].doc);
 	}
 	free(set->hosts);
+	json_decref(set->config);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -317,6 +318,8 @@ static int read_merged_header(json_t *doc, struct bb_hostset *set, struct bb_err
 			return bb_fail(err, 0, "\"%s\" is not an array", arrs[i]);
 	strcpy(set->id, json_string_value(id));
 	strcpy(set->started_at, json_string_value(st));
+	if (json_is_object(json_object_get(doc, "config")))
+		set->config = json_incref(json_object_get(doc, "config"));
 	if (json_is_string(fin))
 		strcpy(set->finished_at, json_string_value(fin));
 	return 0;

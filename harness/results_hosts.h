@@ -32,6 +32,7 @@ struct bb_hostres {
 struct bb_hostset {
 	bool merged; /* read from a merged file (else one run's result, one host) */
 	char id[128], started_at[32], finished_at[32];
+	json_t *config; /* a merged file's own config (config.command: the merge), else NULL */
 	struct bb_hostres *hosts;
 	size_t n, cap;
 };
