@@ -122,6 +122,8 @@ int results_write(const struct bb_result *res, const char *path, bool force, str
  * unbounded strings, a series or fact naming an environment the result does not describe).
  * Whatever passes is safe for every consumer. */
 int results_read(const char *path, struct bb_result *res, struct bb_err *err);
+/* The JSON document of a result file (a regular file of at most RESULTS_MAX_BYTES), unchecked. */
+json_t *results_load(const char *path, struct bb_err *err);
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
 /* The name a metric has today: an older name of a renamed one is mapped to its new name on
  * read (startup's guest_boot is guest_boottime_at_init); any other name is returned as is. */
