@@ -16,10 +16,12 @@
 
 static const char *const status_names[] = { "ok", "unreachable", "failed", "timeout" };
 
-/* What a host row copies from its run's result (and gives back to the host's view). */
+/* What a host row copies from its run's result (and gives back to the host's view); the
+ * paired decomposition too, when the run has one (C10 is settled per host from its blocks). */
 static const char *const row_keys[] = { "id",   "started_at", "finished_at", "complete",
-	                                "tool", "host",       "config" };
-#define N_ROW_KEYS (sizeof(row_keys) / sizeof(row_keys[0]))
+	                                "tool", "host",       "config",      "decomposition" };
+#define ROW_OPTIONAL "decomposition" /* absent rather than null when the run has none */
+#define N_ROW_KEYS   (sizeof(row_keys) / sizeof(row_keys[0]))
 
 const char *host_status_name(enum bb_host_status s)
 {
@@ -198,7 +200,9 @@ static int view_doc(json_t *merged, const char *name, json_t **out, struct bb_er
 		               json_string_value(json_object_get(row, "reason")) ?: "");
 	doc = json_pack("{s:s}", "schema", BB_SCHEMA);
 	for (size_t i = 0; doc && i < N_ROW_KEYS; i++)
-		if (json_object_get(row, row_keys[i]))
+		if (json_object_get(row, row_keys[i]) &&
+		    !(json_is_null(json_object_get(row, row_keys[i])) &&
+		      !strcmp(row_keys[i], ROW_OPTIONAL)))
 			json_object_set(doc, row_keys[i], json_object_get(row, row_keys[i]));
 	if (!doc)
 		return bb_fail(err, ENOMEM, "host %s", name);
@@ -409,6 +413,8 @@ static json_t *write_row(const struct bb_hostres *h)
 		json_t *v = h->doc ? json_object_get(h->doc, row_keys[i]) : NULL;
 		if (!strcmp(row_keys[i], "complete") && !v)
 			v = json_false();
+		if (!strcmp(row_keys[i], ROW_OPTIONAL) && !v)
+			continue;
 		json_object_set(row, row_keys[i], v ? v : json_null());
 	}
 	return row;

@@ -155,6 +155,55 @@ static void test_merge_two_and_missing(void **state)
 	results_hosts_free(&set);
 }
 
+/* A run's paired decomposition travels with its host: C10 is settled per host from it. */
+static void test_decomposition_kept(void **state)
+{
+	json_t *doc = json_load_file(FIXTURE, 0, NULL), *merged, *blocks = json_array(),
+	       *pos = json_array();
+	struct bb_hostset set, back;
+	struct bb_err err = { 0 };
+	char p[256];
+
+	(void)state;
+	assert_non_null(doc);
+	for (int b = 0; b < 10; b++) {
+		json_array_append_new(blocks, json_pack("[f, f]", 1.0 + b * 0.01, 2.0));
+		json_array_append_new(pos, json_pack("[i, i]", b % 2, 1 - b % 2));
+	}
+	json_object_set_new(doc, "decomposition",
+	                    json_pack("{s:s, s:s, s:[s, s], s:s, s:s, s:o, s:o, s:i, s:f, s:s}",
+	                              "method", "paired blocks", "unit", "ms", "envs", "native",
+	                              "container", "native", "native", "full", "container",
+	                              "blocks", blocks, "positions", pos, "seed", 7, "target", 0.02,
+	                              "stop", "budget"));
+	json_object_set_new(json_object_get(doc, "host"), "hostname", json_string("delta"));
+	path_of(p, sizeof(p), "d.json");
+	assert_int_equal(json_dump_file(doc, p, 0), 0);
+	json_decref(doc);
+	results_hosts_init(&set);
+	assert_int_equal(add_file(&set, "d.json", &err), 0);
+	assert_int_equal(add_file(&set, "a.json", &err), 0);
+	assert_non_null(set.hosts[0].res.decomposition);
+	merged = results_hosts_to_json(&set, "boxbench merge test");
+	assert_non_null(merged);
+	/* on its host's row, absent from a host without one, none at the top */
+	assert_non_null(
+	    json_object_get(json_array_get(json_object_get(merged, "hosts"), 0), "decomposition"));
+	assert_null(
+	    json_object_get(json_array_get(json_object_get(merged, "hosts"), 1), "decomposition"));
+	assert_null(json_object_get(merged, "decomposition"));
+	assert_int_equal(results_hosts_from_json(merged, &back, &err), 0);
+	assert_non_null(back.hosts[0].res.decomposition);
+	assert_int_equal(
+	    json_array_size(json_object_get(back.hosts[0].res.decomposition, "blocks")), 10);
+	assert_null(back.hosts[1].res.decomposition);
+	path_of(p, sizeof(p), "merged-decomp.json");
+	assert_int_equal(json_dump_file(merged, p, 0), 0);
+	results_hosts_free(&back);
+	json_decref(merged);
+	results_hosts_free(&set);
+}
+
 static void test_clashes_and_renames(void **state)
 {
 	struct bb_hostset set;
@@ -350,6 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_merge_two_and_missing),
+		cmocka_unit_test(test_decomposition_kept),
 		cmocka_unit_test(test_clashes_and_renames),
 		cmocka_unit_test(test_missing_specs),
 		cmocka_unit_test(test_flatten),
