@@ -37,8 +37,8 @@
 #define RUN_BUDGET_S       8.0
 #define RUN_BUDGET_QUICK_S 2.0
 /* Wall-time budget of the decomposition's blocks (pairing.h). */
-#define RUN_DECOMP_BUDGET_S       15.0
-#define RUN_DECOMP_BUDGET_QUICK_S 4.0
+#define RUN_DECOMP_BUDGET_S       30.0
+#define RUN_DECOMP_BUDGET_QUICK_S 15.0
 
 /* --load-arg ARG, repeatable */
 struct run_load_args {
@@ -171,8 +171,8 @@ static const struct bb_option run_options[] = {
 	  .max = 86400,
 	  .arg = "S",
 	  .help = "the blocks go on until each part's 95% CI is within the precision target "
-	          "(of the box's start) or they took S seconds, after at least 10 (default 15, "
-	          "--quick 4)" },
+	          "(of the box's start) or they took S seconds, after at least 10 (default 30, "
+	          "--quick 15)" },
 	{ .name = "image",
 	  .type = BB_OPT_STRING,
 	  .field = RUN_OPT(image_arg),
