@@ -33,6 +33,11 @@ libclang-rt-14-dev
 python3-jsonschema
 scdoc
 debhelper
+ansible-core
+python3-apt
+openssh-client
+openssh-server
+iproute2
 "
 
 missing=""
@@ -58,12 +63,14 @@ fi
 echo "deps.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # docker.io's dockerd makes docker0, iptables rules and turns on IP forwarding when it starts:
-# boxbench runs a private daemon and never wants the system's started behind its back. While
-# installing, a policy-rc.d (the invoke-rc.d / deb-systemd-invoke policy hook) refuses to start
-# services, unless the machine already has one; removed on every path.
+# boxbench runs a private daemon and never wants the system's started behind its back. Nor
+# does it want a system sshd listening on every address: openssh-server is here only for the
+# fleet test (scripts/fleet/fleet-check.sh), which runs its own sshds in network namespaces.
+# While installing, a policy-rc.d (the invoke-rc.d / deb-systemd-invoke policy hook) refuses to
+# start services, unless the machine already has one; removed on every path.
 policy=/usr/sbin/policy-rc.d
 case " $missing " in
-*" docker.io "* | *" containerd "* | *" podman "*)
+*" docker.io "* | *" containerd "* | *" podman "* | *" openssh-server "*)
 	if [ ! -e "$policy" ]; then
 		printf '#!/bin/sh\n# boxbench deps.sh: no service starts while packages install\nexit 101\n' >"$policy"
 		chmod 755 "$policy"
