@@ -23,6 +23,7 @@ export TARBALL=${TARBALL:-$top/build/fleet/boxbench-src.tar.gz}
 # A short run keeps the check near a minute: two boxes, the startup suite, --quick.
 run_args=${FLEET_CHECK_ARGS:---envs native,container --suites startup --quick}
 
+logs=$top/build/fleet/check # each case's fleet.sh output, kept after the check
 tag=bbf$$ # names of this check's namespaces and links (at most 15 characters)
 names=(fleet-a fleet-b)
 t0=$SECONDS
@@ -76,6 +77,9 @@ teardown() {
 		[ -e "/run/netns/$ns" ] && ip netns del "$ns"
 	done
 	[ $made_run_sshd -eq 0 ] || rmdir /run/sshd 2>/dev/null
+	for n in "${names[@]}"; do
+		[ -f "$tmp/$n/sshd.log" ] && cp "$tmp/$n/sshd.log" "$logs/sshd-$n.log"
+	done
 	[ -z "$tmp" ] || rm -rf "$tmp"
 
 	# Check that nothing is left.
@@ -117,6 +121,7 @@ host_start() { # NAME: a network namespace, its veth, and its own sshd in its ow
 		'hostname "$1" && exec /usr/sbin/sshd -D -f "$2" -E "$3"' sh \
 		"$name" "$dir/sshd_config" "$dir/sshd.log" &
 	sshd_pid[$name]=$!
+	disown "${sshd_pid[$name]}" # its end (killed in case 2) is no job message of this shell
 	for _ in $(seq 50); do
 		if timeout 1 bash -c "exec 3<>/dev/tcp/10.231.$i.2/22" 2>/dev/null; then
 			return 0
@@ -178,6 +183,8 @@ setup() {
 		fail "10.231.1.0/24 or 10.231.2.0/24 is already in use here (another fleet-check?)"
 	fi
 	tmp=$(mktemp -d /tmp/fleet-check.XXXXXX)
+	rm -rf "$logs"
+	mkdir -p "$logs"
 	chmod 755 "$tmp"
 	# sshd's privilege separation directory (made by its service unit, which never ran here).
 	if [ ! -d /run/sshd ]; then
@@ -201,7 +208,7 @@ setup() {
 	# Ansible's own state (control sockets, temporary files) stays in the temporary directory.
 	# (ANSIBLE_REMOTE_TMP: the controller's own play, on localhost.)
 	export ANSIBLE_HOME=$tmp/ansible-home ANSIBLE_LOCAL_TEMP=$tmp/ansible-local
-	export ANSIBLE_REMOTE_TMP=$tmp/ansible-remote
+	export ANSIBLE_REMOTE_TMP=$tmp/ansible-remote PYTHONUNBUFFERED=1
 	export ANSIBLE_SSH_CONTROL_PATH_DIR=$tmp/cp ANSIBLE_FORCE_COLOR=0
 	for n in "${names[@]}"; do host_start "$n"; done
 	say "test hosts up: fleet-a 10.231.1.2, fleet-b 10.231.2.2 (sshd ${sshd_pid[fleet-a]}, ${sshd_pid[fleet-b]})"
@@ -276,8 +283,8 @@ EOF
 case1() {
 	local t=$SECONDS
 	say "1. both hosts at once: boxbench run $run_args"
-	fleet_start "$tmp/fleet1.log"
-	fleet_wait "$tmp/fleet1.log" || fail "fleet.sh exited non-zero"
+	fleet_start "$logs/fleet1.log"
+	fleet_wait "$logs/fleet1.log" || fail "fleet.sh exited non-zero"
 	check_merged "fleet-a=ok fleet-b=ok"
 	check_parallel
 	say "1. ok: both hosts merged, runs overlapped ($((SECONDS - t)) s)"
@@ -287,13 +294,13 @@ case2() {
 	local t=$SECONDS rc=0 pids p run_log=$tmp/fleet-b/work/out/run.log
 	say "2. fleet-b's sshd killed while its run is going"
 	rm -f "$run_log"
-	fleet_start "$tmp/fleet2.log"
+	fleet_start "$logs/fleet2.log"
 	for _ in $(seq 1200); do
 		[ -e "$run_log" ] && break
 		kill -0 "$fleet_pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	[ -e "$run_log" ] || { fleet_wait "$tmp/fleet2.log" 255; fail "fleet-b's run never started"; }
+	[ -e "$run_log" ] || { fleet_wait "$logs/fleet2.log" 255; fail "fleet-b's run never started"; }
 	# Every sshd of fleet-b: the listener and each connection's processes.
 	pids=""
 	for p in $(ip netns pids "$(ns_of fleet-b)"); do
@@ -301,9 +308,11 @@ case2() {
 	done
 	kill -KILL $pids
 	say "2. killed fleet-b's sshd (pids$pids) $((SECONDS - t)) s in"
-	fleet_wait "$tmp/fleet2.log" 1 || rc=$?
+	fleet_wait "$logs/fleet2.log" 1 || rc=$?
 	[ $rc -eq 1 ] || fail "fleet.sh exited $rc, expected 1 (a host missing)"
 	check_merged "fleet-a=ok fleet-b=unreachable"
+	cp "$tmp/out/merged.json" "$logs/case2-merged.json"
+	cp "$tmp/out/report/report.md" "$logs/case2-report.md"
 	say "2. ok: one host merged, fleet-b unreachable ($((SECONDS - t)) s)"
 }
 
@@ -313,12 +322,12 @@ case3() {
 	host_stop fleet-b # what the lost connection left running there (a reboot)
 	host_start fleet-b
 	before=$(stat -c %y "$tmp/fleet-a/work/out/result.json" 2>/dev/null || true)
-	fleet_start "$tmp/fleet3.log" --retry
-	fleet_wait "$tmp/fleet3.log" || fail "fleet.sh --retry exited non-zero"
+	fleet_start "$logs/fleet3.log" --retry
+	fleet_wait "$logs/fleet3.log" || fail "fleet.sh --retry exited non-zero"
 	after=$(stat -c %y "$tmp/fleet-a/work/out/result.json" 2>/dev/null || true)
 	[ "$before" = "$after" ] || fail "fleet-a ran again on --retry"
-	grep -q "re-running the hosts without a result: fleet-b$" "$tmp/fleet3.log" ||
-		{ cat "$tmp/fleet3.log" >&2; fail "--retry did not limit the run to fleet-b"; }
+	grep -q "re-running the hosts without a result: fleet-b$" "$logs/fleet3.log" ||
+		{ cat "$logs/fleet3.log" >&2; fail "--retry did not limit the run to fleet-b"; }
 	check_merged "fleet-a=ok fleet-b=ok"
 	say "3. ok: fleet-b re-run alone and merged with fleet-a's earlier result ($((SECONDS - t)) s)"
 }
