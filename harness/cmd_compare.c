@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "doc.h"
+#include "results_hosts.h"
 
 struct cmp_row {
 	const struct bb_series *base, *new_;
@@ -23,28 +24,34 @@ struct cmp_table {
 
 struct cmp_opts {
 	struct compare_rule rule;
-	bool markdown, json, help;
+	bool markdown, json, help, across_hosts;
 	const char *base_path, *new_path;
 };
 
-enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_JSON, OPT_HELP };
+enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_JSON, OPT_ACROSS, OPT_HELP };
 
 static const struct option cmp_longopts[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "alpha", required_argument, NULL, OPT_ALPHA },
 	{ "markdown", no_argument, NULL, OPT_MARKDOWN },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "across-hosts", no_argument, NULL, OPT_ACROSS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ 0 },
 };
 
 static const char cmp_usage[] =
     "usage: boxbench compare BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]\n"
+    "                        [--across-hosts]\n"
     "  --threshold PCT  smallest change of a median that counts, in percent (default 5)\n"
     "  --alpha A        significance level of the one-sided Mann-Whitney test (default 0.01)\n"
     "  --markdown       a Markdown table (for a CI job summary or a PR comment)\n"
     "  --json           the table as JSON: per series the verdict, both one-sided p-values,\n"
     "                   the change with its 95% CI; host differences; the exit code's reason\n"
+    "  --across-hosts   compare results measured on different hosts (host.hostname): refused\n"
+    "                   otherwise, a difference there is the machine, not the change\n"
+    "Merged results (boxbench merge) are compared host by host, hosts paired by name; with\n"
+    "--json: {merged: true, hosts: [{name, compared, note, result}]}.\n"
     "A series regressed when NEW is significantly worse (one-sided Mann-Whitney p < alpha,\n"
     "Holm-corrected for the number of series compared) AND the whole 95% CI of its median's\n"
     "change lies beyond the threshold in the bad direction (the threshold is the allowance for\n"
@@ -79,6 +86,9 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *e
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case OPT_ACROSS:
+			o->across_hosts = true;
+			break;
 		default:
 			return cli_option_error(c, argv[optind - 1], err);
 		}
@@ -86,9 +96,10 @@ static int cmp_parse(int argc, char **argv, struct cmp_opts *o, struct bb_err *e
 	if (o->markdown && o->json)
 		return bb_fail(err, 0, "--markdown and --json: pick one");
 	if (argc - optind != 2)
-		return bb_fail(err, 0,
-		               "expected two files, BASE and NEW (usage: boxbench compare BASE NEW "
-		               "[--threshold PCT] [--alpha A] [--markdown])");
+		return bb_fail(
+		    err, 0,
+		    "expected two files, BASE and NEW (usage: boxbench compare BASE NEW "
+		    "[--threshold PCT] [--alpha A] [--markdown | --json] [--across-hosts])");
 	o->base_path = argv[optind];
 	o->new_path = argv[optind + 1];
 	return 0;
@@ -562,8 +573,10 @@ static void cmp_print(const struct cmp_table *t, const struct cmp_opts *o,
 	       t->improvements == 1 ? "" : "s", t->untested, t->nrows);
 }
 
+/* Compare a with b: the table printed, or with --json its document printed (or, jout set,
+ * handed back). Returns the exit code. */
 static int cmp_report(const struct bb_result *a, const struct bb_result *b,
-                      const struct cmp_opts *o)
+                      const struct cmp_opts *o, json_t **jout)
 {
 	struct cmp_table t = { 0 };
 	struct cmp_diff diffs[CMP_MAX_DIFFS];
@@ -582,16 +595,122 @@ static int cmp_report(const struct bb_result *a, const struct bb_result *b,
 	rc = t.regressions ? BB_EXIT_FAIL : BB_EXIT_OK;
 	if (!o->json)
 		cmp_print(&t, o, a, b, diffs, ndiffs);
+	else if (jout)
+		*jout = cmp_json(&t, o, a, b, diffs, ndiffs, rc);
 	else if (cli_print_json(cmp_json(&t, o, a, b, diffs, ndiffs, rc), stdout) < 0)
 		rc = cli_error("compare", BB_EXIT_USAGE, "--json: cannot write the output");
 	free(t.rows);
 	return rc;
 }
 
+/* The two results' host names, when both say one and they differ. */
+static bool cmp_other_host(const struct bb_result *a, const struct bb_result *b, const char **ha,
+                           const char **hb)
+{
+	*ha = results_jstr(a->host, "hostname");
+	*hb = results_jstr(b->host, "hostname");
+	return *ha && *hb && strcmp(*ha, *hb);
+}
+
+static int cmp_single(const struct bb_result *a, const struct bb_result *b,
+                      const struct cmp_opts *o)
+{
+	const char *ha, *hb;
+
+	if (!o->across_hosts && cmp_other_host(a, b, &ha, &hb))
+		return cli_error("compare", BB_EXIT_USAGE,
+		                 "BASE was measured on host '%.64s', NEW on '%.64s': not compared "
+		                 "(--across-hosts compares results of different hosts)",
+		                 ha, hb);
+	return cmp_report(a, b, o, NULL);
+}
+
+/* Why host h of BASE cannot be compared with NEW's host of its name (NULL: it can). */
+static const char *cmp_host_note(const struct bb_hostres *h, const struct bb_hostres *other,
+                                 const struct cmp_opts *o, char *buf, size_t len)
+{
+	const char *ha, *hb;
+
+	if (!other)
+		return "only in BASE";
+	if (!h->doc || !other->doc) {
+		snprintf(buf, len, "%s in %s%s%s",
+		         host_status_name(h->doc ? other->status : h->status),
+		         h->doc ? "NEW" : "BASE", (h->doc ? other : h)->reason[0] ? ": " : "",
+		         (h->doc ? other : h)->reason);
+		return buf;
+	}
+	if (!o->across_hosts && cmp_other_host(&h->res, &other->res, &ha, &hb)) {
+		snprintf(buf, len, "measured on '%.64s' in BASE, '%.64s' in NEW (--across-hosts)",
+		         ha, hb);
+		return buf;
+	}
+	return NULL;
+}
+
+/* One host of a merged pair: compared, or a line (a JSON row) saying why not. */
+static int cmp_one_host(const struct bb_hostres *h, const struct bb_hostset *b,
+                        const struct cmp_opts *o, json_t *rows, size_t *compared)
+{
+	const struct bb_hostres *other = results_hosts_find(b, h->name);
+	char buf[RESULTS_MAX_NAME + 160];
+	const char *note = cmp_host_note(h, other, o, buf, sizeof(buf));
+	json_t *doc = NULL;
+	int rc = BB_EXIT_OK;
+
+	if (!o->json && note)
+		printf("\n== host %s: not compared (%s)\n", h->name, note);
+	if (!o->json && !note)
+		printf("\n== host %s ==\n", h->name);
+	if (!note) {
+		rc = cmp_report(&h->res, &other->res, o, &doc);
+		*compared += rc != BB_EXIT_USAGE;
+	}
+	json_array_append_new(rows, json_pack("{s:s, s:b, s:s?, s:o}", "name", h->name, "compared",
+	                                      !note && rc != BB_EXIT_USAGE, "note", note, "result",
+	                                      doc ? doc : json_null()));
+	return rc;
+}
+
+/* Merged results (either side): hosts paired by name, each pair compared on its own. Exit 1
+ * when a host regressed, 2 when no pair could be compared. */
+static int cmp_hosts(const struct bb_hostset *a, const struct bb_hostset *b,
+                     const struct cmp_opts *o)
+{
+	json_t *rows = json_array();
+	size_t compared = 0;
+	int rc = BB_EXIT_OK;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (cmp_one_host(&a->hosts[i], b, o, rows, &compared) == BB_EXIT_FAIL)
+			rc = BB_EXIT_FAIL;
+	for (size_t i = 0; i < b->n; i++) {
+		if (results_hosts_find(a, b->hosts[i].name))
+			continue;
+		if (!o->json)
+			printf("\n== host %s: not compared (only in NEW)\n", b->hosts[i].name);
+		json_array_append_new(rows, json_pack("{s:s, s:b, s:s, s:n}", "name",
+		                                      b->hosts[i].name, "compared", false, "note",
+		                                      "only in NEW", "result"));
+	}
+	if (!compared)
+		rc = cli_error("compare", BB_EXIT_USAGE,
+		               "%s and %s have no host in common with a result on both sides",
+		               o->base_path, o->new_path);
+	if (o->json &&
+	    cli_print_json(json_pack("{s:s, s:b, s:o, s:i}", "format", "boxbench-compare/1",
+	                             "merged", true, "hosts", rows, "exit_code", rc),
+	                   stdout) < 0)
+		return cli_error("compare", BB_EXIT_USAGE, "--json: cannot write the output");
+	if (!o->json)
+		json_decref(rows);
+	return rc;
+}
+
 static int compare_main(int argc, char **argv)
 {
 	struct cmp_opts o = { 0 };
-	struct bb_result a, b;
+	struct bb_hostset a, b;
 	struct bb_err err = { 0 };
 	int rc;
 
@@ -599,21 +718,28 @@ static int compare_main(int argc, char **argv)
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
 	if (o.help)
 		return fputs(cmp_usage, stdout), BB_EXIT_OK;
-	if (results_read(o.base_path, &a, &err) < 0)
+	if (results_hosts_read(o.base_path, &a, &err) < 0)
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
-	if (results_read(o.new_path, &b, &err) < 0) {
-		results_free(&a);
+	if (results_hosts_read(o.new_path, &b, &err) < 0) {
+		results_hosts_free(&a);
 		return cli_error("compare", BB_EXIT_USAGE, "%s", err.msg);
 	}
-	rc = cmp_report(&a, &b, &o);
-	results_free(&a);
-	results_free(&b);
+	if (o.markdown && (a.merged || b.merged))
+		rc = cli_error("compare", BB_EXIT_USAGE,
+		               "--markdown: one pair of results at a time (a merged result is "
+		               "compared host by host in text or --json)");
+	else if (a.merged || b.merged)
+		rc = cmp_hosts(&a, &b, &o);
+	else
+		rc = cmp_single(&a.hosts[0].res, &b.hosts[0].res, &o);
+	results_hosts_free(&a);
+	results_hosts_free(&b);
 	return rc;
 }
 
 const struct command cmd_compare = {
 	.name = "compare",
-	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json]",
+	.usage = "BASE NEW [--threshold PCT] [--alpha A] [--markdown | --json] [--across-hosts]",
 	.summary = "test two results for regressions (exit 1 on any)",
 	.main = compare_main,
 	.longopts = cmp_longopts,

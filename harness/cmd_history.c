@@ -1,6 +1,7 @@
-/* boxbench history FILE... [-o DIR]: every (suite, metric, env) over many results, ordered by
- * started_at: one gnuplot chart each (median, 95% CI band, change points marked), and
- * history.md with the latest change points under the rule of `boxbench compare`. */
+/* boxbench history FILE... [-o DIR]: every (suite, metric, env) of each host over many results,
+ * ordered by started_at: one gnuplot chart each (two hosts are never one line) (median, 95% CI
+ * band, change points marked), and history.md with the latest change points under the rule of
+ * `boxbench compare`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "doc.h"
 #include "gnuplot.h"
 #include "outfile.h"
+#include "results_hosts.h"
 
 /* One series in one result, and how it changed from the previous result that has it. */
 struct hist_point {
@@ -24,17 +26,25 @@ struct hist_point {
 	struct compare_stat st; /* vs the previous point; verdict COMPARE_UNTESTED for the first */
 };
 
+/* One run of one host: a single-host result, or one host of a merged one. */
+struct hist_run {
+	struct bb_result res;
+	char host[256]; /* its name in a merged result, else its host.hostname ("" unknown) */
+};
+
 struct hist_key {
-	const struct bb_series *first; /* names the key */
-	char slug[200];                /* file name stem, [A-Za-z0-9._-] only */
+	const struct bb_series *first; /* names the key, with host */
+	const char *host;
+	char slug[200]; /* file name stem, [A-Za-z0-9._-] only */
 	struct hist_point *pts;
 	size_t npts;
 	int last_change; /* index of the latest regression/improvement point, -1 none */
 };
 
 struct hist {
-	struct bb_result *res; /* sorted by started_at */
-	size_t nres;
+	struct hist_run *runs; /* sorted by started_at */
+	size_t nres, cap;
+	bool multi_host; /* the runs come from more than one host */
 	struct hist_key *keys;
 	size_t nkeys;
 	const char *dir;
@@ -47,39 +57,74 @@ static const char hist_usage[] =
     "  -o, --output DIR  where charts and history.md go (default history/)\n"
     "  --json            every series' points and the latest change points as JSON on\n"
     "                    stdout; no files unless -o is given too\n"
-    "Orders the results by started_at; for every (suite, metric, env) writes DIR/<series>.svg\n"
+    "Orders the results by started_at; for every (suite, metric, env) of each host (a merged\n"
+    "result gives one run per host; a host is its name there, else host.hostname) writes\n"
+    "DIR/<series>.svg (DIR/<host>-<series>.svg when the results span several hosts)\n"
     "and .png (median with its 95% CI band, change points marked) and the data behind it\n"
     "(.dat), and DIR/history.md with the latest change points: consecutive results whose\n"
     "difference is a regression or an improvement under the rule of `boxbench compare`.\n";
 
 static int hist_cmp(const void *a, const void *b)
 {
-	const struct bb_result *x = a, *y = b;
-	int c = strcmp(x->started_at, y->started_at);
+	const struct hist_run *x = a, *y = b;
+	int c = strcmp(x->res.started_at, y->res.started_at);
 
-	return c ? c : strcmp(x->id, y->id);
+	c = c ? c : strcmp(x->res.id, y->res.id);
+	return c ? c : strcmp(x->host, y->host);
+}
+
+/* Take the results of every host of set that has one (set keeps none of them). */
+static int hist_take(struct hist *h, struct bb_hostset *set, struct bb_err *err)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct bb_hostres *hr = &set->hosts[i];
+		struct hist_run *r;
+		const char *hn = set->merged ? hr->name : results_jstr(hr->res.host, "hostname");
+		if (!hr->doc)
+			continue;
+		if (h->nres == h->cap) {
+			size_t ncap = h->cap ? 2 * h->cap : 8;
+			if (!(r = realloc(h->runs, ncap * sizeof(*r))))
+				return bb_fail(err, ENOMEM, "history");
+			h->runs = r;
+			h->cap = ncap;
+		}
+		r = &h->runs[h->nres++];
+		r->res = hr->res;
+		snprintf(r->host, sizeof(r->host), "%s", hn ? hn : "");
+		json_decref(hr->doc);
+		hr->doc = NULL;
+	}
+	return 0;
 }
 
 static int hist_load(int argc, char **argv, struct hist *h, struct bb_err *err)
 {
-	h->res = calloc((size_t)argc, sizeof(*h->res));
-	if (!h->res)
-		return bb_fail(err, ENOMEM, "history");
+	struct bb_hostset set;
+
 	for (int i = 0; i < argc; i++) {
-		if (results_read(argv[i], &h->res[h->nres], err) < 0)
+		if (results_hosts_read(argv[i], &set, err) < 0)
 			return -1;
-		h->nres++;
+		if (hist_take(h, &set, err) < 0) {
+			results_hosts_free(&set);
+			return -1;
+		}
+		results_hosts_free(&set);
 	}
-	qsort(h->res, h->nres, sizeof(*h->res), hist_cmp);
+	if (h->nres == 0)
+		return bb_fail(err, 0, "no host with a result in the files");
+	qsort(h->runs, h->nres, sizeof(*h->runs), hist_cmp);
+	for (size_t i = 1; i < h->nres; i++)
+		h->multi_host = h->multi_host || strcmp(h->runs[i].host, h->runs[0].host);
 	return 0;
 }
 
-static void hist_slug(const struct bb_series *s, char *out, size_t len)
+static void hist_slug(const struct bb_series *s, const char *host, char *out, size_t len)
 {
 	size_t o = 0;
-	const char *parts[] = { s->suite, s->metric, s->env };
+	const char *parts[] = { host, s->suite, s->metric, s->env };
 
-	for (size_t p = 0; p < 3; p++) {
+	for (size_t p = host ? 0 : 1; p < 4; p++) {
 		for (const char *c = parts[p]; *c && o + 2 < len; c++) {
 			bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 			          (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-';
@@ -87,18 +132,18 @@ static void hist_slug(const struct bb_series *s, char *out, size_t len)
 			out[o] = ok && !(o == 0 && *c == '.') ? *c : '_';
 			o++;
 		}
-		if (p < 2 && o + 2 < len)
+		if (p < 3 && o + 2 < len)
 			out[o++] = '-';
 	}
 	out[o] = '\0';
 }
 
-static struct hist_key *hist_key_find(struct hist *h, const struct bb_series *s)
+static struct hist_key *hist_key_find(struct hist *h, const struct bb_series *s, const char *host)
 {
 	for (size_t i = 0; i < h->nkeys; i++) {
 		const struct bb_series *k = h->keys[i].first;
 		if (!strcmp(k->suite, s->suite) && !strcmp(k->metric, s->metric) &&
-		    !strcmp(k->env, s->env))
+		    !strcmp(k->env, s->env) && !strcmp(h->keys[i].host, host))
 			return &h->keys[i];
 	}
 	return NULL;
@@ -126,27 +171,30 @@ static int hist_collect(struct hist *h)
 	size_t cap = 0;
 
 	for (size_t r = 0; r < h->nres; r++)
-		cap += h->res[r].nseries;
+		cap += h->runs[r].res.nseries;
 	h->keys = calloc(cap ? cap : 1, sizeof(*h->keys));
 	if (!h->keys)
 		return -1;
 	for (size_t r = 0; r < h->nres; r++) {
-		for (size_t i = 0; i < h->res[r].nseries; i++) {
-			const struct bb_series *s = &h->res[r].series[i];
-			struct hist_key *k = hist_key_find(h, s);
+		for (size_t i = 0; i < h->runs[r].res.nseries; i++) {
+			const struct bb_series *s = &h->runs[r].res.series[i];
+			const char *host = h->runs[r].host;
+			struct hist_key *k = hist_key_find(h, s, host);
 			if (!s->has_summary)
 				continue;
 			if (!k) {
 				k = &h->keys[h->nkeys++];
 				k->first = s;
+				k->host = host;
 				k->last_change = -1;
-				hist_slug(s, k->slug, sizeof(k->slug));
+				hist_slug(s, h->multi_host ? (host[0] ? host : "unknown") : NULL,
+				          k->slug, sizeof(k->slug));
 				hist_unique_slug(h, k);
 				k->pts = calloc(h->nres, sizeof(*k->pts));
 				if (!k->pts)
 					return -1;
 			}
-			k->pts[k->npts++] = (struct hist_point){ .res = &h->res[r], .s = s };
+			k->pts[k->npts++] = (struct hist_point){ .res = &h->runs[r].res, .s = s };
 		}
 	}
 	return 0;
@@ -207,14 +255,15 @@ static int hist_write_data(const struct hist_key *k, const char *path, struct bb
 
 static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_err *err)
 {
-	char dat[PATH_MAX], svg[PATH_MAX], png[PATH_MAX], title[200], every[16], n[16];
+	char dat[PATH_MAX], svg[PATH_MAX], png[PATH_MAX], title[300], every[16], n[16];
 	char svg_tmp[PATH_MAX + 16], png_tmp[PATH_MAX + 16];
 	const struct bb_series *s = k->first;
 
 	snprintf(dat, sizeof(dat), "%s/%s.dat", h->dir, k->slug);
 	snprintf(svg, sizeof(svg), "%s/%s.svg", h->dir, k->slug);
 	snprintf(png, sizeof(png), "%s/%s.png", h->dir, k->slug);
-	snprintf(title, sizeof(title), "%s/%s in %s%s", s->suite, s->metric, s->env,
+	snprintf(title, sizeof(title), "%s/%s in %s%s%.64s%s", s->suite, s->metric, s->env,
+	         h->multi_host ? " on " : "", h->multi_host ? k->host : "",
 	         s->emulated ? " (emulated)" : "");
 	snprintf(every, sizeof(every), "%zu", (k->npts + 11) / 12);
 	snprintf(n, sizeof(n), "%zu", k->npts);
@@ -238,9 +287,12 @@ static int hist_chart(const struct hist *h, const struct hist_key *k, struct bb_
 	return gnuplot_output_commit(png_tmp, png, err) < 0 ? HIST_WRITE_FAILED : 0;
 }
 
-/* The series' two cells: "suite/metric", env. Names come from result files: literals. */
-static void hist_md_key(struct doc *d, const struct bb_series *s)
+/* The series' cells: "suite/metric", env (and host when the results span several). Names
+ * come from result files: literals. */
+static void hist_md_key(struct doc *d, const struct hist_key *k, bool host)
 {
+	const struct bb_series *s = k->first;
+
 	doc_cell_begin(d, NULL);
 	doc_literal(d, s->suite);
 	doc_puts(d, "/");
@@ -248,6 +300,11 @@ static void hist_md_key(struct doc *d, const struct bb_series *s)
 	doc_cell_end(d);
 	doc_cell_begin(d, NULL);
 	doc_literal(d, s->env);
+	doc_cell_end(d);
+	if (!host)
+		return;
+	doc_cell_begin(d, NULL);
+	doc_literal(d, k->host[0] ? k->host : "?");
 	doc_cell_end(d);
 }
 
@@ -274,14 +331,14 @@ static int hist_change_cmp(const void *a, const void *b)
 	               y->pts[y->last_change].res->started_at);
 }
 
-static void hist_md_change(struct doc *d, const struct hist_key *k)
+static void hist_md_change(struct doc *d, const struct hist_key *k, bool host)
 {
 	const struct hist_point *p = &k->pts[k->last_change], *q = &k->pts[k->last_change - 1];
 	const struct compare_stat *st = &p->st;
 	bool reg = st->verdict == COMPARE_REGRESSION;
 
 	doc_row_begin(d, NULL);
-	hist_md_key(d, k->first);
+	hist_md_key(d, k, host);
 	doc_cell_begin(d, NULL);
 	doc_literal(d, p->res->started_at);
 	doc_cell_end(d);
@@ -311,10 +368,15 @@ static void hist_md_change(struct doc *d, const struct hist_key *k)
 
 static void hist_md_changes(struct doc *d, const struct hist *h)
 {
-	static const char *const heads[] = { "series", "env",
-		                             "when",   "from \xe2\x86\x92 to",
-		                             "median", "change [95% CI]",
-		                             "p",      "verdict" };
+	static const char *const heads[] = {
+		"series",          "env", "host",   "when", "from \xe2\x86\x92 to", "median",
+		"change [95% CI]", "p",   "verdict"
+	};
+	const char *const *hd =
+	    h->multi_host ? heads : (const char *const[]){ "series", "env",
+		                                           "when",   "from \xe2\x86\x92 to",
+		                                           "median", "change [95% CI]",
+		                                           "p",      "verdict" };
 	_cleanup_free_ const struct hist_key **ch = calloc(h->nkeys ? h->nkeys : 1, sizeof(*ch));
 	size_t n = 0;
 
@@ -330,24 +392,30 @@ static void hist_md_changes(struct doc *d, const struct hist *h)
 	}
 	qsort(ch, n, sizeof(*ch), hist_change_cmp);
 	doc_para(d, "", "The most recent change of each series, newest first.");
-	doc_table(d, "changes", heads, "llllllrl", 8);
+	doc_table(d, "changes", hd, h->multi_host ? "lllllllrl" : "llllllrl",
+	          h->multi_host ? 9 : 8);
 	for (size_t i = 0; i < n; i++)
-		hist_md_change(d, ch[i]);
+		hist_md_change(d, ch[i], h->multi_host);
 	doc_table_end(d);
 }
 
 static void hist_md_series(struct doc *d, const struct hist *h)
 {
-	static const char *const heads[] = { "series",       "env",           "unit", "results",
-		                             "first median", "latest median", "chart" };
+	static const char *const heads[] = { "series",  "env",          "host",          "unit",
+		                             "results", "first median", "latest median", "chart" };
+	static const char *const heads1[] = { "series",       "env",           "unit", "results",
+		                              "first median", "latest median", "chart" };
 	char svg[256], png[256];
 
 	doc_heading(d, 2, "series", "Series");
-	doc_table(d, "series", heads, "lllrrrl", 7);
+	if (h->multi_host)
+		doc_table(d, "series", heads, "llllrrrl", 8);
+	else
+		doc_table(d, "series", heads1, "lllrrrl", 7);
 	for (size_t i = 0; i < h->nkeys; i++) {
 		const struct hist_key *k = &h->keys[i];
 		doc_row_begin(d, NULL);
-		hist_md_key(d, k->first);
+		hist_md_key(d, k, h->multi_host);
 		doc_cell_begin(d, NULL);
 		doc_literal(d, k->first->unit);
 		doc_cell_end(d);
@@ -383,9 +451,12 @@ static int hist_write_md(const struct hist *h, struct bb_err *err)
 	doc_heading(&d, 1, "history", "boxbench history");
 	doc_para_begin(&d, "");
 	doc_printf(&d, "%zu result%s from ", h->nres, h->nres == 1 ? "" : "s");
-	doc_literal(&d, h->res[0].started_at);
+	doc_literal(&d, h->runs[0].res.started_at);
 	doc_puts(&d, " to ");
-	doc_literal(&d, h->res[h->nres - 1].started_at);
+	doc_literal(&d, h->runs[h->nres - 1].res.started_at);
+	if (h->multi_host)
+		doc_puts(&d, ", from several hosts: every series is one host's (never two hosts "
+		             "on one line)");
 	snprintf(rule, sizeof(rule),
 	         ". A change point is a pair of consecutive results whose difference is a "
 	         "regression or an improvement under the rule of `boxbench compare`: one-sided "
@@ -463,9 +534,9 @@ static void hist_free(struct hist *h)
 	for (size_t i = 0; h->keys && i < h->nkeys; i++)
 		free(h->keys[i].pts);
 	free(h->keys);
-	for (size_t i = 0; h->res && i < h->nres; i++)
-		results_free(&h->res[i]);
-	free(h->res);
+	for (size_t i = 0; h->runs && i < h->nres; i++)
+		results_free(&h->runs[i].res);
+	free(h->runs);
 }
 
 /* Charts and history.md into h->dir; an exit code. */
@@ -509,11 +580,12 @@ static json_t *hist_key_json(const struct hist_key *k)
 
 	for (size_t i = 0; i < k->npts; i++)
 		json_array_append_new(pts, hist_point_json(&k->pts[i]));
-	return json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "suite", s->suite, "metric", s->metric,
-	    "env", s->env, "unit", s->unit, "better", better_name(s->better), "emulated",
-	    s->emulated, "points", pts, "latest_change",
-	    k->last_change > 0 ? json_string(k->pts[k->last_change].res->id) : json_null());
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:o, s:o}", "suite", s->suite,
+	                 "metric", s->metric, "env", s->env, "host", k->host[0] ? k->host : NULL,
+	                 "unit", s->unit, "better", better_name(s->better), "emulated", s->emulated,
+	                 "points", pts, "latest_change",
+	                 k->last_change > 0 ? json_string(k->pts[k->last_change].res->id)
+	                                    : json_null());
 }
 
 static json_t *hist_json(const struct hist *h)
@@ -521,9 +593,11 @@ static json_t *hist_json(const struct hist *h)
 	json_t *results = json_array(), *series = json_array();
 
 	for (size_t i = 0; i < h->nres; i++)
-		json_array_append_new(results, json_pack("{s:s, s:s, s:b}", "id", h->res[i].id,
-		                                         "started_at", h->res[i].started_at,
-		                                         "complete", h->res[i].complete));
+		json_array_append_new(results,
+		                      json_pack("{s:s, s:s?, s:s, s:b}", "id", h->runs[i].res.id,
+		                                "host", h->runs[i].host[0] ? h->runs[i].host : NULL,
+		                                "started_at", h->runs[i].res.started_at, "complete",
+		                                h->runs[i].res.complete));
 	for (size_t i = 0; i < h->nkeys; i++)
 		json_array_append_new(series, hist_key_json(&h->keys[i]));
 	return json_pack("{s:s, s:{s:f, s:f}, s:o, s:o}", "format", "boxbench-history/1", "rule",

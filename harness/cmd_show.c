@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "isolation.h"
+#include "results_hosts.h"
 #include "show.h"
 
 static const char *host_line(const struct bb_result *res, char *buf, size_t len)
@@ -184,32 +185,88 @@ json_t *show_json(const struct bb_result *res)
 	                 "errors", show_errors_json(res));
 }
 
-static const char show_usage[] = "usage: boxbench show FILE [--json]\n"
-                                 "  --json  the table as JSON (keys in README, \"--json\")\n";
+/* A merged result: one table per host, a line for each host without a result. */
+void show_hosts_table(const struct bb_hostset *set, FILE *f)
+{
+	size_t ok = results_hosts_with_data(set);
+
+	fprintf(f, "boxbench merged result %s  %s  %zu hosts, %zu with a result\n", set->id,
+	        set->started_at, set->n, ok);
+	if (!ok)
+		fprintf(f, "ALL %zu HOSTS FAILED: no host has a result\n", set->n);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct bb_hostres *h = &set->hosts[i];
+		if (!h->doc) {
+			fprintf(f, "\n== host %s: %s%s%s (no result)\n", h->name,
+			        host_status_name(h->status), h->reason[0] ? ": " : "", h->reason);
+			continue;
+		}
+		fprintf(f, "\n== host %s ==\n", h->name);
+		show_table(&h->res, f);
+	}
+}
+
+json_t *show_hosts_json(const struct bb_hostset *set)
+{
+	json_t *hosts = json_array();
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct bb_hostres *h = &set->hosts[i];
+		json_array_append_new(hosts,
+		                      json_pack("{s:s, s:s, s:s?, s:o}", "name", h->name, "status",
+		                                host_status_name(h->status), "reason",
+		                                h->reason[0] ? h->reason : NULL, "result",
+		                                h->doc ? show_json(&h->res) : json_null()));
+	}
+	return json_pack("{s:s, s:b, s:s, s:s, s:s?, s:I, s:o}", "format", "boxbench-show/1",
+	                 "merged", true, "id", set->id, "started_at", set->started_at,
+	                 "finished_at", set->finished_at[0] ? set->finished_at : NULL,
+	                 "hosts_with_result", (json_int_t)results_hosts_with_data(set), "hosts",
+	                 hosts);
+}
+
+static const char show_usage[] =
+    "usage: boxbench show FILE [--json]\n"
+    "  --json  the table as JSON (keys in README, \"--json\"); a merged result (boxbench\n"
+    "          merge): {merged: true, hosts: [{name, status, reason, result}]}, each\n"
+    "          result the JSON of one host's table (null without one)\n";
+
+static int show_print(const struct bb_hostset *set, bool as_json)
+{
+	json_t *doc;
+
+	if (!as_json) {
+		if (set->merged)
+			show_hosts_table(set, stdout);
+		else
+			show_table(&set->hosts[0].res, stdout);
+		return BB_EXIT_OK;
+	}
+	doc = set->merged ? show_hosts_json(set) : show_json(&set->hosts[0].res);
+	if (cli_print_json(doc, stdout) < 0)
+		return cli_error("show", BB_EXIT_FAIL, "--json: cannot write the output");
+	return BB_EXIT_OK;
+}
 
 static int show_main(int argc, char **argv)
 {
-	struct bb_result res;
+	struct bb_hostset set;
 	struct bb_err err = { 0 };
 	bool as_json;
 	int rc = cli_json_opts("show", argc, argv, show_usage, &as_json);
 
 	if (rc >= 0)
 		return rc;
-	rc = BB_EXIT_OK;
 	if (argc - optind != 1)
 		return cli_error("show", BB_EXIT_USAGE,
 		                 optind >= argc
 		                     ? "missing FILE (usage: boxbench show FILE [--json])"
 		                     : "expected exactly one FILE (usage: boxbench show "
 		                       "FILE [--json])");
-	if (results_read(argv[optind], &res, &err) < 0)
+	if (results_hosts_read(argv[optind], &set, &err) < 0)
 		return cli_error("show", BB_EXIT_USAGE, "%s", err.msg);
-	if (!as_json)
-		show_table(&res, stdout);
-	else if (cli_print_json(show_json(&res), stdout) < 0)
-		rc = cli_error("show", BB_EXIT_FAIL, "--json: cannot write the output");
-	results_free(&res);
+	rc = show_print(&set, as_json);
+	results_hosts_free(&set);
 	return rc;
 }
 

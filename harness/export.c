@@ -108,19 +108,40 @@ static void csv_row(FILE *f, const struct csv_ctx *c, const struct bb_series *s,
 	fputc('\n', f);
 }
 
-int export_csv(const struct bb_result *res, const char *env, FILE *f, struct bb_err *err)
+static void csv_result_rows(const struct bb_result *res, const struct csv_ctx *c, const char *env,
+                            FILE *f)
 {
-	struct csv_ctx c = { res->id, results_jstr(res->host, "hostname") ?: "", res->started_at };
-
-	fputs(csv_header, f);
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct bb_series *s = &res->series[i];
 		if (!export_wanted(s, env))
 			continue;
 		for (size_t j = 0; j < s->n; j++)
-			csv_row(f, &c, s, &s->samples[j], (long)j, NULL);
+			csv_row(f, c, s, &s->samples[j], (long)j, NULL);
 		for (size_t j = 0; j < s->nerr; j++)
-			csv_row(f, &c, s, NULL, s->errors[j].rep, s->errors[j].reason);
+			csv_row(f, c, s, NULL, s->errors[j].rep, s->errors[j].reason);
+	}
+}
+
+int export_csv(const struct bb_result *res, const char *env, FILE *f, struct bb_err *err)
+{
+	struct csv_ctx c = { res->id, results_jstr(res->host, "hostname") ?: "", res->started_at };
+
+	fputs(csv_header, f);
+	csv_result_rows(res, &c, env, f);
+	if (ferror(f))
+		return bb_fail(err, errno, "export: csv: write");
+	return 0;
+}
+
+int export_csv_hosts(const struct bb_hostset *set, const char *host, const char *env, FILE *f,
+                     struct bb_err *err)
+{
+	fputs(csv_header, f);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct bb_hostres *h = &set->hosts[i];
+		struct csv_ctx c = { h->res.id, h->name, h->res.started_at };
+		if (h->doc && (!host || !strcmp(host, h->name)))
+			csv_result_rows(&h->res, &c, env, f);
 	}
 	if (ferror(f))
 		return bb_fail(err, errno, "export: csv: write");

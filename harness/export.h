@@ -6,6 +6,8 @@
  *           error: the repetition that failed), value and unit as recorded, the value in the
  *           base unit of its quantity under that quantity's one column (time_s, size_bytes,
  *           rate_ops_per_s, rate_bytes_per_s; empty otherwise), accel, emulated, error.
+ *           A merged result (boxbench merge): every host's rows, host its name in the merge,
+ *           result_id and started_at its own run's. The other formats take one host.
  * bmf       Bencher Metric Format: {"suite/metric": {MEASURE: {value, lower_value,
  *           upper_value}}} with the median and the bootstrap 95% CI of the median. Bencher
  *           takes the testbed per report (`bencher run --testbed ENV`), so one document holds
@@ -38,6 +40,7 @@
 
 #include "err.h"
 #include "results.h"
+#include "results_hosts.h"
 
 enum export_format { EXPORT_CSV, EXPORT_BMF, EXPORT_GAB, EXPORT_GBENCH, EXPORT_HYPERFINE };
 
@@ -69,6 +72,9 @@ struct export_opts {
 int export_format_parse(const char *name, enum export_format *out, struct bb_err *err);
 
 int export_csv(const struct bb_result *res, const char *env, FILE *f, struct bb_err *err);
+/* A merged result's csv: every host with a result (only `host` when set). */
+int export_csv_hosts(const struct bb_hostset *set, const char *host, const char *env, FILE *f,
+                     struct bb_err *err);
 /* The JSON formats return a new reference (NULL with err set on failure). */
 json_t *export_bmf(const struct bb_result *res, const char *env, struct bb_err *err);
 json_t *export_gab(const struct bb_result *res, const char *env, enum bb_better better,

@@ -9,6 +9,7 @@ extern const struct command cmd_report;
 extern const struct command cmd_compare;
 extern const struct command cmd_history;
 extern const struct command cmd_export;
+extern const struct command cmd_merge;
 extern const struct command cmd_completion;
 
 /* The subcommand table: adding a subcommand is adding its file and one line here. */
@@ -21,6 +22,7 @@ const struct command *const commands[] = {
 	&cmd_compare,
 	&cmd_history,
 	&cmd_export,
+	&cmd_merge,
 	&cmd_completion,
 	NULL,
 };

@@ -841,3 +841,19 @@ int report_write(const struct bb_result *res, const struct report_opts *o,
 	report_outcome(r, out);
 	return 0;
 }
+
+/* Shared with the report of a merged result (report_hosts.c): its page looks like this one. */
+const char *report_html_style(void)
+{
+	return html_style;
+}
+
+const char *report_verdict_class(enum claim_verdict v)
+{
+	return verdict_class(v);
+}
+
+int report_mkdir_p(const char *dir, struct bb_err *err)
+{
+	return mkdir_p(dir, err);
+}

@@ -35,4 +35,10 @@ struct report_outcome {
 int report_write(const struct bb_result *res, const struct report_opts *o,
                  struct report_outcome *out, struct bb_err *err);
 
+/* For the report of a merged result (report_hosts.h): the page's CSS, a verdict's CSS class
+ * (v-holds, v-caveat, v-fails, v-inconclusive, v-none), mkdir -p. */
+const char *report_html_style(void);
+const char *report_verdict_class(enum claim_verdict v);
+int report_mkdir_p(const char *dir, struct bb_err *err);
+
 #endif

@@ -772,6 +772,13 @@ int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err)
 		        BB_SCHEMA);
 		goto fail;
 	}
+	if (json_object_get(doc, "hosts")) {
+		bb_fail(err, 0,
+		        "a merged result of %zu host(s) (boxbench merge): this reads one host's "
+		        "result",
+		        json_array_size(json_object_get(doc, "hosts")));
+		goto fail;
+	}
 	if (read_header(doc, res, err) < 0 || want(doc, "results", JSON_ARRAY, &arr, err) < 0)
 		goto fail;
 	json_array_foreach(arr, i, o)
@@ -792,7 +799,7 @@ fail:
 
 /* Only a regular file of bounded size is read: a FIFO or a device would block or never end.
  * O_NONBLOCK makes the open itself return at once on a FIFO. */
-static json_t *results_load(const char *path, struct bb_err *err)
+json_t *results_load(const char *path, struct bb_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	json_error_t jerr;

@@ -119,6 +119,8 @@ int results_write(const struct bb_result *res, const char *path, bool force, str
  * unbounded strings, a series or fact naming an environment the result does not describe).
  * Whatever passes is safe for every consumer. */
 int results_read(const char *path, struct bb_result *res, struct bb_err *err);
+/* The JSON document of a result file (a regular file of at most RESULTS_MAX_BYTES), unchecked. */
+json_t *results_load(const char *path, struct bb_err *err);
 int results_from_json(json_t *doc, struct bb_result *res, struct bb_err *err);
 
 const char *better_name(enum bb_better b);

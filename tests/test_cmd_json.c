@@ -166,11 +166,45 @@ static void test_history_json(void **state)
 	json_decref(doc);
 }
 
+#define MERGED "tests/fixtures/fake-merged.json"
+
+/* A merged result: one entry per host, each host's table as show --json of its own result;
+ * compare host by host, a host without a result not compared and saying why. */
+static void test_merged_json(void **state)
+{
+	char *show[] = { bin, "show", MERGED, "--json", NULL };
+	char *single[] = { bin, "show", FULL, "--json", NULL };
+	char *cmp[] = { bin, "compare", MERGED, MERGED, "--json", NULL };
+	json_t *doc = run_json(show, 0), *full = run_json(single, 0), *hosts, *b;
+
+	(void)state;
+	assert_true(json_is_true(json_object_get(doc, "merged")));
+	hosts = json_object_get(doc, "hosts");
+	assert_int_equal(json_array_size(hosts), 3);
+	b = json_object_get(json_array_get(hosts, 1), "result");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hosts, 1), "name")),
+	                    "fixture-b");
+	assert_true(json_equal(json_object_get(b, "series"), json_object_get(full, "series")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hosts, 2), "status")),
+	                    "unreachable");
+	json_decref(doc);
+	json_decref(full);
+	doc = run_json(cmp, 0);
+	hosts = json_object_get(doc, "hosts");
+	assert_int_equal(json_array_size(hosts), 3);
+	assert_true(json_is_true(json_object_get(json_array_get(hosts, 0), "compared")));
+	assert_false(json_is_true(json_object_get(json_array_get(hosts, 2), "compared")));
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(hosts, 2), "note")),
+	                       "unreachable"));
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show_json),
 		cmocka_unit_test(test_compare_json),
+		cmocka_unit_test(test_merged_json),
 		cmocka_unit_test(test_history_json),
 	};
 	return cmocka_run_group_tests_name("cmd_json", tests, setup, teardown);

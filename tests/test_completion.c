@@ -45,6 +45,14 @@ static void test_bash_completes(void **state)
 	assert_string_equal(r->out, "hyperfine\n");
 	complete("boxbench compare --js", r);
 	assert_string_equal(r->out, "--json\n");
+	complete("boxbench mer", r);
+	assert_string_equal(r->out, "merge\n");
+	complete("boxbench merge a.json --mi", r);
+	assert_string_equal(r->out, "--missing\n");
+	complete("boxbench compare --acr", r);
+	assert_string_equal(r->out, "--across-hosts\n");
+	complete("boxbench export x.json --ho", r);
+	assert_string_equal(r->out, "--host\n");
 	free(r);
 }
 

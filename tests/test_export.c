@@ -176,6 +176,39 @@ static void test_csv(void **state)
 	free(text);
 }
 
+/* A merged result: every host's rows, each with its host name in the merge and its own run's
+ * id and start; a host without a result has none; --host keeps one. */
+static void test_csv_hosts(void **state)
+{
+	struct bb_hostset set;
+	struct bb_err err = { 0 };
+	char *buf = NULL;
+	size_t len = 0, a = 0, b = 0, c = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(results_hosts_read("tests/fixtures/fake-merged.json", &set, &err), 0);
+	assert_non_null(f = open_memstream(&buf, &len));
+	assert_int_equal(export_csv_hosts(&set, NULL, NULL, f, &err), 0);
+	fclose(f);
+	for (char *p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		a += !strncmp(p + 1, "FIXTURE-made-up-numbers-small,fixture-a,2026-", 45);
+		b += !strncmp(p + 1, "FIXTURE-made-up-numbers-full,fixture-b,2026-", 44);
+		c += strstr(p + 1, ",fixture-c,") == p + 1 + strcspn(p + 1, ",");
+	}
+	assert_true(a > 0 && b > 0);
+	assert_int_equal(c, 0);
+	free(buf);
+	buf = NULL;
+	assert_non_null(f = open_memstream(&buf, &len));
+	assert_int_equal(export_csv_hosts(&set, "fixture-a", NULL, f, &err), 0);
+	fclose(f);
+	assert_null(strstr(buf, ",fixture-b,"));
+	assert_non_null(strstr(buf, ",fixture-a,"));
+	free(buf);
+	results_hosts_free(&set);
+}
+
 static void test_bmf(void **state)
 {
 	const struct bb_result *res = *state;
@@ -426,7 +459,7 @@ int main(void)
 		cmocka_unit_test(test_bmf),           cmocka_unit_test(test_gab),
 		cmocka_unit_test(test_gbench),        cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_gbench_caches), cmocka_unit_test(test_gbench_aggregates_only),
-		cmocka_unit_test(test_hyperfine),
+		cmocka_unit_test(test_hyperfine),     cmocka_unit_test(test_csv_hosts),
 	};
 	return cmocka_run_group_tests_name("export", tests, setup, teardown);
 }

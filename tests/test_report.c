@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "report_hosts.h"
 
 static struct bb_result res;
 
@@ -363,6 +364,63 @@ static void test_boot_phase_table(void **state)
 	free(md);
 }
 
+static void test_hosts_agreement(void **state)
+{
+	const char *names[] = { "a", "b", "c" };
+	enum claim_verdict same[] = { CLAIM_HOLDS, CLAIM_HOLDS, CLAIM_HOLDS };
+	enum claim_verdict split[] = { CLAIM_HOLDS, CLAIM_DOES_NOT_HOLD, CLAIM_HOLDS };
+	enum claim_verdict none[] = { CLAIM_NOT_MEASURED, CLAIM_NOT_MEASURED, CLAIM_NOT_MEASURED };
+	char buf[256];
+
+	(void)state;
+	report_hosts_agreement("C2", same, names, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "C2 holds on every host");
+	report_hosts_agreement("C2", split, names, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "C2 holds on a, c, does not hold on b");
+	report_hosts_agreement("C9", none, names, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "C9 is not measured on any host");
+}
+
+/* A merged result's report without gnuplot: the Hosts table with the host that has no
+ * result, the claims per host, each host's report; and ALL n HOSTS FAILED when none has one. */
+static void test_hosts_report(void **state)
+{
+	struct report_opts o = { .gnuplot = "/nonexistent/gnuplot", .dir = dir };
+	struct report_outcome out;
+	struct bb_hostset set;
+	struct bb_err err = { 0 };
+	char path[256], *html, *md;
+
+	(void)state;
+	assert_int_equal(results_hosts_read(fixture("fake-merged.json"), &set, &err), 0);
+	assert_int_equal(report_hosts_write(&set, &o, &out, &err), 0);
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	html = slurp(path);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path);
+	assert_non_null(strstr(html, "<a href=\"hosts/fixture-a/index.html\">"));
+	assert_non_null(strstr(md, "| fixture-c | unreachable | FIXTURE: ssh: connect"));
+	assert_non_null(strstr(md, "| ID | the article claims | fixture-a | fixture-b | across"));
+	assert_non_null(strstr(md, "C2 is not measured on fixture-a, holds on fixture-b"));
+	assert_null(strstr(md, "HOSTS FAILED"));
+	snprintf(path, sizeof(path), "%s/hosts/fixture-b/index.html", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	snprintf(path, sizeof(path), "%s/charts/hosts-startup.dat", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	free(html);
+	free(md);
+	results_hosts_free(&set);
+	/* no host with a result */
+	results_hosts_init(&set);
+	assert_int_equal(results_hosts_add(&set, "x", BB_HOST_TIMEOUT, "no answer", NULL, &err), 0);
+	assert_int_equal(report_hosts_write(&set, &o, &out, &err), 0);
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	html = slurp(path);
+	assert_non_null(strstr(html, "ALL 1 HOSTS FAILED"));
+	free(html);
+	results_hosts_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +439,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_footprint_count_wording, setup_dir,
 		                                teardown_dir),
 		cmocka_unit_test_setup_teardown(test_boot_phase_table, setup_dir, teardown_dir),
+		cmocka_unit_test(test_hosts_agreement),
+		cmocka_unit_test_setup_teardown(test_hosts_report, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

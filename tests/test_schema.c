@@ -174,12 +174,46 @@ static void test_validator(void **state)
 	json_decref(doc);
 }
 
+/* The merged shape: the fixture validates; a series without its host, an environment not
+ * keyed HOST/ENV or a host row with an unknown status does not. */
+static void test_merged(void **state)
+{
+	char bad[] = "/tmp/bb-test-schema-XXXXXX";
+	int fd = mkstemp(bad);
+	json_t *doc;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(validate("tests/fixtures/fake-merged.json"), 0);
+	for (int k = 0; k < 4; k++) {
+		doc = json_load_file("tests/fixtures/fake-merged.json", 0, NULL);
+		assert_non_null(doc);
+		if (k == 0)
+			json_object_del(json_array_get(json_object_get(doc, "results"), 0), "host");
+		if (k == 1)
+			json_object_set_new(json_object_get(doc, "environments"), "native",
+			                    json_object());
+		if (k == 2)
+			json_object_set_new(json_array_get(json_object_get(doc, "hosts"), 2),
+			                    "status", json_string("down"));
+		if (k == 3) /* a single result must not carry host keys */
+			json_object_del(doc, "hosts");
+		assert_int_equal(json_dump_file(doc, bad, 0), 0);
+		if (validate(bad) == 0)
+			fail_msg("broken merged result %d validates", k);
+		json_decref(doc);
+	}
+	unlink(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_environment_keys_declared),
 		cmocka_unit_test(test_series_keys_declared),
 		cmocka_unit_test(test_validator),
+		cmocka_unit_test(test_merged),
 	};
 	return cmocka_run_group_tests_name("schema", tests, setup, teardown);
 }
