@@ -28,6 +28,8 @@ tag=bbf$$ # names of this check's namespaces and links (at most 15 characters)
 names=(fleet-a fleet-b)
 t0=$SECONDS
 tmp="" made_run_sshd=0 fleet_pid=""
+had_dot_ansible=0
+[ ! -e "$HOME/.ansible" ] || had_dot_ansible=1
 declare -A sshd_pid=()
 
 say() { echo "fleet-check: $*" >&2; }
@@ -89,6 +91,7 @@ teardown() {
 	for n in "${!sshd_pid[@]}"; do
 		kill -0 "${sshd_pid[$n]}" 2>/dev/null && left="$left sshd($n:${sshd_pid[$n]})"
 	done
+	if [ $had_dot_ansible -eq 0 ] && [ -e "$HOME/.ansible" ]; then left="$left $HOME/.ansible"; fi
 	if [ -n "$tmp" ]; then
 		[ -e "$tmp" ] && left="$left $tmp"
 		ps -eo pid=,args= | grep -F "$tmp" | grep -v grep >/dev/null && left="$left processes"
@@ -241,8 +244,9 @@ fleet_wait() { # LOG: fleet.sh's exit code; its log, when it is not 0 or EXPECT
 # Checks a merged result: EXPECT is "name=status ...". Its hosts array must hold exactly
 # these hosts with these statuses, each ok host with a result inside, and the report must
 # have a row per host naming its status.
-check_merged() { # EXPECT
-	python3 - "$tmp/out/merged.json" "$tmp/out/report/report.md" "$1" <<'EOF' ||
+check_merged() { # EXPECT [OUT]
+	local o=${2:-$tmp/out}
+	python3 - "$o/merged.json" "$o/report/report.md" "$1" <<'EOF' ||
 import json, sys
 merged, report, expect = sys.argv[1], sys.argv[2], dict(e.split("=") for e in sys.argv[3].split())
 doc = json.load(open(merged))
@@ -262,7 +266,7 @@ for name, status in expect.items():
 print("  " + ", ".join("%s %s%s" % (n, h["status"], (": " + h["reason"]) if h.get("reason") else "")
                        for n, h in sorted(hosts.items())))
 EOF
-		fail "merged result $tmp/out/merged.json: see above"
+		fail "merged result $o/merged.json: see above"
 }
 
 # The two hosts' runs overlapped in time (they ran in parallel), from their own results.
@@ -332,10 +336,39 @@ case3() {
 	say "3. ok: fleet-b re-run alone and merged with fleet-a's earlier result ($((SECONDS - t)) s)"
 }
 
+# Beyond the three cases: failures and time limits, in their own output directory.
+case4() {
+	local t=$SECONDS rc=0
+	say "4. one host at a time (--serial), both runs failing"
+	fleet_start "$logs/fleet4.log" --serial -o "$tmp/out-x" -a "--envs no-such-box --quick"
+	fleet_wait "$logs/fleet4.log" 1 || rc=$?
+	[ $rc -eq 1 ] || fail "fleet.sh exited $rc, expected 1 (hosts missing)"
+	check_merged "fleet-a=failed fleet-b=failed" "$tmp/out-x"
+	grep -q "no-such-box" "$tmp/out-x/merged.json" || fail "the failure's reason does not quote boxbench"
+	# serial: 1 plays the hosts in batches of one, each with its own play banner.
+	[ "$(grep -c 'PLAY \[Run boxbench on each host\]' "$logs/fleet4.log")" -eq 2 ] ||
+		fail "--serial did not run the hosts one at a time"
+	say "4. ok: the second host ran after the first failed; both failed, with boxbench's reason ($((SECONDS - t)) s)"
+}
+
+case5() {
+	local t=$SECONDS rc=0
+	say "5. a run past its time limit (fleet-a only; fleet-b keeps its earlier status)"
+	fleet_start "$logs/fleet5.log" --limit fleet-a -o "$tmp/out-x" \
+		-a "--envs native --suites startup --reps 100000" -- -e boxbench_timeout=4
+	fleet_wait "$logs/fleet5.log" 1 || rc=$?
+	[ $rc -eq 1 ] || fail "fleet.sh exited $rc, expected 1 (hosts missing)"
+	check_merged "fleet-a=timeout fleet-b=failed" "$tmp/out-x"
+	pgrep -f "$tmp/fleet-a/work" >/dev/null && fail "fleet-a's run still going after its time limit"
+	say "5. ok: fleet-a timed out and its run was stopped ($((SECONDS - t)) s)"
+}
+
 setup
 case1
 case2
 case3
+case4
+case5
 kept=$top/build/fleet/fleet-check-merged.json
 mkdir -p "$(dirname "$kept")"
 cp "$tmp/out/merged.json" "$kept"

@@ -17,7 +17,7 @@
 # Environment: BOXBENCH (the controller's boxbench, default build/boxbench), TARBALL (default
 # build/fleet/boxbench-src.tar.gz, from `make fleet-tarball`).
 # Exit: 0 every host delivered; 1 some did not (the merged report says which and why);
-# 2 bad usage; 3 no merged result (nothing delivered, or Ansible failed).
+# 2 bad usage; 3 no merged result (Ansible failed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,7 +80,7 @@ for h in hosts:
     if not isinstance(h, dict):
         sys.exit("fleet: %s: a host entry is not an object" % sys.argv[1])
     name, status = h.get("name"), h.get("status")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", name) or \
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,200}", name) or \
        status not in ("ok", "unreachable", "failed", "timeout"):
         sys.exit("fleet: %s: a host entry without a plain name and known status" % sys.argv[1])
     if sys.argv[2] == "all" or status != "ok":
@@ -145,6 +145,23 @@ while IFS=$'\t' read -r name status reason; do
 	printf '  %-24s %-12s %s\n' "$name" "$status" "$reason"
 	[ "$status" = ok ] || missing=$((missing + 1))
 done < <(hosts_of "$merged" all)
+# The claims host by host, from the report (its claim text left out: one column per host).
+if [ -f "$out/report/report.md" ]; then
+	echo "fleet: claims, host by host (the report says why):"
+	python3 - "$out/report/report.md" <<'EOF' || true
+import sys
+rows, on = [], False
+for line in open(sys.argv[1]):
+    if line.startswith("## "):
+        on = line.strip() == "## Claims, host by host"
+    elif on and line.startswith("|") and not line.startswith("|---"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows.append([cells[0]] + cells[2:])
+widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows), default=0))]
+for r in rows:
+    print("  " + "  ".join(c[:60].ljust(min(w, 60)) for c, w in zip(r, widths)).rstrip())
+EOF
+fi
 echo "fleet: report: $out/report/report.md, $out/report/index.html"
 if [ $missing -gt 0 ]; then
 	echo "fleet: $missing host(s) delivered no result; re-run only them with --retry" \
