@@ -4,6 +4,7 @@
 #   make bench      install deps, build, run the default comparison, write result + report
 #   make bench-images  the same for minimal and Debian images (make image-debian builds it)
 #   make asan       build and test with AddressSanitizer/UBSan into build-asan/
+#   make fleet      INVENTORY=FILE ARGS="..." OUT=DIR: the comparison on every host (Ansible)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local

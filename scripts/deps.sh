@@ -86,3 +86,12 @@ if ! $cmd >&2; then
 	apt-get update -qq
 	$cmd >&2
 fi
+# Its package enables ssh.service for the next boot: this machine did not ask for an SSH
+# server (only fleet-check's own sshds use it), so none starts at boot either.
+case " $missing " in
+*" openssh-server "*)
+	if command -v systemctl >/dev/null; then
+		systemctl disable --quiet ssh.service 2>/dev/null || true
+	fi
+	;;
+esac
