@@ -20,8 +20,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export BOXBENCH=${BOXBENCH:-$top/build/boxbench}
 export TARBALL=${TARBALL:-$top/build/fleet/boxbench-src.tar.gz}
-# A short run keeps the check near a minute: two boxes, the startup suite, --quick.
-run_args=${FLEET_CHECK_ARGS:---envs native,container --suites startup --quick}
+# A short run keeps the check near two minutes: two boxes, three quick suites, enough for the
+# report to settle claims on each host (C2 limits, C3 isolation).
+run_args=${FLEET_CHECK_ARGS:---envs native,container --suites startup,isolation,limits --quick}
 
 logs=$top/build/fleet/check # each case's fleet.sh output, kept after the check
 tag=bbf$$ # names of this check's namespaces and links (at most 15 characters)
@@ -263,6 +264,21 @@ md = open(report).read().splitlines()
 for name, status in expect.items():
     if not any(name in l and status in l for l in md):
         sys.exit("report.md has no row naming %s as %s" % (name, status))
+# The claims host by host: a column per host with a result, and some claim settled in each.
+rows, on = [], False
+for l in md:
+    if l.startswith("## "):
+        on = l.strip() == "## Claims, host by host"
+    elif on and l.startswith("|") and not l.startswith("|---"):
+        rows.append([c.strip() for c in l.strip().strip("|").split("|")])
+for name, status in expect.items():
+    if status != "ok":
+        continue
+    if not rows or name not in rows[0]:
+        sys.exit("report.md: no column for %s in the claims host by host" % name)
+    col = rows[0].index(name)
+    if all(r[col].startswith("not measured") for r in rows[1:] if len(r) > col):
+        sys.exit("report.md: no claim settled on %s" % name)
 print("  " + ", ".join("%s %s%s" % (n, h["status"], (": " + h["reason"]) if h.get("reason") else "")
                        for n, h in sorted(hosts.items())))
 EOF
