@@ -280,8 +280,8 @@ static int hr_plan(struct hrep *r, const char *suite, struct bb_err *err)
 	         "in the key): the median with its 95%% CI, or a point where there is none "
 	         "(n < %d). Log scale; each row in its own unit",
 	         BB_CI_MIN_N);
-	snprintf(c->caption, sizeof(c->caption), "%zu hosts; merged result %s", r->set->n,
-	         r->set->id);
+	snprintf(c->caption, sizeof(c->caption), "%zu of %zu hosts with a result; merged result %s",
+	         results_hosts_with_data(r->set), r->set->n, r->set->id);
 	hr_emulated_note(r->set, suite, c->caption, sizeof(c->caption));
 	snprintf(c->args[0], sizeof(c->args[0]), "%.6g", lo / 1.6);
 	snprintf(c->args[1], sizeof(c->args[1]), "%.6g", hi * 6);

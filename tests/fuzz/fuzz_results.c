@@ -2,8 +2,12 @@
  * (results_from_json, what results_read runs) and, when it accepts them, through every
  * consumer: show's table, every export format, the report's chart data, claims and
  * decomposition, the whole report document (report_write without gnuplot) and compare (the
- * file against itself and against a fixture). Whatever the reader accepts must be safe for all
- * of them: a crash here is a reader that trusted too much. Seeds: tests/fixtures and results/. */
+ * file against itself and against a fixture). A merged result (boxbench merge) goes through
+ * the hosts' reader (results_hosts_from_json, each host's view validated as a single result)
+ * and every consumer of a set of hosts: show's tables, the csv of every host, the hosts'
+ * report (with each host's own), and each host's result through the consumers above. Whatever the
+ * reader accepts must be safe for all of them: a crash here is a reader that trusted too much.
+ * Seeds: tests/fixtures and results/. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +23,9 @@
 #include "report.h"
 #include "report_charts.h"
 #include "report_data.h"
+#include "report_hosts.h"
 #include "results.h"
+#include "results_hosts.h"
 #include "show.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -89,29 +95,66 @@ static void consume_compare(void)
 	compare->main(3, fix);
 }
 
+static void consume_result(const struct bb_result *res)
+{
+	show_table(res, devnull);
+	consume_exports(res);
+	consume_report(res);
+}
+
+/* A merged result: the set of hosts and each host's own result. */
+static void consume_hosts(json_t *doc)
+{
+	struct report_opts o = { .dir = outdir,
+		                 .gnuplot = "/nonexistent/gnuplot",
+		                 .templates = "/nonexistent" };
+	struct report_outcome out;
+	struct bb_err err = { 0 };
+	struct bb_hostset set;
+	struct bb_result view;
+
+	if (results_hosts_from_json(doc, &set, &err) < 0)
+		return;
+	show_hosts_table(&set, devnull);
+	json_decref(show_hosts_json(&set));
+	export_csv_hosts(&set, NULL, NULL, devnull, &err);
+	for (size_t i = 0; i < set.n; i++) {
+		if (!set.hosts[i].doc)
+			continue;
+		consume_result(&set.hosts[i].res);
+		if (results_host_view(doc, set.hosts[i].name, &view, &err) == 0)
+			results_free(&view);
+	}
+	report_hosts_write(&set, &o, &out, &err);
+	results_hosts_free(&set);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_t *doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	struct bb_result res;
 	struct bb_err err = { 0 };
+	bool merged;
 	FILE *f;
 
 	if (!doc)
 		return 0;
-	if (results_from_json(doc, &res, &err) < 0) {
+	merged = json_is_object(doc) && results_is_merged(doc);
+	if (merged) {
+		consume_hosts(doc);
+	} else if (results_from_json(doc, &res, &err) == 0) {
+		consume_result(&res);
+		results_free(&res);
+	} else {
 		json_decref(doc);
 		return 0;
 	}
 	json_decref(doc);
-	show_table(&res, devnull);
-	consume_exports(&res);
-	consume_report(&res);
 	if ((f = fopen(file, "w"))) {
 		fwrite(data, 1, size, f);
 		fclose(f);
 		consume_compare();
 		unlink(file);
 	}
-	results_free(&res);
 	return 0;
 }
