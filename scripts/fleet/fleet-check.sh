@@ -6,10 +6,13 @@
 # sshd on its own address with host keys and a client key made for the test in a temporary
 # directory (nothing of the system's ssh configuration is used or changed). The hosts share
 # this machine's file system, so each has its own working directory there.
-#   1. both hosts at once: the merged result holds both, ok, and their runs overlapped;
+#   1. both hosts at once: the merged result holds both, ok, their runs overlapped, and the
+#      report settles claims on each;
 #   2. fleet-b's sshd is killed (SIGKILL) while its run is going: the merged result and the
 #      report hold fleet-a ok and fleet-b unreachable, with the reason;
-#   3. fleet-b comes back and only it is re-run (--retry): the merged result holds both.
+#   3. fleet-b comes back and only it is re-run (--retry): the merged result holds both;
+#   4. one host at a time (--serial), both runs failing: both failed, with boxbench's words;
+#   5. a run past its time limit: timeout, and the run stopped.
 # Everything is torn down on every path (namespaces, veths, addresses, sshds and every process
 # of the test hosts, keys, temporary files), and checked: anything left fails the check.
 # Last line: "fleet-check: 2 hosts merged into FILE". Environment: BOXBENCH, TARBALL (as
