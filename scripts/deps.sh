@@ -3,6 +3,9 @@
 # otherwise it prints the exact command and fails.
 set -eu
 
+# ansible-core ... iproute2: scripts/fleet and its test. The playbook uses only ansible.builtin,
+# so ansible-core (8 MB) is enough; Debian's full ansible package adds 259 MB of collections.
+# python3-apt is what Ansible's apt module needs on a host.
 PACKAGES="
 build-essential
 pkg-config
