@@ -4,6 +4,7 @@
 #   make bench      install deps, build, run the default comparison, write result + report
 #   make bench-images  the same for minimal and Debian images (make image-debian builds it)
 #   make asan       build and test with AddressSanitizer/UBSan into build-asan/
+#   make fleet      INVENTORY=FILE ARGS="..." OUT=DIR: the comparison on every host (Ansible)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -111,6 +112,8 @@ test: all $(TESTS)
 	@scripts/check-size.sh
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TESTS)
 	@$(MAKE) --no-print-directory fuzz-test
+	@if command -v ansible-playbook >/dev/null; then $(MAKE) --no-print-directory fleet-check; \
+	else echo "fleet-check: skipped (no ansible-playbook: scripts/deps.sh installs ansible-core)"; fi
 
 # The default comparison: every suite in every environment available here, the container
 # startup decomposition, --quick budgets (5 min 20 s here beside other builds, most of it the TCG
@@ -149,6 +152,36 @@ FUZZ_TEST_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_LIB  = $(shell clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)
+
+# Many machines (scripts/fleet/): an Ansible playbook runs boxbench on every host of INVENTORY
+# (ARGS: `boxbench run` arguments for all of them, else each host's boxbench_args), then
+# `boxbench merge` and `boxbench report` into OUT. SERIAL=1 runs one host at a time, RETRY=1
+# only the hosts OUT/merged.json lists as missing, LIMIT=HOSTS only those.
+# fleet-tarball: the source tree (committed files plus the working tree's changes) each host
+# builds. fleet-check: the playbook against two local test hosts (root; about 2-3 minutes).
+FLEET_TARBALL := $(BUILD)/fleet/boxbench-src.tar.gz
+INVENTORY ?=
+ARGS      ?=
+OUT       ?= results/fleet
+SERIAL    ?=
+RETRY     ?=
+LIMIT     ?=
+FLEET_ENV  = BOXBENCH=$(abspath $(BUILD)/boxbench) TARBALL=$(abspath $(FLEET_TARBALL))
+.PHONY: fleet fleet-tarball fleet-check
+fleet-tarball: $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/fleet
+	@echo "  TAR     $(FLEET_TARBALL)"
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -f "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -czf $(FLEET_TARBALL).tmp -T - && mv $(FLEET_TARBALL).tmp $(FLEET_TARBALL)
+
+fleet: $(BUILD)/boxbench fleet-tarball
+	$(FLEET_ENV) scripts/fleet/fleet.sh -i "$(INVENTORY)" -o "$(OUT)" $(if $(ARGS),-a "$(ARGS)") \
+		$(if $(filter 1 yes true,$(SERIAL)),--serial) $(if $(filter 1 yes true,$(RETRY)),--retry) \
+		$(if $(LIMIT),--limit "$(LIMIT)")
+
+fleet-check: $(BUILD)/boxbench fleet-tarball
+	$(FLEET_ENV) scripts/fleet/fleet-check.sh
 
 # Kill runs at random points, then one normal run: nothing may be left (scripts/soak.sh).
 SOAK_ROUNDS ?= 20
