@@ -45,7 +45,7 @@ static const char *verdict_phrase(enum claim_verdict v)
 }
 
 void report_hosts_agreement(const char *id, const enum claim_verdict *verdicts,
-                            const char *const *names, size_t n, char *buf, size_t len)
+                            const char *const *names, size_t n, size_t total, char *buf, size_t len)
 {
 	bool done[CLAIM_INCONCLUSIVE + 1] = { false }, same = true;
 	size_t o = 0;
@@ -54,9 +54,13 @@ void report_hosts_agreement(const char *id, const enum claim_verdict *verdicts,
 		same = same && verdicts[i] == verdicts[0];
 	if (n == 0 || same) {
 		bool none = n == 0 || verdicts[0] == CLAIM_NOT_MEASURED;
-		snprintf(buf, len, "%s %s on %s", id,
+		char which[64] = "";
+		/* "every host" only when every host of the merge has a result to say it from */
+		if (n < total)
+			snprintf(which, sizeof(which), " with a result (%zu of %zu)", n, total);
+		snprintf(buf, len, "%s %s on %s%s", id,
 		         none ? "is not measured" : verdict_phrase(verdicts[0]),
-		         none ? "any host" : "every host");
+		         none ? "any host" : "every host", which);
 		return;
 	}
 	o += (size_t)snprintf(buf, len, "%s", id);
@@ -547,7 +551,7 @@ static void hr_claim_row(struct doc *d, const struct hrep *r, size_t ci)
 		v[n] = c->verdict;
 		names[n++] = r->set->hosts[i].name;
 	}
-	report_hosts_agreement(first->id, v, names, n, sentence, sizeof(sentence));
+	report_hosts_agreement(first->id, v, names, n, r->set->n, sentence, sizeof(sentence));
 	doc_row_begin(d, NULL);
 	doc_cell_begin(d, NULL);
 	doc_inline(d, first->id, true);

@@ -20,8 +20,9 @@ int report_hosts_write(const struct bb_hostset *set, const struct report_opts *o
                        struct report_outcome *out, struct bb_err *err);
 
 /* Claim `id` across hosts: "C2 holds on every host" or "C2 holds on a, does not hold on b".
- * verdicts[i] is the verdict on names[i]. */
+ * verdicts[i] is the verdict on names[i], the n hosts with a result of the merge's total. */
 void report_hosts_agreement(const char *id, const enum claim_verdict *verdicts,
-                            const char *const *names, size_t n, char *buf, size_t len);
+                            const char *const *names, size_t n, size_t total, char *buf,
+                            size_t len);
 
 #endif

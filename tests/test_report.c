@@ -416,11 +416,14 @@ static void test_hosts_agreement(void **state)
 	char buf[256];
 
 	(void)state;
-	report_hosts_agreement("C2", same, names, 3, buf, sizeof(buf));
+	report_hosts_agreement("C2", same, names, 3, 3, buf, sizeof(buf));
 	assert_string_equal(buf, "C2 holds on every host");
-	report_hosts_agreement("C2", split, names, 3, buf, sizeof(buf));
+	/* a host without a result (unreachable) is not part of "every host" */
+	report_hosts_agreement("C2", same, names, 1, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "C2 holds on every host with a result (1 of 2)");
+	report_hosts_agreement("C2", split, names, 3, 4, buf, sizeof(buf));
 	assert_string_equal(buf, "C2 holds on a, c, does not hold on b");
-	report_hosts_agreement("C9", none, names, 3, buf, sizeof(buf));
+	report_hosts_agreement("C9", none, names, 3, 3, buf, sizeof(buf));
 	assert_string_equal(buf, "C9 is not measured on any host");
 }
 
