@@ -153,3 +153,56 @@ int cli_bad_option(const char *cmd, int c, const char *arg)
 	cli_option_error(c, arg, &err);
 	return cli_error(cmd, BB_EXIT_USAGE, "%s", err.msg);
 }
+
+static bool cli_word_safe(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!isalnum((unsigned char)*w) && !strchr("-_./=:,+@%", *w))
+			return false;
+	return true;
+}
+
+/* One word, quoted when it needs to be, at d (NULL: only count); returns its length. */
+static size_t cli_quote_word(char *d, const char *w)
+{
+	size_t o = 0;
+
+	if (cli_word_safe(w)) {
+		if (d)
+			memcpy(d, w, strlen(w));
+		return strlen(w);
+	}
+	if (d)
+		d[o] = '\'';
+	o++;
+	for (; *w; w++) {
+		const char *part = *w == '\'' ? "'\\''" : NULL;
+		size_t n = part ? strlen(part) : 1;
+		if (d)
+			memcpy(d + o, part ? part : w, n);
+		o += n;
+	}
+	if (d)
+		d[o] = '\'';
+	return o + 1;
+}
+
+char *cli_command_line(int argc, char *const *argv)
+{
+	size_t len = strlen("boxbench") + 1, o;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += 1 + cli_quote_word(NULL, argv[i]);
+	if (!(s = malloc(len)))
+		return NULL;
+	o = (size_t)sprintf(s, "boxbench");
+	for (int i = 0; i < argc; i++) {
+		s[o++] = ' ';
+		o += cli_quote_word(s + o, argv[i]);
+	}
+	s[o] = '\0';
+	return s;
+}

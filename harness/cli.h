@@ -45,6 +45,12 @@ int cli_size(const char *s, long long *bytes, struct bb_err *err);
 int cli_list(const char *opt, const char *s, char **items, size_t max, size_t *n, char **buf,
              struct bb_err *err);
 
+/* "boxbench ARGV..." as a shell would take it back: a word with anything but letters, digits
+ * and -_./=:,+@% in it single-quoted (a --missing reason with spaces, a path with a quote), so
+ * a result's config.command and a report's Reproduce line can be pasted. Caller frees; NULL
+ * when out of memory. */
+char *cli_command_line(int argc, char *const *argv);
+
 /* A command's --json output: doc (consumed) to f, 2-space indented, numbers with the 12
  * significant digits results are written with, then a newline. -1 when it cannot be written. */
 int cli_print_json(json_t *doc, FILE *f);

@@ -67,22 +67,6 @@ static int merge_parse(int argc, char **argv, struct merge_cli *cli, struct bb_e
 	return 0;
 }
 
-/* config.command of the merged result: the command line, space-separated. */
-static char *merge_command(int argc, char **argv)
-{
-	size_t len = strlen("boxbench") + 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if (!(s = malloc(len)))
-		return NULL;
-	strcpy(s, "boxbench");
-	for (int i = 0; i < argc; i++)
-		strcat(strcat(s, " "), argv[i]);
-	return s;
-}
-
 static int merge_inputs(int argc, char **argv, const struct merge_cli *cli, struct bb_hostset *set,
                         struct bb_err *err)
 {
@@ -123,7 +107,7 @@ static int merge_main(int argc, char **argv)
 		rc = cli_error("merge", BB_EXIT_USAGE, "%s", err.msg);
 		goto out;
 	}
-	if (!(command = merge_command(argc, argv)) ||
+	if (!(command = cli_command_line(argc, argv)) ||
 	    results_hosts_write(&set, command, cli.out, cli.force, &err) < 0) {
 		rc = cli_error("merge", BB_EXIT_WRITE, "%s", command ? err.msg : "out of memory");
 		goto out;

@@ -316,11 +316,10 @@ static int run_check(struct run_cli *cli, struct bb_err *err)
 
 static void run_cmdline(struct run_cli *cli, int argc, char **argv)
 {
-	size_t o = 0;
+	char *line = cli_command_line(argc, argv);
 
-	o += (size_t)snprintf(cli->cmdline, sizeof(cli->cmdline), "boxbench");
-	for (int i = 0; i < argc && o < sizeof(cli->cmdline); i++)
-		o += (size_t)snprintf(cli->cmdline + o, sizeof(cli->cmdline) - o, " %s", argv[i]);
+	snprintf(cli->cmdline, sizeof(cli->cmdline), "%s", line ? line : "boxbench run");
+	free(line);
 }
 
 static int run_parse_lists(struct run_cli *cli, struct bb_run *run, struct bb_err *err)

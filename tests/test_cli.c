@@ -108,6 +108,23 @@ static void test_parse_size(void **state)
 	}
 }
 
+/* The command line kept in a result reads back as the same words in a shell. */
+static void test_command_line(void **state)
+{
+	char *argv[] = { "merge",     "a.json", "--missing", "db1=unreachable:ssh timed out",
+		         "it's.json", "" };
+	char *line = cli_command_line(6, argv);
+
+	(void)state;
+	assert_non_null(line);
+	assert_string_equal(line, "boxbench merge a.json --missing 'db1=unreachable:ssh timed out' "
+	                          "'it'\\''s.json' ''");
+	free(line);
+	line = cli_command_line(0, argv);
+	assert_string_equal(line, "boxbench");
+	free(line);
+}
+
 static void test_help_and_version(void **state)
 {
 	char bin[256];
@@ -129,9 +146,9 @@ static void test_help_and_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_usage),        cmocka_unit_test(test_foreign_json),
-		cmocka_unit_test(test_parsers),          cmocka_unit_test(test_parse_size),
-		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_bad_usage),    cmocka_unit_test(test_foreign_json),
+		cmocka_unit_test(test_parsers),      cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_command_line), cmocka_unit_test(test_help_and_version),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
