@@ -42,12 +42,14 @@ static double median_of(struct bb_result *res, const char *metric)
 static void test_full_boot_phases(void **state)
 {
 	char out[128];
-	struct cmd_out *r = malloc(sizeof(*r));
+	struct cmd_out *r;
 	struct bb_result res;
 	struct bb_err e = { 0 };
 
 	(void)state;
-	skip_unless_available(bin, "vm-full");
+	skip_unless_available(bin, "vm-full"); /* returns from the test: nothing allocated yet */
+	r = malloc(sizeof(*r));
+	assert_non_null(r);
 	snprintf(out, sizeof(out), "%s/full.json", dir);
 	char *argv[] = { bin, "run",      "--envs", "vm-full", "--suites", "startup", "--reps",
 		         "1", "--warmup", "0",      "-o",      out,        NULL };
