@@ -187,7 +187,8 @@ int report_copy_templates(struct report *r, struct bb_err *err)
 }
 
 /* One terminal: gnuplot -c TEMPLATE TERM OUT DATA TITLE CAPTION ARGS... */
-static int chart_term(struct report *r, struct chart *c, const char *term, const char *ext)
+static int chart_term(const struct chart_place *p, struct chart *c, const char *term,
+                      const char *ext)
 {
 	char tmpl[PATH_MAX + 48], out[PATH_MAX + 96], tmp[PATH_MAX + 128], data[PATH_MAX + 96];
 	char cap[1100];
@@ -196,17 +197,17 @@ static int chart_term(struct report *r, struct chart *c, const char *term, const
 	size_t n = 7;
 	int rc;
 
-	snprintf(tmpl, sizeof(tmpl), "%s/%s", r->charts_dir, c->tmpl);
-	snprintf(out, sizeof(out), "%s/%s.%s", r->charts_dir, c->stem, ext);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%s", r->charts_dir, c->stem, ext);
-	snprintf(data, sizeof(data), "%s/%s.dat", r->charts_dir, c->stem);
+	snprintf(tmpl, sizeof(tmpl), "%s/%s", p->charts_dir, c->tmpl);
+	snprintf(out, sizeof(out), "%s/%s.%s", p->charts_dir, c->stem, ext);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%s", p->charts_dir, c->stem, ext);
+	snprintf(data, sizeof(data), "%s/%s.dat", p->charts_dir, c->stem);
 	wrap(c->caption, cap, sizeof(cap), 150);
 	for (size_t i = 0; i < c->nargs; i++)
 		args[n++] = c->args[i];
 	args[n] = NULL;
 	/* into a temporary file, put in place only when whole: a failed gnuplot may leave an
 	 * empty or partial file, and a full disk a truncated one; never ship one */
-	rc = gnuplot_run(r->gnuplot, args, GNUPLOT_TIMEOUT_S, &err);
+	rc = gnuplot_run(p->gnuplot, args, GNUPLOT_TIMEOUT_S, &err);
 	if (rc < 0)
 		unlink(tmp);
 	else if (gnuplot_output_commit(tmp, out, &err) < 0)
@@ -218,22 +219,22 @@ static int chart_term(struct report *r, struct chart *c, const char *term, const
 	return rc;
 }
 
-static void chart_render(struct report *r, struct chart *c)
+void chart_render_at(const struct chart_place *p, struct chart *c)
 {
 	int rc;
 
-	if (r->gnuplot_missing[0]) {
-		snprintf(c->why, sizeof(c->why), "%s", r->gnuplot_missing);
+	if (p->gnuplot_missing[0]) {
+		snprintf(c->why, sizeof(c->why), "%s", p->gnuplot_missing);
 		return;
 	}
-	rc = chart_term(r, c, "svg", "svg");
+	rc = chart_term(p, c, "svg", "svg");
 	c->svg = rc == 0;
 	if (rc == GNUPLOT_MISSING) {
-		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", c->why);
+		snprintf(p->gnuplot_missing, CHART_MISSING_LEN, "%s", c->why);
 		return;
 	}
 	/* pngcairo draws far better; plain png (libgd) is the fallback of a gnuplot without it */
-	c->png = chart_term(r, c, "pngcairo", "png") == 0 || chart_term(r, c, "png", "png") == 0;
+	c->png = chart_term(p, c, "pngcairo", "png") == 0 || chart_term(p, c, "png", "png") == 0;
 }
 
 /* Close a chart's data file; fill_rc is what its writer returned: 0 environments means there
@@ -487,7 +488,9 @@ int report_charts(struct report *r, struct bb_err *err)
 	if (plan_density(r, err) < 0)
 		return -1;
 	for (size_t i = 0; i < r->ncharts; i++)
-		chart_render(r, &r->charts[i]);
+		chart_render_at(
+		    &(struct chart_place){ r->charts_dir, r->gnuplot, r->gnuplot_missing },
+		    &r->charts[i]);
 	return 0;
 }
 

@@ -26,6 +26,18 @@ struct chart {
 	char why[320]; /* why it was not rendered */
 };
 
+/* Where charts are rendered: the directory holding the templates and data files, the gnuplot
+ * program, and the reason gnuplot cannot run at all once a first chart found it (then no
+ * other is tried). */
+struct chart_place {
+	const char *charts_dir, *gnuplot;
+	char *gnuplot_missing; /* CHART_MISSING_LEN bytes */
+};
+#define CHART_MISSING_LEN 320
+
+/* Render c into SVG and PNG (pngcairo, else png) at p; why it was not, in c->why. */
+void chart_render_at(const struct chart_place *p, struct chart *c);
+
 /* One report being written: its result, where it goes, the verdicts and the charts. */
 struct report {
 	const struct bb_result *res;
@@ -35,7 +47,7 @@ struct report {
 	struct decomp decomp;
 	struct chart charts[MAX_CHARTS];
 	size_t ncharts;
-	char gnuplot_missing[320]; /* set once gnuplot cannot run at all */
+	char gnuplot_missing[CHART_MISSING_LEN]; /* set once gnuplot cannot run at all */
 	char host[512];
 };
 

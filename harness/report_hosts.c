@@ -28,7 +28,7 @@ struct hrep {
 	struct claim_eval *claims; /* CLAIMS_N per host, by host index (hosts with a result) */
 	struct chart charts[MAX_SUITES];
 	size_t ncharts;
-	char gnuplot_missing[320];
+	char gnuplot_missing[CHART_MISSING_LEN];
 	struct report_outcome hosts; /* the hosts' own reports, added up */
 };
 
@@ -212,50 +212,10 @@ static void hr_emulated_note(const struct bb_hostset *set, const char *suite, ch
 	}
 }
 
-/* Rendering (gnuplot -c hosts.gp TERM OUT DATA TITLE CAPTION XMIN XMAX NHOSTS ROWS). */
-
-static int hr_term(struct hrep *r, struct chart *c, const char *term, const char *ext)
-{
-	char tmpl[PATH_MAX + 48], out[PATH_MAX + 96], tmp[PATH_MAX + 128], data[PATH_MAX + 96];
-	char *args[16] = { "-c", tmpl, (char *)term, tmp, data, c->title, c->caption };
-	struct bb_err err = { 0 };
-	size_t n = 7;
-	int rc;
-
-	snprintf(tmpl, sizeof(tmpl), "%s/%s", r->charts_dir, c->tmpl);
-	snprintf(out, sizeof(out), "%s/%s.%s", r->charts_dir, c->stem, ext);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%s", r->charts_dir, c->stem, ext);
-	snprintf(data, sizeof(data), "%s/%s.dat", r->charts_dir, c->stem);
-	for (size_t i = 0; i < c->nargs; i++)
-		args[n++] = c->args[i];
-	args[n] = NULL;
-	rc = gnuplot_run(r->gnuplot, args, GNUPLOT_TIMEOUT_S, &err);
-	if (rc < 0)
-		unlink(tmp);
-	else if (gnuplot_output_commit(tmp, out, &err) < 0)
-		rc = GNUPLOT_FAILED;
-	if (rc < 0) {
-		snprintf(c->why, sizeof(c->why), "%s", err.msg);
-		unlink(out);
-	}
-	return rc;
-}
-
+/* Rendering: gnuplot -c hosts.gp TERM OUT DATA TITLE CAPTION XMIN XMAX NHOSTS ROWS. */
 static void hr_render(struct hrep *r, struct chart *c)
 {
-	int rc;
-
-	if (r->gnuplot_missing[0]) {
-		snprintf(c->why, sizeof(c->why), "%s", r->gnuplot_missing);
-		return;
-	}
-	rc = hr_term(r, c, "svg", "svg");
-	c->svg = rc == 0;
-	if (rc == GNUPLOT_MISSING) {
-		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", c->why);
-		return;
-	}
-	c->png = hr_term(r, c, "pngcairo", "png") == 0 || hr_term(r, c, "png", "png") == 0;
+	chart_render_at(&(struct chart_place){ r->charts_dir, r->gnuplot, r->gnuplot_missing }, c);
 }
 
 static int hr_plan(struct hrep *r, const char *suite, struct bb_err *err)
