@@ -26,7 +26,7 @@
 #include "suite.h"
 
 /* A planned chart as a figure: the image, or why there is none, and links to its files. */
-static void report_figure(struct doc *d, const struct report *r, const struct chart *c)
+void report_figure(struct doc *d, const char *charts_dir, const struct chart *c)
 {
 	const char *ext = c->svg ? "svg" : "png";
 	char src[128], file[PATH_MAX + 96], svg[128], png[128], dat[128], gp[128];
@@ -37,7 +37,7 @@ static void report_figure(struct doc *d, const struct report *r, const struct ch
 		                  .why = c->why };
 
 	snprintf(src, sizeof(src), "charts/%s.%s", c->stem, ext);
-	snprintf(file, sizeof(file), "%s/%s.%s", r->charts_dir, c->stem, ext);
+	snprintf(file, sizeof(file), "%s/%s.%s", charts_dir, c->stem, ext);
 	snprintf(svg, sizeof(svg), "charts/%s.svg", c->stem);
 	snprintf(png, sizeof(png), "charts/%s.png", c->stem);
 	snprintf(dat, sizeof(dat), "charts/%s.dat", c->stem);
@@ -377,7 +377,7 @@ static void sec_startup(struct doc *d, const struct report *r)
 	         "`exit`: from the launch request to the instance reaped and torn down. A "
 	         "fresh instance per sample.");
 	if (c)
-		report_figure(d, r, c);
+		report_figure(d, r->charts_dir, c);
 	series_table(d, r->res, "startup");
 	boot_phases_all(d, r->res);
 	facts_table(d, r->res, "startup");
@@ -465,7 +465,7 @@ static void sec_decomp(struct doc *d, const struct report *r)
 		         "interval. A variant slower than the container saves nothing.",
 		         dc->container);
 	if (c)
-		report_figure(d, r, c);
+		report_figure(d, r->charts_dir, c);
 	doc_table(d, "decomp", heads, NULL, 5);
 	for (size_t i = 0; i < dc->n; i++)
 		decomp_row(d, dc, &dc->parts[i]);
@@ -492,7 +492,7 @@ static void sec_overhead(struct doc *d, const struct report *r)
 		snprintf(stem, sizeof(stem), "overhead-%s", names[i]);
 		doc_heading(d, 3, stem, names[i]);
 		if ((c = report_chart_of(r, stem)))
-			report_figure(d, r, c);
+			report_figure(d, r->charts_dir, c);
 		else
 			doc_para(d, "",
 			         "No chart: no environment besides native has figures for "
@@ -531,7 +531,7 @@ static void sec_footprint(struct doc *d, const struct report *r)
 		return;
 	doc_heading(d, 2, "footprint", "Footprint (C6)");
 	while ((c = report_chart_in(r, "footprint", &from)))
-		report_figure(d, r, c);
+		report_figure(d, r->charts_dir, c);
 	series_table(d, r->res, "footprint");
 	doc_heading(d, 3, "footprint-per-instance",
 	            "Per added instance: user space and host kernel");

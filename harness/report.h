@@ -37,6 +37,12 @@ int report_write(const struct bb_result *res, const struct report_opts *o,
 
 /* For the report of a merged result (report_hosts.h): the page's CSS, a verdict's CSS class
  * (v-holds, v-caveat, v-fails, v-inconclusive, v-none), mkdir -p. */
+struct doc;
+struct chart;
+/* A rendered chart as a figure of d: the image (SVG, else PNG) from charts_dir, or why there
+ * is none, and links to its files (relative: charts/STEM.EXT). */
+void report_figure(struct doc *d, const char *charts_dir, const struct chart *c);
+
 const char *report_html_style(void);
 const char *report_verdict_class(enum claim_verdict v);
 int report_mkdir_p(const char *dir, struct bb_err *err);

@@ -557,34 +557,6 @@ static void hr_claims(struct doc *d, const struct hrep *r)
 	doc_table_end(d);
 }
 
-static void hr_figure(struct doc *d, const struct hrep *r, const struct chart *c)
-{
-	char src[128], file[PATH_MAX + 96], svg[128], png[128], dat[128], gp[128];
-	struct doc_figure fig = { .id = c->stem,
-		                  .title = c->title,
-		                  .note = c->note,
-		                  .caption = c->caption,
-		                  .why = c->why };
-
-	snprintf(src, sizeof(src), "charts/%s.%s", c->stem, c->svg ? "svg" : "png");
-	snprintf(file, sizeof(file), "%s/%s.%s", r->charts_dir, c->stem, c->svg ? "svg" : "png");
-	snprintf(svg, sizeof(svg), "charts/%s.svg", c->stem);
-	snprintf(png, sizeof(png), "charts/%s.png", c->stem);
-	snprintf(dat, sizeof(dat), "charts/%s.dat", c->stem);
-	snprintf(gp, sizeof(gp), "charts/%s", c->tmpl);
-	if (c->svg || c->png) {
-		fig.src = src;
-		fig.file = file;
-	}
-	if (c->svg)
-		fig.links[fig.nlinks++] = (struct doc_link){ "SVG", svg };
-	if (c->png)
-		fig.links[fig.nlinks++] = (struct doc_link){ "PNG", png };
-	fig.links[fig.nlinks++] = (struct doc_link){ "data", dat };
-	fig.links[fig.nlinks++] = (struct doc_link){ "gnuplot template", gp };
-	doc_figure(d, &fig);
-}
-
 static void hr_charts_sec(struct doc *d, const struct hrep *r)
 {
 	doc_heading(d, 2, "charts", "Suites, host by host");
@@ -597,7 +569,7 @@ static void hr_charts_sec(struct doc *d, const struct hrep *r)
 		         r->gnuplot_missing);
 	for (size_t i = 0; i < r->ncharts; i++) {
 		doc_heading(d, 3, r->charts[i].section, r->charts[i].section);
-		hr_figure(d, r, &r->charts[i]);
+		report_figure(d, r->charts_dir, &r->charts[i]);
 	}
 }
 
