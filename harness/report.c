@@ -878,17 +878,22 @@ static int mkdir_p(const char *dir, struct bb_err *err)
 	return 0;
 }
 
+void report_outcome_add(const struct chart *charts, size_t n, struct report_outcome *out)
+{
+	out->charts += n;
+	for (size_t i = 0; i < n; i++) {
+		if (charts[i].svg && charts[i].png)
+			out->charts_ok++;
+		else if (!out->warning[0])
+			snprintf(out->warning, sizeof(out->warning), "chart %s: %s", charts[i].stem,
+			         charts[i].why);
+	}
+}
+
 static void report_outcome(const struct report *r, struct report_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->charts = r->ncharts;
-	for (size_t i = 0; i < r->ncharts; i++) {
-		if (r->charts[i].svg && r->charts[i].png)
-			out->charts_ok++;
-		else if (!out->warning[0])
-			snprintf(out->warning, sizeof(out->warning), "chart %s: %s",
-			         r->charts[i].stem, r->charts[i].why);
-	}
+	report_outcome_add(r->charts, r->ncharts, out);
 }
 
 int report_write(const struct bb_result *res, const struct report_opts *o,

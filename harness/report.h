@@ -42,6 +42,9 @@ struct chart;
 /* A rendered chart as a figure of d: the image (SVG, else PNG) from charts_dir, or why there
  * is none, and links to its files (relative: charts/STEM.EXT). */
 void report_figure(struct doc *d, const char *charts_dir, const struct chart *c);
+/* Count n rendered charts into out (all of them, those with both SVG and PNG) and keep the
+ * first one's reason for not being rendered as out's warning. */
+void report_outcome_add(const struct chart *charts, size_t n, struct report_outcome *out);
 
 const char *report_html_style(void);
 const char *report_verdict_class(enum claim_verdict v);

@@ -168,6 +168,20 @@ static int copy_file(const char *from, const char *to, struct bb_err *err)
 	return 0;
 }
 
+int chart_copy_templates(const char *tmpl_dir, const char *charts_dir, const char *const *names,
+                         struct bb_err *err)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 48];
+
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(from, sizeof(from), "%s/%s", tmpl_dir, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", charts_dir, names[i]);
+		if (copy_file(from, to, err) < 0)
+			return bb_wrap(err, "gnuplot template (set BOXBENCH_GNUPLOT_DIR)");
+	}
+	return 0;
+}
+
 /* Copy the templates next to the charts: what renders them is what the report ships. */
 int report_copy_templates(struct report *r, struct bb_err *err)
 {
@@ -175,15 +189,8 @@ int report_copy_templates(struct report *r, struct bb_err *err)
 		"common.gp",    "startup.gp", "overhead.gp", "decomposition.gp",
 		"footprint.gp", "density.gp", NULL
 	};
-	char from[PATH_MAX + 32], to[PATH_MAX + 48];
 
-	for (size_t i = 0; names[i]; i++) {
-		snprintf(from, sizeof(from), "%s/%s", r->tmpl_dir, names[i]);
-		snprintf(to, sizeof(to), "%s/%s", r->charts_dir, names[i]);
-		if (copy_file(from, to, err) < 0)
-			return bb_wrap(err, "gnuplot template (set BOXBENCH_GNUPLOT_DIR)");
-	}
-	return 0;
+	return chart_copy_templates(r->tmpl_dir, r->charts_dir, names, err);
 }
 
 /* One terminal: gnuplot -c TEMPLATE TERM OUT DATA TITLE CAPTION ARGS... */

@@ -56,6 +56,9 @@ void report_host_line(struct report *r);
 
 /* Copy the templates next to the charts: what renders them is what the report ships. */
 int report_copy_templates(struct report *r, struct bb_err *err);
+/* The same for any set of templates (names NULL-terminated), from tmpl_dir to charts_dir. */
+int chart_copy_templates(const char *tmpl_dir, const char *charts_dir, const char *const *names,
+                         struct bb_err *err);
 
 /* Plan every chart, write its data file and render it. -1 only when a data file cannot be
  * written; a chart gnuplot fails on keeps the reason in its `why`. */

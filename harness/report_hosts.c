@@ -275,42 +275,18 @@ static size_t hr_suites(const struct bb_hostset *set, const char **names, size_t
 	return n;
 }
 
-static int hr_copy(const char *from, const char *to, struct bb_err *err)
-{
-	_cleanup_fclose_ FILE *in = fopen(from, "re");
-	_cleanup_fclose_ FILE *out = NULL;
-	char buf[8192];
-	size_t n;
-
-	if (!in)
-		return bb_fail(err, errno, "%s", from);
-	if (!(out = fopen(to, "we")))
-		return bb_fail(err, errno, "%s", to);
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			return bb_fail(err, errno, "write %s", to);
-	if (ferror(in) || fclose(BB_STEAL(out)) != 0)
-		return bb_fail(err, errno ? errno : EIO, "copy %s", from);
-	return 0;
-}
-
 static int hr_charts(struct hrep *r, struct bb_err *err)
 {
-	static const char *const tmpls[] = { "common.gp", "hosts.gp" };
+	static const char *const tmpls[] = { "common.gp", "hosts.gp", NULL };
 	const char *suites[MAX_SUITES];
 	size_t n = hr_suites(r->set, suites, MAX_SUITES);
-	char from[PATH_MAX + 32], to[PATH_MAX + 48];
 	struct bb_err terr = { 0 };
 
 	if (mkdir(r->charts_dir, 0755) < 0 && errno != EEXIST)
 		return bb_fail(err, errno, "mkdir %s", r->charts_dir);
-	for (size_t i = 0; i < 2 && !r->gnuplot_missing[0]; i++) {
-		snprintf(from, sizeof(from), "%s/%s", r->tmpl_dir, tmpls[i]);
-		snprintf(to, sizeof(to), "%s/%s", r->charts_dir, tmpls[i]);
-		if (hr_copy(from, to, &terr) < 0)
-			snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing),
-			         "gnuplot template (set BOXBENCH_GNUPLOT_DIR): %s", terr.msg);
-	}
+	/* without its templates no chart renders; the report is still written, saying why */
+	if (chart_copy_templates(r->tmpl_dir, r->charts_dir, tmpls, &terr) < 0)
+		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", terr.msg);
 	for (size_t i = 0; i < n; i++)
 		if (hr_plan(r, suites[i], err) < 0)
 			return -1;
@@ -631,14 +607,7 @@ static int hr_file(const struct hrep *r, json_t *config, const char *name, bool 
 static void hr_outcome(const struct hrep *r, struct report_outcome *out)
 {
 	*out = r->hosts;
-	out->charts += r->ncharts;
-	for (size_t i = 0; i < r->ncharts; i++) {
-		if (r->charts[i].svg && r->charts[i].png)
-			out->charts_ok++;
-		else if (!out->warning[0])
-			snprintf(out->warning, sizeof(out->warning), "chart %s: %s",
-			         r->charts[i].stem, r->charts[i].why);
-	}
+	report_outcome_add(r->charts, r->ncharts, out);
 }
 
 int report_hosts_write(const struct bb_hostset *set, const struct report_opts *o,
