@@ -349,29 +349,13 @@ void claim_c5(const struct bb_result *res, struct claim_eval *c)
 		c5_microvm(c, res, micro, sc);
 }
 
-/* "0.52 ms [0.41, 0.60]" (no interval: "0.52 ms (no CI)") */
-static const char *fmt_est(char *buf, size_t len, double v, double lo, double hi, bool ci,
-                           const char *unit)
-{
-	char a[32], l[32], h[32];
-
-	fmt_value(a, sizeof(a), v, unit);
-	fmt_value(l, sizeof(l), lo, unit);
-	fmt_value(h, sizeof(h), hi, unit);
-	if (ci)
-		snprintf(buf, len, "%s [%s, %s]", a, l, h);
-	else
-		snprintf(buf, len, "%s (no CI)", a);
-	return buf;
-}
-
 static void fig_decomp_part(struct claim_eval *c, const struct decomp *d,
                             const struct decomp_part *p)
 {
 	char e[96], s[96];
 
-	fmt_est(e, sizeof(e), p->saving, p->saving_lo, p->saving_hi, p->saving_ci, d->unit);
-	fmt_est(s, sizeof(s), -p->saving, -p->saving_hi, -p->saving_lo, p->saving_ci, d->unit);
+	fmt_estimate(e, sizeof(e), p->saving, p->saving_lo, p->saving_hi, p->saving_ci, d->unit);
+	fmt_estimate(s, sizeof(s), -p->saving, -p->saving_hi, -p->saving_lo, p->saving_ci, d->unit);
 	if (p->distinguishable && p->saving > 0)
 		FIG(c, "; %s adds %s", p->removed, e);
 	else if (p->distinguishable)
@@ -388,7 +372,7 @@ static void fig_decomp(struct claim_eval *c, const struct decomp *d)
 
 	fmt_value(a, sizeof(a), d->native, d->unit);
 	fmt_value(b, sizeof(b), d->container_median, d->unit);
-	fmt_est(e, sizeof(e), d->extra, d->extra_lo, d->extra_hi, d->extra_ci, d->unit);
+	fmt_estimate(e, sizeof(e), d->extra, d->extra_lo, d->extra_hi, d->extra_ci, d->unit);
 	if (d->paired)
 		FIG(c, "ready, paired (%zu blocks): native %s, %s %s, extra %s", d->blocks, a,
 		    d->container, b, e);
@@ -398,8 +382,9 @@ static void fig_decomp(struct claim_eval *c, const struct decomp *d)
 	for (size_t i = 0; i < d->n; i++)
 		if (d->parts[i].stacked)
 			fig_decomp_part(c, d, &d->parts[i]);
-	fmt_est(x, sizeof(x), d->explained, d->explained_lo, d->explained_hi, d->sum_ci, d->unit);
-	fmt_est(r, sizeof(r), d->rest, d->rest_lo, d->rest_hi, d->sum_ci, d->unit);
+	fmt_estimate(x, sizeof(x), d->explained, d->explained_lo, d->explained_hi, d->sum_ci,
+	             d->unit);
+	fmt_estimate(r, sizeof(r), d->rest, d->rest_lo, d->rest_hi, d->sum_ci, d->unit);
 	fmt_value(b, sizeof(b), d->extra, d->unit);
 	FIG(c, "; parts explain %s of %s (full - native); unexplained %s", x, b, r);
 	if (d->has_share && d->share_ci)

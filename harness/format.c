@@ -91,3 +91,18 @@ void fmt_ratio(char *buf, size_t len, double r)
 	else
 		snprintf(buf, len, "%.0fx", r);
 }
+
+const char *fmt_estimate(char *buf, size_t len, double v, double lo, double hi, bool ci,
+                         const char *unit)
+{
+	char a[32], l[32], h[32];
+
+	fmt_value(a, sizeof(a), v, unit);
+	fmt_value(l, sizeof(l), lo, unit);
+	fmt_value(h, sizeof(h), hi, unit);
+	if (ci)
+		snprintf(buf, len, "%s [%s, %s]", a, l, h);
+	else
+		snprintf(buf, len, "%s (no CI)", a);
+	return buf;
+}

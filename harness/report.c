@@ -383,29 +383,14 @@ static void sec_startup(struct doc *d, const struct report *r)
 	facts_table(d, r->res, "startup");
 }
 
-/* "0.52 ms [0.41, 0.60]", or "0.52 ms (no CI)" */
-static void decomp_est_text(char *buf, size_t len, double v, double lo, double hi, bool ci,
-                            const char *unit)
-{
-	char a[32], l[32], h[32];
-
-	fmt_value(a, sizeof(a), v, unit);
-	fmt_value(l, sizeof(l), lo, unit);
-	fmt_value(h, sizeof(h), hi, unit);
-	if (ci)
-		snprintf(buf, len, "%s [%s, %s]", a, l, h);
-	else
-		snprintf(buf, len, "%s (no CI)", a);
-}
-
 static void decomp_row(struct doc *d, const struct decomp *dc, const struct decomp_part *p)
 {
 	char how[160], est[96], drawn[48], what[160];
 	const char *cells[5] = { p->removed, how, est, what, drawn };
 
 	snprintf(how, sizeof(how), "%s - %s", p->from, p->env);
-	decomp_est_text(est, sizeof(est), p->saving, p->saving_lo, p->saving_hi, p->saving_ci,
-	                dc->unit);
+	fmt_estimate(est, sizeof(est), p->saving, p->saving_lo, p->saving_hi, p->saving_ci,
+	             dc->unit);
 	if (p->distinguishable && p->saving > 0)
 		snprintf(what, sizeof(what), "adds to a start");
 	else if (p->distinguishable)
@@ -426,11 +411,10 @@ static void decomp_sum_rows(struct doc *d, const struct decomp *dc)
 		                   { "sum of the parts", "", b, "explained", "" },
 		                   { "unexplained", "", c, s, "" } };
 
-	decomp_est_text(a, sizeof(a), dc->extra, dc->extra_lo, dc->extra_hi, dc->extra_ci,
-	                dc->unit);
-	decomp_est_text(b, sizeof(b), dc->explained, dc->explained_lo, dc->explained_hi, dc->sum_ci,
-	                dc->unit);
-	decomp_est_text(c, sizeof(c), dc->rest, dc->rest_lo, dc->rest_hi, dc->sum_ci, dc->unit);
+	fmt_estimate(a, sizeof(a), dc->extra, dc->extra_lo, dc->extra_hi, dc->extra_ci, dc->unit);
+	fmt_estimate(b, sizeof(b), dc->explained, dc->explained_lo, dc->explained_hi, dc->sum_ci,
+	             dc->unit);
+	fmt_estimate(c, sizeof(c), dc->rest, dc->rest_lo, dc->rest_hi, dc->sum_ci, dc->unit);
 	if (dc->has_share && dc->share_ci)
 		snprintf(s, sizeof(s), "%.0f%% [%.0f%%, %.0f%%] of the extra start",
 		         100 * dc->share, 100 * dc->share_lo, 100 * dc->share_hi);
@@ -900,22 +884,14 @@ int report_write(const struct bb_result *res, const struct report_opts *o,
                  struct report_outcome *out, struct bb_err *err)
 {
 	_cleanup_free_ struct report *r = calloc(1, sizeof(*r));
-	char real[PATH_MAX];
 
 	if (!r)
 		return bb_fail(err, ENOMEM, "report");
 	r->res = res;
 	r->gnuplot = o->gnuplot ? o->gnuplot : "gnuplot";
 	r->tmpl_dir = o->templates ? o->templates : gnuplot_templates_dir("startup.gp");
-	/* Absolute paths: gnuplot reads a file name starting with '<' or '|' as a command. */
-	if (mkdir_p(o->dir, err) < 0)
+	if (report_dirs(o->dir, r->dir, r->charts_dir, sizeof(r->charts_dir), err) < 0)
 		return -1;
-	if (!realpath(o->dir, real))
-		return bb_fail(err, errno, "%s", o->dir);
-	snprintf(r->dir, sizeof(r->dir), "%s", real);
-	snprintf(r->charts_dir, sizeof(r->charts_dir), "%s/charts", r->dir);
-	if (mkdir(r->charts_dir, 0755) < 0 && errno != EEXIST)
-		return bb_fail(err, errno, "mkdir %s", r->charts_dir);
 	report_host_line(r);
 	claims_evaluate(res, r->claims);
 	decomp_compute(res, &r->decomp);
@@ -942,7 +918,18 @@ const char *report_verdict_class(enum claim_verdict v)
 	return verdict_class(v);
 }
 
-int report_mkdir_p(const char *dir, struct bb_err *err)
+int report_dirs(const char *dir, char *real, char *charts, size_t charts_len, struct bb_err *err)
 {
-	return mkdir_p(dir, err);
+	char abs[PATH_MAX];
+
+	/* Absolute paths: gnuplot reads a file name starting with '<' or '|' as a command. */
+	if (mkdir_p(dir, err) < 0)
+		return -1;
+	if (!realpath(dir, abs))
+		return bb_fail(err, errno, "%s", dir);
+	snprintf(real, PATH_MAX, "%s", abs);
+	snprintf(charts, charts_len, "%s/charts", abs);
+	if (mkdir(charts, 0755) < 0 && errno != EEXIST)
+		return bb_fail(err, errno, "mkdir %s", charts);
+	return 0;
 }

@@ -48,6 +48,8 @@ void report_outcome_add(const struct chart *charts, size_t n, struct report_outc
 
 const char *report_html_style(void);
 const char *report_verdict_class(enum claim_verdict v);
-int report_mkdir_p(const char *dir, struct bb_err *err);
+/* Make dir (and its parents) and dir/charts; real gets dir's absolute path (PATH_MAX bytes),
+ * charts the charts directory's. */
+int report_dirs(const char *dir, char *real, char *charts, size_t charts_len, struct bb_err *err);
 
 #endif

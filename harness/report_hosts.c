@@ -282,8 +282,6 @@ static int hr_charts(struct hrep *r, struct bb_err *err)
 	size_t n = hr_suites(r->set, suites, MAX_SUITES);
 	struct bb_err terr = { 0 };
 
-	if (mkdir(r->charts_dir, 0755) < 0 && errno != EEXIST)
-		return bb_fail(err, errno, "mkdir %s", r->charts_dir);
 	/* without its templates no chart renders; the report is still written, saying why */
 	if (chart_copy_templates(r->tmpl_dir, r->charts_dir, tmpls, &terr) < 0)
 		snprintf(r->gnuplot_missing, sizeof(r->gnuplot_missing), "%s", terr.msg);
@@ -615,7 +613,6 @@ int report_hosts_write(const struct bb_hostset *set, const struct report_opts *o
 {
 	_cleanup_free_ struct hrep *r = calloc(1, sizeof(*r));
 	_cleanup_free_ struct claim_eval *claims = calloc(set->n * CLAIMS_N, sizeof(*claims));
-	char real[PATH_MAX];
 	json_t *config = NULL;
 
 	if (!r || !claims)
@@ -624,12 +621,8 @@ int report_hosts_write(const struct bb_hostset *set, const struct report_opts *o
 	r->claims = claims;
 	r->gnuplot = o->gnuplot ? o->gnuplot : "gnuplot";
 	r->tmpl_dir = o->templates ? o->templates : gnuplot_templates_dir("hosts.gp");
-	if (report_mkdir_p(o->dir, err) < 0)
+	if (report_dirs(o->dir, r->dir, r->charts_dir, sizeof(r->charts_dir), err) < 0)
 		return -1;
-	if (!realpath(o->dir, real))
-		return bb_fail(err, errno, "%s", o->dir);
-	snprintf(r->dir, sizeof(r->dir), "%s", real);
-	snprintf(r->charts_dir, sizeof(r->charts_dir), "%s/charts", r->dir);
 	if (hr_host_reports(r, o, err) < 0 || hr_charts(r, err) < 0)
 		return -1;
 	config = set->config;

@@ -56,6 +56,18 @@ static void test_ratio_digits(void **state)
 	assert_string_equal(b, "1439x");
 }
 
+/* An estimate with its interval, or saying it has none. */
+static void test_estimate(void **state)
+{
+	char buf[96];
+
+	(void)state;
+	assert_string_equal(fmt_estimate(buf, sizeof(buf), 0.52, 0.41, 0.6, true, "ms"),
+	                    "0.520 ms [0.410 ms, 0.600 ms]");
+	assert_string_equal(fmt_estimate(buf, sizeof(buf), 0.52, 0.41, 0.6, false, "ms"),
+	                    "0.520 ms (no CI)");
+}
+
 static void test_append_bounded(void **state)
 {
 	char b[8] = "";
@@ -75,6 +87,7 @@ int main(void)
 		cmocka_unit_test(test_value_scales_units),
 		cmocka_unit_test(test_value_without_unit),
 		cmocka_unit_test(test_ratio_digits),
+		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_append_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
