@@ -313,3 +313,43 @@ void doc_figure(struct doc *d, const struct doc_figure *fig)
 	}
 	fputs(".\n\n", d->f);
 }
+
+void doc_page_begin(struct doc *d, const char *title, const char *style1, const char *style2,
+                    const char *sub, const struct doc_link *nav, size_t nnav)
+{
+	if (d->fmt != DOC_HTML) {
+		fputs("# ", d->f);
+		doc_inline(d, title, false);
+		fputs("\n\n", d->f);
+		doc_inline(d, sub, false);
+		fputs("\n\n", d->f);
+		return;
+	}
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<title>",
+	      d->f);
+	doc_inline(d, title, false);
+	fprintf(d->f, "</title>\n<style>%s%s</style>\n</head>\n<body>\n<h1>", style1 ? style1 : "",
+	        style2 ? style2 : "");
+	doc_inline(d, title, false);
+	fputs("</h1>\n<p class=\"sub\">", d->f);
+	doc_inline(d, sub, false);
+	fputs("</p>\n<nav>", d->f);
+	for (size_t i = 0; i < nnav; i++) {
+		fputs("<a href=\"", d->f);
+		doc_html_escape(d->f, nav[i].href, strlen(nav[i].href));
+		fputs("\">", d->f);
+		doc_inline(d, nav[i].label, false);
+		fputs("</a>", d->f);
+	}
+	fputs("</nav>\n", d->f);
+}
+
+void doc_page_end(struct doc *d, const char *writer)
+{
+	if (d->fmt == DOC_HTML)
+		fprintf(d->f,
+		        "<p class=\"sub\">Written by <code>%s</code>.</p>\n</body>\n</html>\n",
+		        writer);
+}

@@ -82,4 +82,12 @@ struct doc_figure {
 
 void doc_figure(struct doc *d, const struct doc_figure *fig);
 
+/* A page's head: HTML's document head (title, the styles style1 then style2, either may be
+ * NULL) and h1 with sub as the subtitle and nav's nnav links ({label, "#anchor"}) under it;
+ * Markdown's "# title" and sub. doc_page_end closes the page with the line saying what wrote
+ * it (writer, in code). */
+void doc_page_begin(struct doc *d, const char *title, const char *style1, const char *style2,
+                    const char *sub, const struct doc_link *nav, size_t nnav);
+void doc_page_end(struct doc *d, const char *writer);
+
 #endif

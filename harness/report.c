@@ -773,44 +773,16 @@ static const char html_style[] =
 
 static void report_doc_begin(struct doc *d, const struct report *r)
 {
-	const struct bb_result *res = r->res;
-	char title[256];
+	static const struct doc_link nav[] = {
+		{ "Claims", "#claims" },        { "Context", "#context" },
+		{ "Startup", "#startup" },      { "Overhead", "#overhead" },
+		{ "Not measured", "#missing" }, { "Reproduce", "#reproduce" },
+	};
+	char title[256], sub[800];
 
-	snprintf(title, sizeof(title), "boxbench report: %s", res->id);
-	if (d->fmt == DOC_HTML) {
-		fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>",
-		      d->f);
-		doc_inline(d, title, false);
-		fprintf(d->f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", html_style);
-		doc_inline(d, title, false);
-		fputs("</h1>\n<p class=\"sub\">", d->f);
-		doc_inline(d, res->started_at, false);
-		fputs(" &middot; ", d->f);
-		doc_inline(d, r->host, false);
-		fputs("</p>\n<nav><a href=\"#claims\">Claims</a><a href=\"#context\">Context</a>"
-		      "<a href=\"#startup\">Startup</a><a href=\"#overhead\">Overhead</a>"
-		      "<a href=\"#missing\">Not measured</a><a href=\"#reproduce\">Reproduce</a>"
-		      "</nav>\n",
-		      d->f);
-		return;
-	}
-	fputs("# ", d->f);
-	doc_inline(d, title, false);
-	fputs("\n\n", d->f);
-	doc_inline(d, res->started_at, false);
-	fputs(" · ", d->f);
-	doc_inline(d, r->host, false);
-	fputs("\n\n", d->f);
-}
-
-static void report_doc_end(struct doc *d)
-{
-	if (d->fmt == DOC_HTML)
-		fputs("<p class=\"sub\">Written by <code>boxbench report</code>.</p>\n</body>\n"
-		      "</html>\n",
-		      d->f);
+	snprintf(title, sizeof(title), "boxbench report: %s", r->res->id);
+	snprintf(sub, sizeof(sub), "%s \u00b7 %s", r->res->started_at, r->host);
+	doc_page_begin(d, title, html_style, NULL, sub, nav, sizeof(nav) / sizeof(nav[0]));
 }
 
 static void report_doc(struct doc *d, const struct report *r)
@@ -828,7 +800,7 @@ static void report_doc(struct doc *d, const struct report *r)
 	sec_missing(d, r);
 	sec_errors(d, r);
 	sec_reproduce(d, r);
-	report_doc_end(d);
+	doc_page_end(d, "boxbench report");
 }
 
 /* Written to a temporary name and renamed: a reader never sees half a report. */

@@ -332,32 +332,17 @@ static void hr_title(const struct bb_hostset *set, char *buf, size_t len)
 
 static void hr_doc_begin(struct doc *d, const struct hrep *r)
 {
+	static const struct doc_link nav[] = {
+		{ "Hosts", "#hosts" },         { "Claims", "#claims" },
+		{ "Charts", "#charts" },       { "Each host's report", "#reports" },
+		{ "Reproduce", "#reproduce" },
+	};
 	char title[128], sub[256];
 
 	hr_title(r->set, title, sizeof(title));
 	snprintf(sub, sizeof(sub), "merged result %s, %s", r->set->id, r->set->started_at);
-	if (d->fmt == DOC_HTML) {
-		fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>",
-		      d->f);
-		doc_inline(d, title, false);
-		fprintf(d->f, "</title>\n<style>%s%s</style>\n</head>\n<body>\n<h1>",
-		        report_html_style(), hr_style);
-		doc_inline(d, title, false);
-		fputs("</h1>\n<p class=\"sub\">", d->f);
-		doc_inline(d, sub, false);
-		fputs("</p>\n<nav><a href=\"#hosts\">Hosts</a><a href=\"#claims\">Claims</a>"
-		      "<a href=\"#charts\">Charts</a><a href=\"#reports\">Each host's report</a>"
-		      "<a href=\"#reproduce\">Reproduce</a></nav>\n",
-		      d->f);
-		return;
-	}
-	fputs("# ", d->f);
-	doc_inline(d, title, false);
-	fputs("\n\n", d->f);
-	doc_inline(d, sub, false);
-	fputs("\n\n", d->f);
+	doc_page_begin(d, title, report_html_style(), hr_style, sub, nav,
+	               sizeof(nav) / sizeof(nav[0]));
 }
 
 static void hr_banners(struct doc *d, const struct hrep *r)
@@ -583,10 +568,7 @@ static void hr_doc(struct doc *d, const struct hrep *r, json_t *config)
 	doc_heading(d, 2, "reproduce", "Reproduce");
 	doc_para(d, "", "Merged with `%s`. Report: `boxbench report MERGED -o DIR`.",
 	         results_jstr(config, "command") ?: "boxbench merge");
-	if (d->fmt == DOC_HTML)
-		fputs("<p class=\"sub\">Written by <code>boxbench report</code>.</p>\n</body>\n"
-		      "</html>\n",
-		      d->f);
+	doc_page_end(d, "boxbench report");
 }
 
 static int hr_file(const struct hrep *r, json_t *config, const char *name, bool html,
