@@ -89,6 +89,28 @@ static void test_headings_and_paras(void **state)
 	          "<h2 id=\"x&quot;&gt;&lt;y\">A &lt;b&gt;</h2>\n<p class=\"note warn\">w</p>\n");
 }
 
+/* A page: its head (title, styles, subtitle, navigation) and its end, in both formats. */
+static void test_page(void **state)
+{
+	static const struct doc_link nav[] = { { "Claims", "#claims" }, { "A&B", "#ab" } };
+	struct capture c;
+
+	(void)state;
+	cap_open(&c, DOC_MARKDOWN);
+	doc_page_begin(&c.d, "report: x", "a{}", NULL, "sub 1", nav, 2);
+	doc_page_end(&c.d, "boxbench report");
+	cap_check(&c, "# report: x\n\nsub 1\n\n");
+	cap_open(&c, DOC_HTML);
+	doc_page_begin(&c.d, "r<x>", "a{}", "b{}", "s", nav, 2);
+	doc_page_end(&c.d, "boxbench report");
+	cap_check(&c, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	              "<title>r&lt;x&gt;</title>\n<style>a{}b{}</style>\n</head>\n<body>\n"
+	              "<h1>r&lt;x&gt;</h1>\n<p class=\"sub\">s</p>\n<nav><a href=\"#claims\">"
+	              "Claims</a><a href=\"#ab\">A&amp;B</a></nav>\n<p class=\"sub\">Written by "
+	              "<code>boxbench report</code>.</p>\n</body>\n</html>\n");
+}
+
 static void test_tables(void **state)
 {
 	static const char *const heads[] = { "name", "value" };
@@ -161,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_md_prose),
 		cmocka_unit_test(test_html_escape),
 		cmocka_unit_test(test_headings_and_paras),
+		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_figure_not_rendered),
 		cmocka_unit_test(test_figure_image_and_strong),
