@@ -611,15 +611,6 @@ static void run_cleanup(struct bb_run *run)
 	}
 }
 
-static void utc_now(char *buf, size_t len, const char *fmt)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, fmt, &tm);
-}
-
 /* How the run sampled: a fixed count, or each suite's target within a budget. */
 static json_t *run_sampling_json(const struct bb_run *run)
 {
@@ -686,9 +677,9 @@ static int run_header(struct run_cli *cli, struct bb_run *run, struct bb_result 
 {
 	char stamp[32];
 
-	utc_now(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
+	results_utc_now(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
 	snprintf(res->id, sizeof(res->id), "%s-%.40s-%d", stamp, host->hostname, (int)getpid());
-	utc_now(res->started_at, sizeof(res->started_at), "%Y-%m-%dT%H:%M:%SZ");
+	results_utc_now(res->started_at, sizeof(res->started_at), "%Y-%m-%dT%H:%M:%SZ");
 	res->tool = json_pack("{s:s, s:s, s:s}", "name", "boxbench", "version", BB_VERSION,
 	                      "commit", BB_GIT_COMMIT);
 	res->host = host_to_json(host);
@@ -741,7 +732,7 @@ static int run_finish(struct run_cli *cli, struct bb_run *run, struct bb_result 
 {
 	struct bb_err err = { 0 };
 
-	utc_now(res->finished_at, sizeof(res->finished_at), "%Y-%m-%dT%H:%M:%SZ");
+	results_utc_now(res->finished_at, sizeof(res->finished_at), "%Y-%m-%dT%H:%M:%SZ");
 	res->complete = loop_rc == 0;
 	json_object_set_new(json_object_get(res->config, "sampling"), "rounds",
 	                    json_integer(run->rounds));

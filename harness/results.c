@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -887,4 +888,13 @@ int results_read(const char *path, struct bb_result *res, struct bb_err *err)
 	if (rc < 0)
 		return bb_wrap(err, "%s", path);
 	return 0;
+}
+
+void results_utc_now(char *buf, size_t len, const char *fmt)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, fmt, &tm);
 }

@@ -135,6 +135,8 @@ const char *better_name(enum bb_better b);
 
 /* The string at `key` of a JSON object, or NULL (not an object, no such key, not a string). */
 const char *results_jstr(json_t *o, const char *key);
+/* The time now in UTC, formatted by strftime's fmt: a result's id stamp, started_at... */
+void results_utc_now(char *buf, size_t len, const char *fmt);
 /* The (suite, metric, env) series if it has a summary of at least one sample, else NULL. */
 const struct bb_series *results_find_summary(const struct bb_result *res, const char *suite,
                                              const char *metric, const char *env);

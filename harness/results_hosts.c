@@ -393,15 +393,6 @@ int results_hosts_read(const char *path, struct bb_hostset *set, struct bb_err *
 
 /* Writing a merged document. */
 
-static void utc_stamp(char *buf, size_t len, const char *fmt)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(buf, len, fmt, &tm);
-}
-
 /* A host's row: its name, status, reason and its run's metadata (null without a result). */
 static json_t *write_row(const struct bb_hostres *h)
 {
@@ -466,7 +457,7 @@ static void write_span(const struct bb_hostset *set, json_t *doc)
 	char now[32], first[32] = "", last[32] = "";
 	bool complete = true;
 
-	utc_stamp(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ");
+	results_utc_now(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct bb_hostres *h = &set->hosts[i];
 		complete = complete && h->doc && h->res.complete;
@@ -487,7 +478,7 @@ json_t *results_hosts_to_json(const struct bb_hostset *set, const char *command)
 	char stamp[32], id[128], me[256] = "";
 	json_t *doc;
 
-	utc_stamp(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
+	results_utc_now(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
 	snprintf(id, sizeof(id), "merged-%s-%zu-hosts-%d", stamp, set->n, (int)getpid());
 	if (gethostname(me, sizeof(me) - 1) < 0)
 		me[0] = '\0';
